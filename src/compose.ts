@@ -1,0 +1,106 @@
+// Builds the message to send from the config and the built-in variables: the msg_type and the
+// content object of §4. Pure: no I/O, no logging. Sizes are checked here so an oversize
+// message is an input error, not a request Feishu rejects.
+
+import { InputError } from './errors.js'
+import type { Config, Content } from './inputs.js'
+import { fillString, fillTree } from './placeholders.js'
+import { isPlainObject, kindOf } from './structured.js'
+
+export type MsgType = 'text' | 'post' | 'interactive'
+
+export interface OutgoingMessage {
+  readonly msgType: MsgType
+  /** The content object; it is sent as a JSON string (§3.1). */
+  readonly content: Record<string, unknown>
+  /** The input the content came from, for messages. */
+  readonly input: Content['input']
+}
+
+/** §3.1: text bodies up to 150 KB; post and card content up to 30 KB. */
+export const SIZE_LIMITS: Record<MsgType, number> = { text: 150 * 1024, post: 30 * 1024, interactive: 30 * 1024 }
+
+/**
+ * The variables a message can use: built-ins, then the `variables` input on top. String values
+ * inside `variables` may themselves use built-ins (never other user variables).
+ */
+export function resolveVariables(config: Pick<Config, 'variables'>, builtins: ReadonlyMap<string, string>): {
+  all: Map<string, unknown>
+  user: Record<string, unknown> | undefined
+} {
+  const user = config.variables ? (fillTree(config.variables, builtins, 'variables') as Record<string, unknown>) : undefined
+  const all = new Map<string, unknown>(builtins)
+  for (const [name, value] of Object.entries(user ?? {})) all.set(name, value)
+  return { all, user }
+}
+
+export function composeMessage(config: Pick<Config, 'content' | 'variables'>, builtins: ReadonlyMap<string, string>): OutgoingMessage {
+  const { all, user } = resolveVariables(config, builtins)
+  const content = config.content
+  let message: OutgoingMessage
+  switch (content.kind) {
+    case 'text':
+      message = { msgType: 'text', input: 'text', content: { text: fillString(content.text, all, 'text') } }
+      break
+    case 'post':
+      message = { msgType: 'post', input: 'post', content: fillTree(normalizePost(content.post), all, 'post') as Record<string, unknown> }
+      break
+    case 'card':
+      message = { msgType: 'interactive', input: content.input, content: fillTree(checkCard(content.card, content.input), all, content.input) as Record<string, unknown> }
+      break
+    case 'template': {
+      const data: Record<string, unknown> = { template_id: content.templateId }
+      if (content.templateVersion) data.template_version_name = content.templateVersion
+      if (user) data.template_variable = user
+      message = { msgType: 'interactive', input: 'template-id', content: { type: 'template', data } }
+      break
+    }
+  }
+  checkSize(message)
+  return message
+}
+
+/**
+ * A post is `{locale: {title, content: [[node, ...], ...]}}` (§4.2). Also accepted, because
+ * users copy them from docs: the custom-bot shape `{post: {...}}` and a bare `{title, content}`
+ * (taken as zh_cn).
+ */
+function normalizePost(value: unknown): Record<string, unknown> {
+  if (!isPlainObject(value)) throw new InputError('post', `must be a mapping of locales such as {zh_cn: {title, content}}, not ${kindOf(value)}`)
+  let post = value
+  if (isPlainObject(post.post) && Object.keys(post).length === 1) post = post.post
+  if ('content' in post) post = { zh_cn: post }
+  const locales = Object.entries(post)
+  if (locales.length === 0) throw new InputError('post', 'has no locale; write {zh_cn: {title, content}} or {en_us: ...}')
+  for (const [locale, body] of locales) {
+    if (!isPlainObject(body)) throw new InputError('post', `${locale} must be a mapping with title and content, not ${kindOf(body)}`)
+    if (body.title !== undefined && typeof body.title !== 'string') throw new InputError('post', `${locale}.title must be a string`)
+    const paragraphs = body.content
+    if (!Array.isArray(paragraphs) || !paragraphs.every(Array.isArray)) {
+      throw new InputError('post', `${locale}.content must be a list of paragraphs, each a list of nodes such as {tag: text, text: "..."}`)
+    }
+    paragraphs.forEach((paragraph: unknown[], row) => paragraph.forEach((node, column) => {
+      if (!isPlainObject(node) || typeof node.tag !== 'string') throw new InputError('post', `${locale}.content[${row}][${column}] needs a tag (text, a, at, img, md, code_block, hr, ...)`)
+    }))
+  }
+  return post
+}
+
+/** Catches the card mistakes that are clear before sending; Feishu validates the rest. */
+function checkCard(card: unknown, input: 'card' | 'card-file'): Record<string, unknown> {
+  if (!isPlainObject(card)) throw new InputError(input, `must be a card object, not ${kindOf(card)}`)
+  if ('msg_type' in card) throw new InputError(input, 'looks like a whole request body (it has msg_type); give only the card object')
+  if (card.schema === '2.0' && 'elements' in card) throw new InputError(input, 'is a card JSON 2.0 (schema "2.0"), whose elements go under body.elements, not at the top level')
+  if (card.type === 'template' && !(isPlainObject(card.data) && typeof card.data.template_id === 'string')) {
+    throw new InputError(input, 'is a template envelope without data.template_id; or use the `template-id` input')
+  }
+  return card
+}
+
+function checkSize(message: OutgoingMessage): void {
+  const bytes = Buffer.byteLength(JSON.stringify(message.content), 'utf8')
+  const limit = SIZE_LIMITS[message.msgType]
+  if (bytes > limit) {
+    throw new InputError(message.input, `the message is ${(bytes / 1024).toFixed(1)} KB after filling placeholders; Feishu accepts at most ${limit / 1024} KB for ${message.msgType} messages`)
+  }
+}

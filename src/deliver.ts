@@ -1,0 +1,69 @@
+// Delivers one composed message to every receiver: one token for the run, then one send per
+// receiver, a few at a time. A failure for one receiver never stops the others, and every
+// receiver ends with a result. Knows nothing of GitHub or of how results are reported.
+
+import type { OutgoingMessage } from './compose.js'
+import { FeishuError } from './errors.js'
+import type { FeishuClient, SendBody } from './feishu-client.js'
+import type { Receiver } from './receivers.js'
+
+export interface DeliveryResult {
+  readonly receiver: Receiver
+  readonly ok: boolean
+  readonly messageId: string
+  readonly chatId: string
+  readonly error?: FeishuError
+  /** What failed, for the message: `token` when no send was attempted. */
+  readonly stage?: 'token' | 'send'
+}
+
+/** Parallel sends: each receiver is its own chat, well under Feishu's 50 requests/s per app. */
+const CONCURRENCY = 5
+
+/** `content` is the message content already serialised once for all receivers. */
+export function sendBody(receiver: Receiver, message: OutgoingMessage, content: string, uuid: string): SendBody {
+  return { receive_id: receiver.receiveId, msg_type: message.msgType, content, uuid }
+}
+
+export async function deliver(options: {
+  client: FeishuClient
+  appId: string
+  appSecret: string
+  receivers: readonly Receiver[]
+  message: OutgoingMessage
+  uuidFor: (receiver: Receiver, body: string) => string
+}): Promise<DeliveryResult[]> {
+  const { client, receivers, message } = options
+  let tenantToken: string
+  try {
+    tenantToken = await client.tenantToken(options.appId, options.appSecret)
+  } catch (error) {
+    const failure = asFeishuError(error)
+    return receivers.map((receiver) => ({ receiver, ok: false, messageId: '', chatId: '', error: failure, stage: 'token' as const }))
+  }
+
+  const content = JSON.stringify(message.content)
+  const results: DeliveryResult[] = new Array(receivers.length)
+  let next = 0
+  const worker = async (): Promise<void> => {
+    while (next < receivers.length) {
+      const index = next++
+      const receiver = receivers[index]!
+      const body = sendBody(receiver, message, content, options.uuidFor(receiver, content))
+      try {
+        const sent = await client.sendMessage(tenantToken, receiver, body)
+        results[index] = { receiver, ok: true, ...sent }
+      } catch (error) {
+        results[index] = { receiver, ok: false, messageId: '', chatId: '', error: asFeishuError(error), stage: 'send' }
+      }
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, receivers.length) }, worker))
+  return results
+}
+
+function asFeishuError(error: unknown): FeishuError {
+  if (error instanceof FeishuError) return error
+  const text = error instanceof Error ? error.message : String(error)
+  return new FeishuError({ code: null, msg: '', httpStatus: null, logId: '', meaning: `unexpected error: ${text}`, fix: 'please report this as a bug' }, { cause: error })
+}

@@ -1,0 +1,58 @@
+// The two kinds of failure the action reports. InputError: the workflow must change an input;
+// raised before any network call. FeishuError: Feishu (or the network on the way) refused a
+// request; carries what a user needs to act on it. Neither ever holds a secret.
+
+/** A problem with the step's inputs. The message is one line that names the input. */
+export class InputError extends Error {
+  readonly input: string
+
+  constructor(input: string, problem: string) {
+    super(`Input \`${input}\`: ${problem}`)
+    this.name = 'InputError'
+    this.input = input
+  }
+}
+
+export interface FeishuErrorDetails {
+  /** Feishu's business code; null when no Feishu answer was read (network error, timeout). */
+  code: number | null
+  /** Feishu's own msg, verbatim. */
+  msg: string
+  httpStatus: number | null
+  logId: string
+  /** What the code means, from the table in feishu-codes.ts. */
+  meaning: string
+  /** What the user should change. */
+  fix: string
+}
+
+/** A request that Feishu answered with a non-zero code, an HTTP error, or that never got an answer. */
+export class FeishuError extends Error implements FeishuErrorDetails {
+  readonly code: number | null
+  readonly msg: string
+  readonly httpStatus: number | null
+  readonly logId: string
+  readonly meaning: string
+  readonly fix: string
+
+  constructor(details: FeishuErrorDetails, options?: { cause?: unknown }) {
+    super(describe(details), options)
+    this.name = 'FeishuError'
+    this.code = details.code
+    this.msg = details.msg
+    this.httpStatus = details.httpStatus
+    this.logId = details.logId
+    this.meaning = details.meaning
+    this.fix = details.fix
+  }
+}
+
+function describe(details: FeishuErrorDetails): string {
+  const head = details.code === null ? details.meaning : `Feishu code ${details.code}: ${details.meaning}`
+  const facts = [
+    details.msg ? `msg "${details.msg}"` : '',
+    details.httpStatus !== null ? `HTTP ${details.httpStatus}` : '',
+    details.logId ? `log_id ${details.logId}` : '',
+  ].filter(Boolean)
+  return `${head}. Fix: ${details.fix}${facts.length ? ` (${facts.join(', ')})` : ''}`
+}

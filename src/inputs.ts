@@ -1,0 +1,171 @@
+// Reads every input once into a frozen Config and checks every rule between inputs, so that
+// each mistake in a workflow is reported before any network call, in one line naming the input.
+// Secrets are masked here, before anything else can log.
+
+import * as core from '@actions/core'
+import { readFile } from 'node:fs/promises'
+import { resolve } from 'node:path'
+import { InputError } from './errors.js'
+import { readReceivers, type Receiver } from './receivers.js'
+import { parseMapping, parseStructured } from './structured.js'
+
+export type Content =
+  | { readonly kind: 'text'; readonly input: 'text'; readonly text: string }
+  | { readonly kind: 'post'; readonly input: 'post'; readonly post: unknown }
+  | { readonly kind: 'card'; readonly input: 'card' | 'card-file'; readonly card: unknown }
+  | { readonly kind: 'template'; readonly input: 'template-id'; readonly templateId: string; readonly templateVersion: string }
+
+export interface Config {
+  readonly appId: string
+  readonly appSecret: string
+  /** API base URL without trailing slash, e.g. https://open.feishu.cn */
+  readonly baseUrl: string
+  readonly receivers: readonly Receiver[]
+  readonly content: Content
+  /** The `variables` mapping as parsed (types kept), or undefined when not given. */
+  readonly variables: Readonly<Record<string, unknown>> | undefined
+  readonly uuid: string
+  readonly dryRun: boolean
+  readonly failOnError: boolean
+  readonly timeoutMs: number
+}
+
+export const DOMAINS: Record<string, string> = {
+  feishu: 'https://open.feishu.cn',
+  lark: 'https://open.larksuite.com',
+}
+
+/** Inputs declared in action.yml whose behaviour ships in a later version, with their defaults. */
+const NOT_YET: readonly (readonly [string, string, string])[] = [
+  ['webhook', '', 'custom bot webhooks are not supported yet; use `app-id` and `app-secret`'],
+  ['webhook-secret', '', 'custom bot webhooks are not supported yet; use `app-id` and `app-secret`'],
+  ['preset', 'auto', 'built-in cards are not supported yet; give text, post, card, card-file or template-id'],
+  ['status', '', 'built-in build cards are not supported yet; remove it'],
+  ['title', '', 'built-in cards are not supported yet; put the title in your card or post'],
+  ['mention', '', 'mentions are not supported yet; write <at user_id="ou_..."></at> in text, or <at id=ou_...></at> in card markdown'],
+  ['update-message-id', '', 'updating a message is not supported yet; remove it'],
+  ['reply-to', '', 'replies are not supported yet; remove it'],
+  ['reply-in-thread', 'false', 'replies are not supported yet; remove it'],
+  ['max-retries', '3', 'retries are not supported yet; remove it (each request is sent once)'],
+  ['proxy', '', 'proxies are not supported yet; remove it'],
+  ['summary', 'true', 'the job summary is not written yet, so it cannot be turned off; remove it'],
+]
+
+const CONTENT_INPUTS = ['text', 'post', 'card', 'card-file', 'template-id'] as const
+
+export async function readConfig(env: Record<string, string | undefined> = process.env): Promise<Config> {
+  const input = (name: string): string => core.getInput(name)
+  // Mask every credential before the first line of output.
+  for (const name of ['app-secret', 'webhook', 'webhook-secret']) {
+    const value = input(name)
+    if (value) core.setSecret(value)
+  }
+
+  for (const [name, defaultValue, why] of NOT_YET) {
+    const value = input(name)
+    if (value !== '' && value.toLowerCase() !== defaultValue) throw new InputError(name, `${why} (this version only accepts the default${defaultValue ? ` "${defaultValue}"` : ''})`)
+  }
+
+  const dryRun = booleanInput('dry-run')
+  const failOnError = booleanInput('fail-on-error')
+  const appId = input('app-id')
+  const appSecret = input('app-secret')
+  if (appId && !appSecret) throw new InputError('app-secret', 'is empty but `app-id` is set; give both (as repository secrets)')
+  if (appSecret && !appId) throw new InputError('app-id', 'is empty but `app-secret` is set; give both (as repository secrets)')
+  if (!appId && !dryRun) throw new InputError('app-id', 'app-id and app-secret are required (store them as repository secrets; in a pull request from a fork, secrets are empty)')
+  if (appId && !appId.startsWith('cli_')) core.warning(`Input \`app-id\` does not start with cli_; App IDs of self-built apps usually do. Check it is not the secret.`)
+
+  const baseUrl = resolveBaseUrl(input('domain'))
+  const receivers = readReceivers(input('chat-id'), input('receive-id'))
+  if (receivers.length === 0) throw new InputError('chat-id', 'no receiver given; set `chat-id` (oc_...) or `receive-id`')
+
+  const content = await readContent(input, env)
+  const variablesSource = input('variables')
+  const variables = variablesSource ? await parseMapping(variablesSource, 'variables') : undefined
+  if (variables) checkVariableNames(variables)
+
+  const uuid = input('uuid')
+  if ([...uuid].length > 50) throw new InputError('uuid', `is ${[...uuid].length} characters long; Feishu accepts at most 50`)
+
+  const timeoutText = input('timeout')
+  const timeoutSeconds = Number(timeoutText)
+  if (!timeoutText || !Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0 || timeoutSeconds > 600) {
+    throw new InputError('timeout', `"${timeoutText}" is not a number of seconds between 0 and 600`)
+  }
+
+  return Object.freeze({
+    appId, appSecret, baseUrl, receivers: Object.freeze(receivers), content, variables, uuid, dryRun, failOnError,
+    timeoutMs: Math.round(timeoutSeconds * 1000),
+  })
+}
+
+function booleanInput(name: string): boolean {
+  try {
+    return core.getBooleanInput(name)
+  } catch {
+    throw new InputError(name, `"${core.getInput(name)}" is not a boolean; use true or false`)
+  }
+}
+
+/** `feishu`, `lark` or a base URL; https only, except http on loopback for tests and local runs. */
+export function resolveBaseUrl(domain: string): string {
+  const known = DOMAINS[domain.trim().toLowerCase() || 'feishu']
+  if (known) return known
+  let url: URL
+  try {
+    url = new URL(domain.trim())
+  } catch {
+    throw new InputError('domain', `"${domain}" is not feishu, lark, or a base URL such as https://open.example.com`)
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new InputError('domain', `"${url.protocol}" URLs are not supported; use https://`)
+  if (url.protocol === 'http:' && !isLoopback(url.hostname)) throw new InputError('domain', `http is only accepted for loopback hosts (127.0.0.1, localhost, [::1]); use https://${url.host}`)
+  if (url.username || url.password) throw new InputError('domain', 'must not contain a user name or password')
+  if (url.search || url.hash) throw new InputError('domain', 'must be a base URL without ?query or #fragment')
+  if (url.pathname.includes('/open-apis')) throw new InputError('domain', `must be the base URL only (e.g. ${url.origin}), without /open-apis/...`)
+  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`
+}
+
+function isLoopback(hostname: string): boolean {
+  return hostname === 'localhost' || hostname === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname)
+}
+
+async function readContent(input: (name: string) => string, env: Record<string, string | undefined>): Promise<Content> {
+  const given = CONTENT_INPUTS.filter((name) => input(name) !== '')
+  if (given.length > 1) throw new InputError(given[1]!, `only one content input may be given, but \`${given[0]}\` is set too`)
+  const templateVersion = input('template-version')
+  if (templateVersion && given[0] !== 'template-id') throw new InputError('template-version', 'is set but `template-id` is not')
+  switch (given[0]) {
+    case 'text':
+      return { kind: 'text', input: 'text', text: input('text') }
+    case 'post':
+      return { kind: 'post', input: 'post', post: await parseStructured(input('post'), 'post') }
+    case 'card':
+      return { kind: 'card', input: 'card', card: await parseStructured(input('card'), 'card') }
+    case 'card-file': {
+      const file = input('card-file')
+      const path = resolve(env.GITHUB_WORKSPACE || process.cwd(), file)
+      let source: string
+      try {
+        source = await readFile(path, 'utf8')
+      } catch (error) {
+        const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message
+        throw new InputError('card-file', `cannot read ${file} (${path}): ${reason}`)
+      }
+      return { kind: 'card', input: 'card-file', card: await parseStructured(source, 'card-file', file) }
+    }
+    case 'template-id':
+      return { kind: 'template', input: 'template-id', templateId: input('template-id'), templateVersion }
+    default:
+      throw new InputError('text', 'nothing to send; give one of text, post, card, card-file or template-id')
+  }
+}
+
+/** Names as Feishu's card builder allows them, and as ${name} can reach them. */
+function checkVariableNames(variables: Record<string, unknown>): void {
+  for (const name of Object.keys(variables)) {
+    if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(name)) {
+      throw new InputError('variables', `"${name}" is not a valid variable name (a letter, then letters, digits or _)`)
+    }
+  }
+}
+

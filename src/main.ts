@@ -1,0 +1,38 @@
+// The action: inputs -> compose -> deliver -> report, with one try/catch that fails the step.
+
+import * as core from '@actions/core'
+import { composeMessage } from './compose.js'
+import { deliver } from './deliver.js'
+import { printDryRun } from './dry-run.js'
+import { FeishuClient } from './feishu-client.js'
+import { builtinVariables } from './github-context.js'
+import { readConfig } from './inputs.js'
+import type { Receiver } from './receivers.js'
+import { reportDelivery, setOutputs } from './report.js'
+import { messageUuid } from './uuid.js'
+
+export async function run(env: Record<string, string | undefined> = process.env): Promise<void> {
+  try {
+    const config = await readConfig(env)
+    const message = composeMessage(config, builtinVariables(env))
+    const uuidFor = (receiver: Receiver, body: string): string =>
+      messageUuid({ given: config.uuid, receiver, receiverCount: config.receivers.length, body, env })
+    core.info(`Sending ${message.msgType === 'interactive' ? 'a card' : `a ${message.msgType} message`} (from \`${message.input}\`) to ${config.receivers.length} receiver(s) via ${config.baseUrl}`)
+
+    if (config.dryRun) {
+      setOutputs(printDryRun({ hasCredentials: config.appId !== '', baseUrl: config.baseUrl, receivers: config.receivers, message, uuidFor }))
+      return
+    }
+
+    const client = new FeishuClient(config.baseUrl, config.timeoutMs, core.setSecret, core.debug)
+    try {
+      const results = await deliver({ client, appId: config.appId, appSecret: config.appSecret, receivers: config.receivers, message, uuidFor })
+      setOutputs(results)
+      reportDelivery(results, config.failOnError)
+    } finally {
+      await client.close()
+    }
+  } catch (error) {
+    core.setFailed(error instanceof Error ? error.message : String(error))
+  }
+}
