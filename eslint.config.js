@@ -11,12 +11,13 @@ export default tseslint.config(
     },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
-      'no-console': ['error', { allow: [] }],
+      // The action logs through @actions/core so the runner sees groups, masks and annotations.
+      'no-console': 'error',
     },
   },
   {
     // Scripts and the fake server talk to a terminal; the action itself logs through @actions/core.
     files: ['scripts/**', 'test/**'],
-    rules: { 'no-console': 'off' },
+    rules: { 'no-console': 'off', '@typescript-eslint/no-explicit-any': 'off' },
   },
 )

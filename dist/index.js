@@ -31393,14 +31393,15 @@ async function parseStructured(source, input, origin) {
     }
     catch (jsonError) {
         const { parseDocument } = await __nccwpck_require__.e(/* import() */ 815).then(__nccwpck_require__.t.bind(__nccwpck_require__, 8815, 19));
-        const document = parseDocument(source, { prettyErrors: false, uniqueKeys: true });
+        const document = parseDocument(source, { prettyErrors: true, uniqueKeys: true });
         const problem = document.errors[0];
         if (!problem)
             return document.toJS({ maxAliasCount: 100 });
-        const where = problem.linePos?.[0] ? `line ${problem.linePos[0].line}, column ${problem.linePos[0].col}` : 'somewhere';
+        const where = problem.linePos?.[0] ? ` at line ${problem.linePos[0].line}, column ${problem.linePos[0].col}` : '';
         const looksLikeJson = /^\s*[[{]\s*"/.test(source);
-        const reason = looksLikeJson ? jsonError.message : firstLine(problem.message);
-        throw new InputError(input, `${origin ? `${origin} ` : ''}is not valid JSON or YAML (${looksLikeJson ? 'JSON' : `YAML at ${where}`}: ${reason})`);
+        // prettyErrors appends the position and a code frame; the position is reported separately.
+        const reason = looksLikeJson ? jsonError.message : firstLine(problem.message).replace(/ at line \d+, column \d+:?$/, '');
+        throw new InputError(input, `${origin ? `${origin} ` : ''}is not valid JSON or YAML (${looksLikeJson ? 'JSON' : `YAML${where}`}: ${reason})`);
     }
 }
 /** Parses an input that must be a mapping (an object with keys). */
@@ -31637,7 +31638,7 @@ const CODES = {
     99991664: { meaning: 'the app access token is malformed', fix: 're-run the job' },
     99991665: { meaning: 'the tenant access token is malformed', fix: 're-run the job' },
     99991671: { meaning: 'the access token has the wrong format', fix: 'this is a bug in the action; please report it' },
-    99991672: { meaning: 'the app lacks a permission scope this API needs', fix: `add the scope in the developer console (Permissions & Scopes), ${PUBLISH}; a tenant admin may need to approve it` },
+    99991672: { meaning: 'the app lacks a permission scope this API needs', fix: 'add im:message:send_as_bot under Permissions & Scopes in the developer console, then create and publish a new app version; a tenant admin may need to approve it' },
     99991673: { meaning: 'the app cannot be used in this tenant', fix: 'check the app is enabled and installed in the tenant (admin console)' },
     99991401: { meaning: 'the runner\'s IP is blocked by the app\'s IP allowlist', fix: 'add the runner\'s egress IP to the app\'s allowlist (Security settings) or remove the allowlist; GitHub-hosted runners have no fixed IP' },
     99991400: { meaning: 'Feishu rate limit hit (requests per second/minute for this app)', fix: 'send less often or to fewer receivers per run' },
@@ -31710,16 +31711,21 @@ function explainCode(code, msg, error) {
     }
     const known = CODES[code];
     if (code === 99991672) {
-        const scopes = (error?.permission_violations ?? []).map((violation) => violation.subject).filter(Boolean);
-        const named = scopes.length ? scopes.join(' or ') : scopeFromMsg(msg);
-        if (named)
-            return { meaning: `${known.meaning} (${named})`, fix: `add the scope ${named} ${known.fix.slice('add the scope '.length)}` };
+        const scopes = (error?.permission_violations ?? []).map((violation) => violation.subject ?? '').filter(Boolean);
+        const [scope, ...others] = scopes.length ? scopes : scopesFromMsg(msg);
+        const link = error?.helps?.find((help) => help.url)?.url;
+        if (scope) {
+            return {
+                meaning: `${known.meaning} (${[scope, ...others].join(', ')})`,
+                fix: `add the scope ${scope}${others.length ? ` (or one of ${others.join(', ')})` : ''} under Permissions & Scopes in the developer console${link ? ` (${link})` : ''}, then create and publish a new app version; a tenant admin may need to approve it`,
+            };
+        }
     }
     return known ?? { meaning: 'Feishu refused the request', fix: 'look up this code in Feishu\'s error code reference (Server API > API call guide > error codes)' };
 }
-function scopeFromMsg(msg) {
+function scopesFromMsg(msg) {
     const list = /\[([^\]]+)\]/.exec(msg)?.[1];
-    return list ? list.split(',').map((scope) => scope.trim()).join(' or ') : '';
+    return list ? list.split(',').map((scope) => scope.trim()).filter(Boolean) : [];
 }
 
 ;// CONCATENATED MODULE: ./src/feishu-client.ts
@@ -31841,6 +31847,9 @@ function printDryRun(options) {
     const { baseUrl, receivers, message } = options;
     const content = JSON.stringify(message.content);
     info(`Dry run: nothing is sent. A real run would make ${receivers.length + 1} request(s):`);
+    if (!options.hasCredentials)
+        warning('Dry run without `app-id` and `app-secret`: a real run would fail until they are set.');
+    info(`Content, decoded:\n${JSON.stringify(message.content, null, 2)}`);
     info(`POST ${baseUrl}${TOKEN_PATH}\n{"app_id": "***", "app_secret": "***"}`);
     for (const receiver of receivers) {
         const body = sendBody(receiver, message, content, options.uuidFor(receiver, content));
@@ -31848,7 +31857,6 @@ function printDryRun(options) {
         info('Authorization: Bearer ***');
         info('Content-Type: application/json; charset=utf-8');
         info(JSON.stringify(body, null, 2));
-        info(`content, decoded:\n${JSON.stringify(message.content, null, 2)}`);
         endGroup();
     }
     return receivers.map((receiver) => ({ receiver, ok: true, messageId: '', chatId: '' }));
@@ -32202,9 +32210,9 @@ async function run(env = process.env) {
         const config = await readConfig(env);
         const message = composeMessage(config, builtinVariables(env));
         const uuidFor = (receiver, body) => messageUuid({ given: config.uuid, receiver, receiverCount: config.receivers.length, body, env });
-        info(`Sending a ${message.msgType} message (from \`${message.input}\`) to ${config.receivers.length} receiver(s) via ${config.baseUrl}`);
+        info(`Sending ${message.msgType === 'interactive' ? 'a card' : `a ${message.msgType} message`} (from \`${message.input}\`) to ${config.receivers.length} receiver(s) via ${config.baseUrl}`);
         if (config.dryRun) {
-            setOutputs(printDryRun({ baseUrl: config.baseUrl, receivers: config.receivers, message, uuidFor }));
+            setOutputs(printDryRun({ hasCredentials: config.appId !== '', baseUrl: config.baseUrl, receivers: config.receivers, message, uuidFor }));
             return;
         }
         const client = new FeishuClient(config.baseUrl, config.timeoutMs, core_setSecret, core_debug);

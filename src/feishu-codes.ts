@@ -23,7 +23,7 @@ const CODES: Record<number, Explanation> = {
   99991664: { meaning: 'the app access token is malformed', fix: 're-run the job' },
   99991665: { meaning: 'the tenant access token is malformed', fix: 're-run the job' },
   99991671: { meaning: 'the access token has the wrong format', fix: 'this is a bug in the action; please report it' },
-  99991672: { meaning: 'the app lacks a permission scope this API needs', fix: `add the scope in the developer console (Permissions & Scopes), ${PUBLISH}; a tenant admin may need to approve it` },
+  99991672: { meaning: 'the app lacks a permission scope this API needs', fix: 'add im:message:send_as_bot under Permissions & Scopes in the developer console, then create and publish a new app version; a tenant admin may need to approve it' },
   99991673: { meaning: 'the app cannot be used in this tenant', fix: 'check the app is enabled and installed in the tenant (admin console)' },
   99991401: { meaning: 'the runner\'s IP is blocked by the app\'s IP allowlist', fix: 'add the runner\'s egress IP to the app\'s allowlist (Security settings) or remove the allowlist; GitHub-hosted runners have no fixed IP' },
   99991400: { meaning: 'Feishu rate limit hit (requests per second/minute for this app)', fix: 'send less often or to fewer receivers per run' },
@@ -97,16 +97,22 @@ export function explainCode(code: number, msg: string, error?: FeishuErrorBody):
   }
   const known = CODES[code]
   if (code === 99991672) {
-    const scopes = (error?.permission_violations ?? []).map((violation) => violation.subject).filter(Boolean)
-    const named = scopes.length ? scopes.join(' or ') : scopeFromMsg(msg)
-    if (named) return { meaning: `${known!.meaning} (${named})`, fix: `add the scope ${named} ${known!.fix.slice('add the scope '.length)}` }
+    const scopes = (error?.permission_violations ?? []).map((violation) => violation.subject ?? '').filter(Boolean)
+    const [scope, ...others] = scopes.length ? scopes : scopesFromMsg(msg)
+    const link = error?.helps?.find((help) => help.url)?.url
+    if (scope) {
+      return {
+        meaning: `${known!.meaning} (${[scope, ...others].join(', ')})`,
+        fix: `add the scope ${scope}${others.length ? ` (or one of ${others.join(', ')})` : ''} under Permissions & Scopes in the developer console${link ? ` (${link})` : ''}, then create and publish a new app version; a tenant admin may need to approve it`,
+      }
+    }
   }
   return known ?? { meaning: 'Feishu refused the request', fix: 'look up this code in Feishu\'s error code reference (Server API > API call guide > error codes)' }
 }
 
-function scopeFromMsg(msg: string): string {
+function scopesFromMsg(msg: string): string[] {
   const list = /\[([^\]]+)\]/.exec(msg)?.[1]
-  return list ? list.split(',').map((scope) => scope.trim()).join(' or ') : ''
+  return list ? list.split(',').map((scope) => scope.trim()).filter(Boolean) : []
 }
 
 /** The `error` object Feishu puts in failure bodies (§3.2). */

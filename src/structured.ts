@@ -12,13 +12,14 @@ export async function parseStructured(source: string, input: string, origin?: st
     return JSON.parse(source) as unknown
   } catch (jsonError) {
     const { parseDocument } = await import('yaml')
-    const document = parseDocument(source, { prettyErrors: false, uniqueKeys: true })
+    const document = parseDocument(source, { prettyErrors: true, uniqueKeys: true })
     const problem = document.errors[0]
     if (!problem) return document.toJS({ maxAliasCount: 100 }) as unknown
-    const where = problem.linePos?.[0] ? `line ${problem.linePos[0].line}, column ${problem.linePos[0].col}` : 'somewhere'
+    const where = problem.linePos?.[0] ? ` at line ${problem.linePos[0].line}, column ${problem.linePos[0].col}` : ''
     const looksLikeJson = /^\s*[[{]\s*"/.test(source)
-    const reason = looksLikeJson ? (jsonError as Error).message : firstLine(problem.message)
-    throw new InputError(input, `${origin ? `${origin} ` : ''}is not valid JSON or YAML (${looksLikeJson ? 'JSON' : `YAML at ${where}`}: ${reason})`)
+    // prettyErrors appends the position and a code frame; the position is reported separately.
+    const reason = looksLikeJson ? (jsonError as Error).message : firstLine(problem.message).replace(/ at line \d+, column \d+:?$/, '')
+    throw new InputError(input, `${origin ? `${origin} ` : ''}is not valid JSON or YAML (${looksLikeJson ? 'JSON' : `YAML${where}`}: ${reason})`)
   }
 }
 

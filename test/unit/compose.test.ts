@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest'
+import { composeMessage } from '../../src/compose.js'
+import type { Content } from '../../src/inputs.js'
+import { builtinVariables } from '../../src/github-context.js'
+
+const builtins = builtinVariables({ GITHUB_REPOSITORY: 'octo/app', GITHUB_REF_NAME: 'v1.2.3', GITHUB_SHA: '0123456789abcdef', GITHUB_RUN_ID: '42' })
+const compose = (content: Content, variables?: Record<string, unknown>) => composeMessage({ content, variables }, builtins)
+
+describe('composeMessage', () => {
+  it('fills text from built-ins and variables', () => {
+    const message = compose({ kind: 'text', input: 'text', text: '${repository} ${ref_name} ${short_sha} by ${who}\n${run_url}' }, { who: 'ci' })
+    expect(message).toEqual({ msgType: 'text', input: 'text', content: { text: 'octo/app v1.2.3 0123456 by ci\nhttps://github.com/octo/app/actions/runs/42' } })
+  })
+
+  it('lets variables use built-ins and override them', () => {
+    const message = compose({ kind: 'text', input: 'text', text: '${tag} ${repository}' }, { tag: 'release ${ref_name}', repository: 'mine' })
+    expect(message.content).toEqual({ text: 'release v1.2.3 mine' })
+  })
+
+  it('accepts a post by locale, the custom-bot wrapper, or a bare title/content', () => {
+    const body = { title: 'T ${ref_name}', content: [[{ tag: 'text', text: 'x' }]] }
+    const expected = { zh_cn: { title: 'T v1.2.3', content: [[{ tag: 'text', text: 'x' }]] } }
+    expect(compose({ kind: 'post', input: 'post', post: { zh_cn: body } }).content).toEqual(expected)
+    expect(compose({ kind: 'post', input: 'post', post: { post: { zh_cn: body } } }).content).toEqual(expected)
+    expect(compose({ kind: 'post', input: 'post', post: body }).content).toEqual(expected)
+  })
+
+  it.each([
+    [[1], 'must be a mapping of locales'],
+    [{ zh_cn: { content: 'text' } }, 'zh_cn.content must be a list of paragraphs'],
+    [{ zh_cn: { content: [[{ text: 'no tag' }]] } }, 'zh_cn.content[0][0] needs a tag'],
+    [{ zh_cn: { title: 3, content: [] } }, 'zh_cn.title must be a string'],
+  ])('rejects the post %j', (post, message) => {
+    expect(() => compose({ kind: 'post', input: 'post', post })).toThrow(`Input \`post\`: ${message}`)
+  })
+
+  it('sends a template with version and typed variables, built-ins filled', () => {
+    const message = compose({ kind: 'template', input: 'template-id', templateId: 'AAq1', templateVersion: '1.0.2' }, { version: '${ref_name}', count: 3, services: ['api', '${repository}'] })
+    expect(message).toEqual({
+      msgType: 'interactive', input: 'template-id',
+      content: { type: 'template', data: { template_id: 'AAq1', template_version_name: '1.0.2', template_variable: { version: 'v1.2.3', count: 3, services: ['api', 'octo/app'] } } },
+    })
+  })
+
+  it('omits template_version_name and template_variable when not given', () => {
+    expect(compose({ kind: 'template', input: 'template-id', templateId: 'AAq1', templateVersion: '' }).content).toEqual({ type: 'template', data: { template_id: 'AAq1' } })
+  })
+
+  it.each([
+    ['x', 'must be a card object, not a plain string'],
+    [{ msg_type: 'interactive', card: {} }, 'looks like a whole request body'],
+    [{ schema: '2.0', elements: [] }, 'is a card JSON 2.0 (schema "2.0"), whose elements go under body.elements'],
+    [{ type: 'template', data: {} }, 'is a template envelope without data.template_id'],
+  ])('rejects the card %j', (card, message) => {
+    expect(() => compose({ kind: 'card', input: 'card-file', card })).toThrow(`Input \`card-file\`: ${message}`)
+  })
+
+  it('checks sizes after filling: text 150 KB, cards 30 KB', () => {
+    expect(() => compose({ kind: 'text', input: 'text', text: 'a'.repeat(150 * 1024 - 20) })).not.toThrow()
+    expect(() => compose({ kind: 'text', input: 'text', text: 'a'.repeat(150 * 1024) })).toThrow('Feishu accepts at most 150 KB for text messages')
+    expect(() => compose({ kind: 'card', input: 'card', card: { elements: [{ tag: 'markdown', content: '${big}' }] } }, { big: '字'.repeat(11000) }))
+      .toThrow(/Input `card`: the message is 32\.\d KB after filling placeholders; Feishu accepts at most 30 KB/)
+  })
+})

@@ -1,0 +1,112 @@
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { readConfig, resolveBaseUrl } from '../../src/inputs.js'
+import { inputEnv } from '../action-inputs.js'
+
+const base = { 'app-id': 'cli_test', 'app-secret': 'test-secret', 'chat-id': 'oc_1', text: 'hi' }
+
+async function configWith(inputs: Record<string, string>, env: Record<string, string> = {}) {
+  for (const [name, value] of Object.entries(inputEnv(inputs))) vi.stubEnv(name, value)
+  return readConfig({ ...process.env, ...env })
+}
+
+// @actions/core writes ::add-mask:: and ::warning:: lines to stdout; keep test output readable.
+vi.spyOn(process.stdout, 'write').mockImplementation(() => true)
+afterEach(() => vi.unstubAllEnvs())
+
+describe('readConfig', () => {
+  it('reads a complete text step with action.yml defaults', async () => {
+    const config = await configWith(base)
+    expect(config).toMatchObject({
+      appId: 'cli_test', baseUrl: 'https://open.feishu.cn', receivers: [{ receiveId: 'oc_1', receiveIdType: 'chat_id' }],
+      content: { kind: 'text', text: 'hi' }, dryRun: false, failOnError: true, timeoutMs: 10_000, uuid: '', variables: undefined,
+    })
+    expect(Object.isFrozen(config)).toBe(true)
+  })
+
+  it('reads typed variables from YAML', async () => {
+    const config = await configWith({ ...base, text: '', 'template-id': 'AAq1', 'template-version': '1.0.2', variables: 'version: v1\ncount: 3\nok: true\nservices: [api, web]\nmeta: {a: 1}' })
+    expect(config.content).toEqual({ kind: 'template', input: 'template-id', templateId: 'AAq1', templateVersion: '1.0.2' })
+    expect(config.variables).toEqual({ version: 'v1', count: 3, ok: true, services: ['api', 'web'], meta: { a: 1 } })
+  })
+
+  it('reads card-file relative to GITHUB_WORKSPACE', async () => {
+    const workspace = mkdtempSync(join(tmpdir(), 'ws-'))
+    writeFileSync(join(workspace, 'card.yml'), 'header:\n  title: {tag: plain_text, content: Hi}\nelements: []\n')
+    const config = await configWith({ ...base, text: '', 'card-file': 'card.yml' }, { GITHUB_WORKSPACE: workspace })
+    expect(config.content).toEqual({ kind: 'card', input: 'card-file', card: { header: { title: { tag: 'plain_text', content: 'Hi' } }, elements: [] } })
+  })
+
+  it.each([
+    ['no credentials', { 'app-id': '', 'app-secret': '' }, 'Input `app-id`: app-id and app-secret are required'],
+    ['a secret without an id', { 'app-id': '' }, 'Input `app-id`: is empty but `app-secret` is set'],
+    ['an id without a secret', { 'app-secret': '' }, 'Input `app-secret`: is empty but `app-id` is set'],
+    ['no receiver', { 'chat-id': '' }, 'Input `chat-id`: no receiver given'],
+    ['two content inputs', { card: '{}' }, 'Input `card`: only one content input may be given, but `text` is set too'],
+    ['no content', { text: '' }, 'Input `text`: nothing to send'],
+    ['template-version alone', { 'template-version': '1.0.0' }, 'Input `template-version`: is set but `template-id` is not'],
+    ['unparseable card', { text: '', card: '{"header": ' }, 'Input `card`: is not valid JSON or YAML (JSON:'],
+    ['unparseable post', { text: '', post: 'zh_cn: [' }, 'Input `post`: is not valid JSON or YAML (YAML at line 1'],
+    ['variables that are a list', { variables: '- a\n- b' }, 'Input `variables`: must be a mapping (key: value), not a list'],
+    ['a bad variable name', { variables: '"my var": 1' }, 'Input `variables`: "my var" is not a valid variable name'],
+    ['a long uuid', { uuid: 'x'.repeat(51) }, 'Input `uuid`: is 51 characters long; Feishu accepts at most 50'],
+    ['an unknown receive-id type', { 'receive-id': 'phone:1' }, 'Input `receive-id`: unknown receiver type "phone"'],
+    ['a missing card-file', { text: '', 'card-file': 'nope.json' }, 'Input `card-file`: cannot read nope.json'],
+    ['a bad timeout', { timeout: 'soon' }, 'Input `timeout`: "soon" is not a number of seconds'],
+    ['a bad boolean', { 'dry-run': 'yes please' }, 'Input `dry-run`: "yes please" is not a boolean'],
+    ['an http domain', { domain: 'http://open.example.com' }, 'Input `domain`: http is only accepted for loopback hosts'],
+    ['webhook (later)', { webhook: 'https://open.feishu.cn/open-apis/bot/v2/hook/abc' }, 'Input `webhook`: custom bot webhooks are not supported yet'],
+    ['mention (later)', { mention: 'all' }, 'Input `mention`: mentions are not supported yet'],
+    ['preset (later)', { preset: 'release' }, 'Input `preset`: built-in cards are not supported yet'],
+    ['status (later)', { status: 'failure' }, 'Input `status`'],
+    ['title (later)', { title: 'T' }, 'Input `title`'],
+    ['update-message-id (later)', { 'update-message-id': 'om_1' }, 'Input `update-message-id`'],
+    ['reply-to (later)', { 'reply-to': 'om_1' }, 'Input `reply-to`'],
+    ['reply-in-thread (later)', { 'reply-in-thread': 'true' }, 'Input `reply-in-thread`'],
+    ['max-retries (later)', { 'max-retries': '5' }, 'Input `max-retries`'],
+    ['proxy (later)', { proxy: 'http://proxy:3128' }, 'Input `proxy`'],
+    ['summary (later)', { summary: 'false' }, 'Input `summary`'],
+    ['webhook-secret (later)', { 'webhook-secret': 's3cr3t' }, 'Input `webhook-secret`'],
+  ])('rejects %s in one line naming the input', async (_, inputs, message) => {
+    const error = await configWith({ ...base, ...inputs }).then(() => undefined, (caught: Error) => caught)
+    expect(error?.message).toContain(message)
+    expect(error?.message).not.toContain('\n')
+  })
+
+  it('never echoes the value of a later input that may hold a credential', async () => {
+    const error = await configWith({ ...base, proxy: 'http://user:pa55word@proxy:3128', 'webhook-secret': 'wh-s3cr3t' }).catch((caught: Error) => caught)
+    expect(String(error)).not.toMatch(/pa55word|wh-s3cr3t/)
+  })
+
+  it('lets a dry run go without credentials', async () => {
+    await expect(configWith({ ...base, 'app-id': '', 'app-secret': '', 'dry-run': 'true' })).resolves.toMatchObject({ dryRun: true, appId: '' })
+  })
+})
+
+describe('resolveBaseUrl', () => {
+  it.each([
+    ['feishu', 'https://open.feishu.cn'],
+    ['Lark', 'https://open.larksuite.com'],
+    ['', 'https://open.feishu.cn'],
+    ['https://open.example.com/', 'https://open.example.com'],
+    ['https://gw.example.com/feishu/', 'https://gw.example.com/feishu'],
+    ['http://127.0.0.1:8080', 'http://127.0.0.1:8080'],
+    ['http://localhost:1', 'http://localhost:1'],
+    ['http://[::1]:9', 'http://[::1]:9'],
+  ])('%s -> %s', (domain, url) => {
+    expect(resolveBaseUrl(domain)).toBe(url)
+  })
+
+  it.each([
+    ['open.feishu.cn', 'is not feishu, lark, or a base URL'],
+    ['http://10.0.0.1', 'http is only accepted for loopback hosts'],
+    ['ftp://x', 'URLs are not supported'],
+    ['https://u:p@open.example.com', 'must not contain a user name or password'],
+    ['https://open.example.com?x=1', 'without ?query'],
+    ['https://open.feishu.cn/open-apis/bot/v2/hook/x', 'without /open-apis'],
+  ])('rejects %s', (domain, message) => {
+    expect(() => resolveBaseUrl(domain)).toThrow(message)
+  })
+})

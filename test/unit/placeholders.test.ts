@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest'
+import { fillString, fillTree } from '../../src/placeholders.js'
+import { InputError } from '../../src/errors.js'
+
+const vars = new Map<string, unknown>([
+  ['name', 'world'],
+  ['count', 3],
+  ['flag', false],
+  ['list', ['a', 'b']],
+  ['evil', 'he said "hi" \\ and\nleft", "admin": true, "x": "'],
+])
+
+describe('fillString', () => {
+  it('fills names, numbers, booleans and lists', () => {
+    expect(fillString('hello ${name} ${count} ${flag} ${list}', vars, 'text')).toBe('hello world 3 false ["a","b"]')
+  })
+
+  it('keeps $${name} as a literal and leaves non-names alone', () => {
+    expect(fillString('$${name} ${{ github.sha }} ${ name } $name', vars, 'text')).toBe('${name} ${{ github.sha }} ${ name } $name')
+  })
+
+  it('does not expand placeholders that come from a value', () => {
+    const chained = new Map<string, unknown>([['a', '${b}'], ['b', 'no']])
+    expect(fillString('${a}', chained, 'text')).toBe('${b}')
+  })
+
+  it('names the input, the place and the known names for an unknown placeholder', () => {
+    const fill = (): string => fillString('x ${nope}', vars, 'card', 'elements[0].content')
+    expect(fill).toThrow(InputError)
+    expect(fill).toThrow('Input `card`: unknown placeholder ${nope} at elements[0].content; known names: count, evil, flag, list, name')
+  })
+})
+
+describe('fillTree', () => {
+  it('fills string values in nested data, never keys, and keeps other types', () => {
+    const card = { header: { title: { content: 'Hi ${name}' } }, elements: [{ tag: 'markdown', content: '${count} items' }], n: 1, '${name}': true }
+    expect(fillTree(card, vars, 'card')).toEqual({ header: { title: { content: 'Hi world' } }, elements: [{ tag: 'markdown', content: '3 items' }], n: 1, '${name}': true })
+  })
+
+  it('keeps a hostile value inside one string: no new keys, JSON stays valid', () => {
+    const filled = fillTree({ text: 'msg: ${evil}' }, vars, 'card') as Record<string, unknown>
+    expect(Object.keys(filled)).toEqual(['text'])
+    expect(filled.text).toBe(`msg: ${vars.get('evil') as string}`)
+    expect(JSON.parse(JSON.stringify(filled))).toEqual(filled)
+  })
+
+  it('reports the path of an unknown placeholder', () => {
+    expect(() => fillTree({ body: { elements: [{ content: '${missing}' }] } }, vars, 'card')).toThrow('at body.elements[0].content')
+  })
+})

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest'
+import { parseReceiver, readReceivers, splitList } from '../../src/receivers.js'
+
+describe('receivers', () => {
+  it('splits on newlines and commas and drops blanks', () => {
+    expect(splitList(' oc_1,oc_2\n\n oc_3 ,\n')).toEqual(['oc_1', 'oc_2', 'oc_3'])
+  })
+
+  it.each([
+    ['oc_abc', 'chat_id', 'oc_abc'],
+    ['ou_abc', 'open_id', 'ou_abc'],
+    ['on_abc', 'union_id', 'on_abc'],
+    ['dev@example.com', 'email', 'dev@example.com'],
+    ['user_id:4bxx', 'user_id', '4bxx'],
+    ['open_id:ou_1', 'open_id', 'ou_1'],
+    ['email:a@b.co', 'email', 'a@b.co'],
+    ['chat_id:oc_9', 'chat_id', 'oc_9'],
+  ])('%s is %s', (entry, type, id) => {
+    expect(parseReceiver(entry, 'receive-id')).toEqual({ receiveId: id, receiveIdType: type })
+  })
+
+  it('rejects an unknown explicit type, naming the input', () => {
+    expect(() => parseReceiver('phone:123', 'receive-id')).toThrow('Input `receive-id`: unknown receiver type "phone"')
+  })
+
+  it('rejects an id whose type cannot be told, suggesting type:value', () => {
+    expect(() => parseReceiver('4bxx', 'receive-id')).toThrow('write it as type:value (e.g. user_id:4bxx)')
+  })
+
+  it('puts chat-id first, keeps order and drops duplicates', () => {
+    expect(readReceivers('oc_1\noc_2', 'ou_1, oc_1, ou_1')).toEqual([
+      { receiveId: 'oc_1', receiveIdType: 'chat_id' },
+      { receiveId: 'oc_2', receiveIdType: 'chat_id' },
+      { receiveId: 'ou_1', receiveIdType: 'open_id' },
+    ])
+  })
+
+  it('rejects a user id given as chat-id', () => {
+    expect(() => readReceivers('ou_1', '')).toThrow('Input `chat-id`: "ou_1" is not a chat id')
+  })
+})

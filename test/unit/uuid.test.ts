@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest'
+import { messageUuid } from '../../src/uuid.js'
+
+const chat = { receiveId: 'oc_1', receiveIdType: 'chat_id' as const }
+const user = { receiveId: 'ou_1', receiveIdType: 'open_id' as const }
+const env = { GITHUB_RUN_ID: '123', GITHUB_RUN_ATTEMPT: '1', GITHUB_JOB: 'build', GITHUB_ACTION: 'notify' }
+const uuid = (overrides: Partial<Parameters<typeof messageUuid>[0]> = {}) =>
+  messageUuid({ given: '', receiver: chat, receiverCount: 2, body: '{"text":"hi"}', env, ...overrides })
+
+describe('messageUuid', () => {
+  it('is stable for the same run, attempt, step, receiver and content, and at most 50 characters', () => {
+    expect(uuid()).toBe(uuid())
+    expect(uuid().length).toBeLessThanOrEqual(50)
+  })
+
+  it('differs by receiver, content, attempt and step', () => {
+    const all = [uuid(), uuid({ receiver: user }), uuid({ body: '{"text":"ho"}' }), uuid({ env: { ...env, GITHUB_RUN_ATTEMPT: '2' } }), uuid({ env: { ...env, GITHUB_ACTION: 'other' } })]
+    expect(new Set(all).size).toBe(all.length)
+  })
+
+  it('is random outside a workflow run', () => {
+    expect(uuid({ env: {} })).not.toBe(uuid({ env: {} }))
+  })
+
+  it('uses a given uuid as is for one receiver and derives one per receiver otherwise', () => {
+    expect(uuid({ given: 'deploy-42', receiverCount: 1 })).toBe('deploy-42')
+    const long = 'x'.repeat(50)
+    const perReceiver = [uuid({ given: long }), uuid({ given: long, receiver: user })]
+    expect(perReceiver[0]).not.toBe(perReceiver[1])
+    for (const key of perReceiver) expect(key.length).toBeLessThanOrEqual(50)
+    expect(uuid({ given: long })).toBe(perReceiver[0])
+  })
+})
