@@ -32138,12 +32138,13 @@ function setOutputs(results) {
     }
     endGroup();
 }
-/** Logs one line per receiver, then fails the step (or warns) naming every receiver that failed. */
+/** Logs one line per delivery, sets the outputs, then fails the step (or warns) naming every receiver that failed. */
 function reportDelivery(results, failOnError) {
     for (const result of results) {
         if (result.ok)
             info(`Delivered to ${describeReceiver(result.receiver)}: message ${result.messageId} in chat ${result.chatId}`);
     }
+    setOutputs(results);
     const failed = results.filter((result) => !result.ok);
     if (failed.length === 0) {
         info(`Delivered to all ${results.length} receiver(s).`);
@@ -32218,7 +32219,6 @@ async function run(env = process.env) {
         const client = new FeishuClient(config.baseUrl, config.timeoutMs, core_setSecret, core_debug);
         try {
             const results = await deliver({ client, appId: config.appId, appSecret: config.appSecret, receivers: config.receivers, message, uuidFor });
-            setOutputs(results);
             reportDelivery(results, config.failOnError);
         }
         finally {

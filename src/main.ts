@@ -27,7 +27,6 @@ export async function run(env: Record<string, string | undefined> = process.env)
     const client = new FeishuClient(config.baseUrl, config.timeoutMs, core.setSecret, core.debug)
     try {
       const results = await deliver({ client, appId: config.appId, appSecret: config.appSecret, receivers: config.receivers, message, uuidFor })
-      setOutputs(results)
       reportDelivery(results, config.failOnError)
     } finally {
       await client.close()

@@ -54,11 +54,12 @@ export function setOutputs(results: readonly DeliveryResult[]): void {
   core.endGroup()
 }
 
-/** Logs one line per receiver, then fails the step (or warns) naming every receiver that failed. */
+/** Logs one line per delivery, sets the outputs, then fails the step (or warns) naming every receiver that failed. */
 export function reportDelivery(results: readonly DeliveryResult[], failOnError: boolean): void {
   for (const result of results) {
     if (result.ok) core.info(`Delivered to ${describeReceiver(result.receiver)}: message ${result.messageId} in chat ${result.chatId}`)
   }
+  setOutputs(results)
   const failed = results.filter((result) => !result.ok)
   if (failed.length === 0) {
     core.info(`Delivered to all ${results.length} receiver(s).`)

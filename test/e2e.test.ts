@@ -2,7 +2,7 @@
 // Feishu server on loopback. Each test checks what Feishu received and stored, not only the exit code.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { startFakeFeishu } from './fake-feishu.mjs'
-import { CONTEXT, RUNTIMES, runAction, visibleOutput, type ActionRun } from './run-action.js'
+import { CONTEXT, RUNTIMES, runAction, visibleOutput, type ActionRun } from './run-action.mjs'
 
 type Fake = Awaited<ReturnType<typeof startFakeFeishu>>
 

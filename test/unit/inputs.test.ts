@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { readConfig, resolveBaseUrl } from '../../src/inputs.js'
-import { inputEnv } from '../action-inputs.js'
+import { inputEnv } from '../run-action.mjs'
 
 const base = { 'app-id': 'cli_test', 'app-secret': 'test-secret', 'chat-id': 'oc_1', text: 'hi' }
 
