@@ -316,9 +316,9 @@ __webpack_unused_export__ = Dispatcher
 __webpack_unused_export__ = Client
 __webpack_unused_export__ = Pool
 __webpack_unused_export__ = BalancedPool
-module.exports.g6 = Agent
+__webpack_unused_export__ = Agent
 __webpack_unused_export__ = ProxyAgent
-__webpack_unused_export__ = EnvHttpProxyAgent
+module.exports.J2 = EnvHttpProxyAgent
 __webpack_unused_export__ = RetryAgent
 __webpack_unused_export__ = RetryHandler
 
@@ -28374,7 +28374,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9470);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5562);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -28383,7 +28383,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9470:
+/***/ 5562:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31358,6 +31358,8 @@ class FeishuError extends Error {
     logId;
     meaning;
     fix;
+    rateLimitResetSeconds;
+    attempts;
     constructor(details, options) {
         super(describe(details), options);
         this.name = 'FeishuError';
@@ -31367,6 +31369,12 @@ class FeishuError extends Error {
         this.logId = details.logId;
         this.meaning = details.meaning;
         this.fix = details.fix;
+        this.rateLimitResetSeconds = details.rateLimitResetSeconds ?? null;
+        this.attempts = details.attempts ?? 1;
+    }
+    /** The same failure, saying how many attempts ended in it. */
+    afterAttempts(attempts) {
+        return new FeishuError({ ...this, attempts }, { cause: this.cause });
     }
 }
 function describe(details) {
@@ -31375,6 +31383,7 @@ function describe(details) {
         details.msg ? `msg "${details.msg}"` : '',
         details.httpStatus !== null ? `HTTP ${details.httpStatus}` : '',
         details.logId ? `log_id ${details.logId}` : '',
+        details.attempts && details.attempts > 1 ? `gave up after ${details.attempts} attempts` : '',
     ].filter(Boolean);
     return `${head}. Fix: ${details.fix}${facts.length ? ` (${facts.join(', ')})` : ''}`;
 }
@@ -31573,20 +31582,23 @@ function checkSize(message) {
 
 ;// CONCATENATED MODULE: ./src/deliver.ts
 // Delivers one composed message to every receiver: one token for the run, then one send per
-// receiver, a few at a time. A failure for one receiver never stops the others, and every
-// receiver ends with a result. Knows nothing of GitHub or of how results are reported.
+// receiver, several at a time (the client keeps them within Feishu's rate limits). A failure
+// for one receiver never stops the others, and every receiver ends with a result. Knows
+// nothing of GitHub or of how results are reported.
 
-/** Parallel sends: each receiver is its own chat, well under Feishu's 50 requests/s per app. */
-const CONCURRENCY = 5;
+/**
+ * Sends in flight at once. The client's limiters do the pacing; this only needs to be high
+ * enough to reach Feishu's 50 requests/s when each request takes a few hundred milliseconds.
+ */
+const CONCURRENCY = 16;
 /** `content` is the message content already serialised once for all receivers. */
 function sendBody(receiver, message, content, uuid) {
     return { receive_id: receiver.receiveId, msg_type: message.msgType, content, uuid };
 }
 async function deliver(options) {
     const { client, receivers, message } = options;
-    let tenantToken;
     try {
-        tenantToken = await client.tenantToken(options.appId, options.appSecret);
+        await client.tenantToken();
     }
     catch (error) {
         const failure = asFeishuError(error);
@@ -31601,7 +31613,7 @@ async function deliver(options) {
             const receiver = receivers[index];
             const body = sendBody(receiver, message, content, options.uuidFor(receiver, content));
             try {
-                const sent = await client.sendMessage(tenantToken, receiver, body);
+                const sent = await client.sendMessage(receiver, body);
                 results[index] = { receiver, ok: true, ...sent };
             }
             catch (error) {
@@ -31728,81 +31740,316 @@ function scopesFromMsg(msg) {
     return list ? list.split(',').map((scope) => scope.trim()).filter(Boolean) : [];
 }
 
+;// CONCATENATED MODULE: ./src/http.ts
+// The only module that imports undici. Owns the dispatcher: direct, or through a proxy taken
+// from the `proxy` input or HTTPS_PROXY / HTTP_PROXY (NO_PROXY honoured either way), with the
+// per-request timeout. Moves bytes only: what an answer means is the Feishu client's business.
+
+class Http {
+    timeoutMs;
+    dispatcher;
+    /** `proxy`: the `proxy` input; empty means the environment's HTTPS_PROXY / HTTP_PROXY, if any. */
+    constructor(timeoutMs, proxy = '') {
+        this.timeoutMs = timeoutMs;
+        const options = {
+            connect: { timeout: timeoutMs },
+            headersTimeout: timeoutMs,
+            bodyTimeout: timeoutMs,
+            // http targets go through an http proxy in absolute form (as curl does); https always tunnels with CONNECT.
+            proxyTunnel: false,
+            ...(proxy ? { httpProxy: proxy, httpsProxy: proxy } : {}),
+        };
+        this.dispatcher = withoutWarning('UNDICI-EHPA', () => new undici/* EnvHttpProxyAgent */.J2(options));
+    }
+    /** Sends one request; rejects with undici's own error when no answer is read in time. */
+    async send(method, url, headers, body) {
+        const response = await (0,undici/* request */.Em)(url, { method, headers, body, dispatcher: this.dispatcher, signal: AbortSignal.timeout(this.timeoutMs) });
+        return { status: response.statusCode, headers: response.headers, text: await response.body.text() };
+    }
+    close() {
+        return this.dispatcher.close();
+    }
+}
+/**
+ * Runs `make` with one process warning silenced. undici 6 announces EnvHttpProxyAgent as
+ * experimental on stderr; that notice is for library authors and would otherwise end up in
+ * every workflow log. Every other warning still goes through.
+ */
+function withoutWarning(code, make) {
+    const emitWarning = process.emitWarning;
+    process.emitWarning = ((warning, ...rest) => {
+        const options = rest[0];
+        if (typeof options === 'object' && options?.code === code)
+            return;
+        emitWarning.call(process, warning, ...rest);
+    });
+    try {
+        return make();
+    }
+    finally {
+        process.emitWarning = emitWarning;
+    }
+}
+/** The proxy configuration in force, for the log, with credentials removed; '' when there is none. */
+function describeProxy(proxy, env) {
+    const noProxy = env.no_proxy ?? env.NO_PROXY ?? '';
+    const bypass = noProxy ? ` (NO_PROXY: ${noProxy})` : '';
+    if (proxy)
+        return `proxy ${withoutCredentials(proxy)} from the \`proxy\` input${bypass}`;
+    const https = env.https_proxy ?? env.HTTPS_PROXY ?? '';
+    const http = env.http_proxy ?? env.HTTP_PROXY ?? '';
+    const parts = [https && `HTTPS_PROXY ${withoutCredentials(https)}`, http && `HTTP_PROXY ${withoutCredentials(http)}`].filter(Boolean);
+    return parts.length ? `${parts.join(', ')}${bypass}` : '';
+}
+function withoutCredentials(proxy) {
+    try {
+        const url = new URL(proxy);
+        return `${url.protocol}//${url.host}`;
+    }
+    catch {
+        return '(a proxy URL that does not parse)';
+    }
+}
+
+;// CONCATENATED MODULE: ./src/rate-limiter.ts
+// Keeps requests within Feishu's limits (§3.3): at most N requests in any window of W ms.
+// Sliding windows are stricter than the fixed windows a server may count in, so staying inside
+// them keeps us inside Feishu's. No I/O except waiting.
+class SlidingWindowLimiter {
+    limits;
+    now;
+    sleep;
+    /** Start times of the requests still inside the longest window, oldest first. */
+    starts = [];
+    longestMs;
+    constructor(limits, now = Date.now, sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))) {
+        this.limits = limits;
+        this.now = now;
+        this.sleep = sleep;
+        this.longestMs = Math.max(...limits.map((limit) => limit.windowMs));
+    }
+    /** Resolves when one more request fits in every window, and counts it. */
+    async acquire() {
+        for (;;) {
+            const now = this.now();
+            while (this.starts.length > 0 && this.starts[0] <= now - this.longestMs)
+                this.starts.shift();
+            const waitMs = Math.max(0, ...this.limits.map((limit) => this.waitFor(limit, now)));
+            if (waitMs === 0) {
+                this.starts.push(now);
+                return;
+            }
+            await this.sleep(waitMs);
+        }
+    }
+    /** How long until one more request fits in `limit`'s window. */
+    waitFor(limit, now) {
+        const inWindow = this.starts.filter((start) => start > now - limit.windowMs);
+        if (inWindow.length < limit.count)
+            return 0;
+        return inWindow[inWindow.length - limit.count] + limit.windowMs - now + 1;
+    }
+}
+/** One limiter per key (a chat or a user), made on first use. */
+class KeyedLimiter {
+    make;
+    limiters = new Map();
+    constructor(make) {
+        this.make = make;
+    }
+    acquire(key) {
+        let limiter = this.limiters.get(key);
+        if (!limiter) {
+            limiter = this.make();
+            this.limiters.set(key, limiter);
+        }
+        return limiter.acquire();
+    }
+}
+
+;// CONCATENATED MODULE: ./src/retry-policy.ts
+// Decides, for one failed request, whether to try again and how long to wait first
+// (../shared/feishu-api.md §3.3-3.5, §8, §12). Pure: the client applies the decision.
+// Retrying is safe because every attempt at one message carries the same uuid.
+/** Feishu's own signals to slow down: per-chat/user limits and legacy IM throttling codes. */
+const THROTTLED = new Set([230020, 11232, 11233, 11247]);
+/** Internal errors and "still processing": the same request may well succeed later. */
+const TRANSIENT = new Set([1500, 2200, 5000, 1000003, 230049, 18121]);
+/** Gateway throttling (HTTP 429); the answer says when the window resets. */
+const RATE_LIMITED = 99991400;
+const BACKOFF = { baseMs: 500, capMs: 8000, throttledMinMs: 1000, maxResetWaitMs: 60_000 };
+/**
+ * @param error what the last attempt ended with
+ * @param retriesDone retries already made for this request (0 after the first attempt)
+ * @param maxRetries the `max-retries` input
+ * @param random a number in [0, 1), for jitter
+ * A refused token (99991663) is not decided here: the client fetches a new token once per run.
+ */
+function decideRetry(error, retriesDone, maxRetries, random = Math.random()) {
+    if (retriesDone >= maxRetries)
+        return { retry: false };
+    const backoff = exponential(retriesDone, random);
+    if (error.code === RATE_LIMITED || error.httpStatus === 429 && error.code === null) {
+        const reset = error.rateLimitResetSeconds;
+        const waitMs = reset !== null && reset >= 0 ? Math.min(reset * 1000, BACKOFF.maxResetWaitMs) + Math.round(random * 250) : backoff;
+        return { retry: true, waitMs, reason: `rate limited (HTTP ${error.httpStatus}, code ${error.code ?? 'none'}${reset !== null ? `, x-ogw-ratelimit-reset ${reset}` : ''})` };
+    }
+    if (error.code !== null && THROTTLED.has(error.code)) {
+        return { retry: true, waitMs: Math.max(backoff, BACKOFF.throttledMinMs + Math.round(random * 500)), reason: `throttled (code ${error.code})` };
+    }
+    if (error.code !== null && TRANSIENT.has(error.code)) {
+        return { retry: true, waitMs: backoff, reason: `Feishu internal error (code ${error.code})` };
+    }
+    if (error.code === null && (error.httpStatus === null || error.httpStatus >= 500)) {
+        return { retry: true, waitMs: backoff, reason: error.httpStatus === null ? error.meaning : `HTTP ${error.httpStatus}` };
+    }
+    // Everything else is about credentials, permissions or the message itself: the same request
+    // would fail the same way (99991403, the monthly quota, included).
+    return { retry: false };
+}
+/** Exponential backoff with jitter: half the step fixed, half random, so parallel senders spread out. */
+function exponential(retriesDone, random) {
+    const step = Math.min(BACKOFF.capMs, BACKOFF.baseMs * 2 ** retriesDone);
+    return Math.round(step / 2 + (step / 2) * random);
+}
+
 ;// CONCATENATED MODULE: ./src/feishu-client.ts
-// The only module that speaks HTTP. Owns the undici dispatcher and the per-request timeout,
-// turns every answer into data or a FeishuError (any non-zero `code` is a failure, whatever
-// the HTTP status), and never puts a secret into an error, a log line or a return value.
-// Knows nothing of GitHub: secrets it learns are handed to `onSecret`.
+// Speaks Feishu's Open API over src/http.ts: the tenant token, sends, and for each request the
+// retries (same body, so the same uuid, on every attempt), the rate-limit waits and one token
+// refresh per run. Turns every answer into data or a FeishuError: any non-zero `code` is a
+// failure, whatever the HTTP status. Never puts a secret into an error or a log line.
+// Knows nothing of GitHub: secrets it learns go to `onSecret`, log lines to `log`.
+
+
 
 
 
 const TOKEN_PATH = '/open-apis/auth/v3/tenant_access_token/internal';
 const MESSAGES_PATH = '/open-apis/im/v1/messages';
+/**
+ * §3.3: 50 requests/s and 1000/min per app; 5/s to one chat or user. Windows a little longer
+ * than Feishu's absorb the spread between when a request leaves and when Feishu counts it.
+ */
+const FEISHU_LIMITS = {
+    app: [{ count: 50, windowMs: 1050 }, { count: 1000, windowMs: 60_500 }],
+    receiver: [{ count: 5, windowMs: 1050 }],
+};
+/** A refused token: fetch a new one (once per run) and send again. */
+const TOKEN_REFUSED = new Set([99991663, 99991661]);
 function sendUrl(baseUrl, receiver) {
     return `${baseUrl}${MESSAGES_PATH}?receive_id_type=${receiver.receiveIdType}`;
 }
 class FeishuClient {
-    baseUrl;
-    timeoutMs;
-    onSecret;
-    debug;
-    dispatcher;
-    constructor(baseUrl, timeoutMs, onSecret, debug = () => { }) {
-        this.baseUrl = baseUrl;
-        this.timeoutMs = timeoutMs;
-        this.onSecret = onSecret;
-        this.debug = debug;
-        this.dispatcher = new undici/* Agent */.g6({ connect: { timeout: timeoutMs }, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+    options;
+    http;
+    appLimiter;
+    receiverLimiter;
+    sleep;
+    token;
+    /** Bumped when the token is replaced, so concurrent sends refused the old one share one refresh. */
+    tokenGeneration = 0;
+    constructor(options) {
+        this.options = options;
+        this.http = new Http(options.timeoutMs, options.proxy);
+        const limits = options.limits ?? FEISHU_LIMITS;
+        this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+        this.appLimiter = new SlidingWindowLimiter(limits.app, Date.now, this.sleep);
+        this.receiverLimiter = new KeyedLimiter(() => new SlidingWindowLimiter(limits.receiver, Date.now, this.sleep));
     }
-    /** §1.1: one tenant_access_token for the whole run. Masked the moment it arrives. */
-    async tenantToken(appId, appSecret) {
-        const body = await this.call('POST', `${this.baseUrl}${TOKEN_PATH}`, { app_id: appId, app_secret: appSecret });
+    /** §1.1: one tenant_access_token for the run, fetched on first use. Masked the moment it arrives. */
+    tenantToken() {
+        this.token ??= this.fetchToken();
+        return this.token;
+    }
+    /** §3: sends one message, retrying what may succeed later; `body.content` is already a JSON string. */
+    async sendMessage(receiver, body) {
+        const key = `${receiver.receiveIdType}:${receiver.receiveId}`;
+        const answer = await this.withRetries(`${receiver.receiveIdType} ${receiver.receiveId}`, async () => {
+            await this.receiverLimiter.acquire(key);
+            await this.appLimiter.acquire();
+            return this.callWithToken(sendUrl(this.options.baseUrl, receiver), body);
+        });
+        const data = answer.data ?? {};
+        return { messageId: String(data.message_id ?? ''), chatId: String(data.chat_id ?? '') };
+    }
+    close() {
+        return this.http.close();
+    }
+    async fetchToken() {
+        const { appId, appSecret, baseUrl } = this.options;
+        const body = await this.withRetries('token request', () => this.call(`${baseUrl}${TOKEN_PATH}`, { app_id: appId, app_secret: appSecret }));
         const token = body.tenant_access_token;
         if (typeof token !== 'string' || token === '') {
             throw new FeishuError({ code: null, msg: '', httpStatus: 200, logId: '', meaning: 'Feishu answered the token request without a tenant_access_token', fix: 'check `domain` points at the Feishu/Lark Open Platform' });
         }
-        this.onSecret(token);
+        this.options.onSecret(token);
         return token;
     }
-    /** §3: sends one message; `body.content` is already the JSON string Feishu expects. */
-    async sendMessage(tenantToken, receiver, body) {
-        const answer = await this.call('POST', sendUrl(this.baseUrl, receiver), body, tenantToken);
-        const data = answer.data ?? {};
-        return { messageId: String(data.message_id ?? ''), chatId: String(data.chat_id ?? '') };
+    /** One request with the current token; a refused token is replaced once per run, then the request is sent again. */
+    async callWithToken(url, payload) {
+        let replaced = false;
+        for (;;) {
+            const generation = this.tokenGeneration;
+            const token = await this.tenantToken();
+            try {
+                return await this.call(url, payload, token);
+            }
+            catch (error) {
+                if (!(error instanceof FeishuError && error.code !== null && TOKEN_REFUSED.has(error.code)) || replaced)
+                    throw error;
+                if (generation === this.tokenGeneration) {
+                    if (this.tokenGeneration > 0)
+                        throw error;
+                    this.options.log(`The tenant token was refused (code ${error.code}); fetching a new one.`);
+                    this.tokenGeneration++;
+                    this.token = this.fetchToken();
+                }
+                replaced = true;
+            }
+        }
     }
-    async close() {
-        await this.dispatcher.close();
+    /** Runs `attempt` until it succeeds or the retry policy says stop; one log line per retry. */
+    async withRetries(label, attempt) {
+        const { maxRetries, random = Math.random } = this.options;
+        for (let retries = 0;; retries++) {
+            try {
+                return await attempt();
+            }
+            catch (error) {
+                if (!(error instanceof FeishuError))
+                    throw error;
+                const decision = decideRetry(error, retries, maxRetries, random());
+                if (!decision.retry)
+                    throw retries > 0 ? error.afterAttempts(retries + 1) : error;
+                this.options.log(`${label}: ${decision.reason}; retry ${retries + 1} of ${maxRetries} in ${(decision.waitMs / 1000).toFixed(1)} s`);
+                await this.sleep(decision.waitMs);
+            }
+        }
     }
-    async call(method, url, payload, tenantToken) {
+    async call(url, payload, tenantToken) {
         const headers = { 'content-type': 'application/json; charset=utf-8' };
         if (tenantToken)
             headers.authorization = `Bearer ${tenantToken}`;
-        const path = new URL(url).pathname;
-        let status;
-        let text;
-        let logId;
+        let answer;
         try {
-            const response = await (0,undici/* request */.Em)(url, {
-                method,
-                headers,
-                body: JSON.stringify(payload),
-                dispatcher: this.dispatcher,
-                signal: AbortSignal.timeout(this.timeoutMs),
-            });
-            status = response.statusCode;
-            logId = headerValue(response.headers['x-tt-logid']);
-            text = await response.body.text();
+            answer = await this.http.send('POST', url, headers, JSON.stringify(payload));
         }
         catch (error) {
-            throw networkError(error, url, this.timeoutMs);
+            throw networkError(error, url, this.options.timeoutMs);
         }
+        return this.interpret(url, answer);
+    }
+    interpret(url, { status, headers, text }) {
+        let logId = headerValue(headers['x-tt-logid']);
+        const resetHeader = headerValue(headers['x-ogw-ratelimit-reset']);
+        const rateLimitResetSeconds = resetHeader !== '' && Number.isFinite(Number(resetHeader)) ? Number(resetHeader) : null;
         let body;
         try {
             body = JSON.parse(text);
         }
         catch {
             throw new FeishuError({
-                code: null, msg: '', httpStatus: status, logId,
+                code: null, msg: '', httpStatus: status, logId, rateLimitResetSeconds,
                 meaning: `${new URL(url).host} answered HTTP ${status} with a body that is not Feishu's JSON`,
                 fix: status === 404 ? 'check `domain` is the Open Platform base URL' : 'check `domain`; if it is right, Feishu may be having trouble: try again later',
             });
@@ -31810,14 +32057,14 @@ class FeishuClient {
         const code = typeof body.code === 'number' ? body.code : null;
         const msg = typeof body.msg === 'string' ? body.msg : '';
         logId = logId || body.error?.log_id || body.error?.logid || '';
-        this.debug(`${method} ${path}: HTTP ${status}, code ${code ?? 'none'}${logId ? `, log_id ${logId}` : ''}`);
+        this.options.debug?.(`POST ${new URL(url).pathname}: HTTP ${status}, code ${code ?? 'none'}${logId ? `, log_id ${logId}` : ''}`);
         if (code === 0 && status < 400)
             return body;
         if (code === null || code === 0) {
-            throw new FeishuError({ code: null, msg, httpStatus: status, logId, meaning: `Feishu answered HTTP ${status} without an error code`, fix: status >= 500 ? 'Feishu is having trouble: try again later' : 'check `domain`' });
+            throw new FeishuError({ code: null, msg, httpStatus: status, logId, rateLimitResetSeconds, meaning: `Feishu answered HTTP ${status} without an error code`, fix: status >= 500 || status === 429 ? 'Feishu is having trouble: try again later' : 'check `domain`' });
         }
         const { meaning, fix } = explainCode(code, msg, body.error);
-        throw new FeishuError({ code, msg, httpStatus: status, logId, meaning, fix });
+        throw new FeishuError({ code, msg, httpStatus: status, logId, meaning, fix, rateLimitResetSeconds });
     }
 }
 function headerValue(value) {
@@ -31827,8 +32074,9 @@ function headerValue(value) {
 function networkError(error, url, timeoutMs) {
     const host = new URL(url).host;
     const name = error?.name ?? '';
-    const code = String(error?.code ?? error.cause?.code ?? '');
-    const timedOut = name === 'TimeoutError' || name === 'AbortError' || code.startsWith('UND_ERR_') && code.includes('TIMEOUT');
+    const cause = error;
+    const code = String(cause?.code ?? cause?.cause?.code ?? '');
+    const timedOut = name === 'TimeoutError' || name === 'AbortError' || (code.startsWith('UND_ERR_') && code.includes('TIMEOUT'));
     if (timedOut) {
         return new FeishuError({ code: null, msg: '', httpStatus: null, logId: '', meaning: `no answer from ${host} within ${timeoutMs / 1000} s`, fix: 'try again later, or raise `timeout`' }, { cause: error });
     }
@@ -31971,8 +32219,6 @@ const NOT_YET = [
     ['update-message-id', '', 'updating a message is not supported yet; remove it'],
     ['reply-to', '', 'replies are not supported yet; remove it'],
     ['reply-in-thread', 'false', 'replies are not supported yet; remove it'],
-    ['max-retries', '3', 'retries are not supported yet; remove it (each request is sent once)'],
-    ['proxy', '', 'proxies are not supported yet; remove it'],
     ['summary', 'true', 'the job summary is not written yet, so it cannot be turned off; remove it'],
 ];
 const CONTENT_INPUTS = ['text', 'post', 'card', 'card-file', 'template-id'];
@@ -31984,6 +32230,8 @@ async function readConfig(env = process.env) {
         if (value)
             core_setSecret(value);
     }
+    for (const proxy of [input('proxy'), env.https_proxy, env.HTTPS_PROXY, env.http_proxy, env.HTTP_PROXY])
+        maskProxyCredentials(proxy);
     for (const [name, defaultValue, why] of NOT_YET) {
         const value = input(name);
         if (value !== '' && value.toLowerCase() !== defaultValue)
@@ -32018,10 +32266,46 @@ async function readConfig(env = process.env) {
     if (!timeoutText || !Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0 || timeoutSeconds > 600) {
         throw new InputError('timeout', `"${timeoutText}" is not a number of seconds between 0 and 600`);
     }
+    const retriesText = input('max-retries');
+    const maxRetries = Number(retriesText);
+    if (!/^\d+$/.test(retriesText) || maxRetries > 10)
+        throw new InputError('max-retries', `"${retriesText}" is not a whole number from 0 to 10`);
+    const proxy = input('proxy');
+    if (proxy)
+        checkProxy(proxy);
     return Object.freeze({
         appId, appSecret, baseUrl, receivers: Object.freeze(receivers), content, variables, uuid, dryRun, failOnError,
-        timeoutMs: Math.round(timeoutSeconds * 1000),
+        timeoutMs: Math.round(timeoutSeconds * 1000), maxRetries, proxy,
     });
+}
+/** A proxy URL may carry a user and password; they are credentials too. */
+function maskProxyCredentials(proxy) {
+    if (!proxy)
+        return;
+    try {
+        const url = new URL(proxy);
+        if (url.password) {
+            core_setSecret(url.password);
+            core_setSecret(decodeURIComponent(url.password));
+        }
+    }
+    catch {
+        // Not a URL: checkProxy reports it for the input; the environment's is undici's to refuse.
+    }
+}
+function checkProxy(proxy) {
+    let url;
+    try {
+        // Without a scheme, "proxy.corp:3128" would parse as scheme "proxy.corp:".
+        if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(proxy))
+            throw new Error('no scheme');
+        url = new URL(proxy);
+    }
+    catch {
+        throw new InputError('proxy', 'is not a URL; write it as http://host:port (or http://user:password@host:port)');
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:')
+        throw new InputError('proxy', `"${url.protocol}" proxies are not supported; use an http:// or https:// proxy`);
 }
 function booleanInput(name) {
     try {
@@ -32206,19 +32490,24 @@ function messageUuid(options) {
 
 
 
+
 async function run(env = process.env) {
     try {
         const config = await readConfig(env);
         const message = composeMessage(config, builtinVariables(env));
         const uuidFor = (receiver, body) => messageUuid({ given: config.uuid, receiver, receiverCount: config.receivers.length, body, env });
-        info(`Sending ${message.msgType === 'interactive' ? 'a card' : `a ${message.msgType} message`} (from \`${message.input}\`) to ${config.receivers.length} receiver(s) via ${config.baseUrl}`);
+        const proxy = describeProxy(config.proxy, env);
+        info(`Sending ${message.msgType === 'interactive' ? 'a card' : `a ${message.msgType} message`} (from \`${message.input}\`) to ${config.receivers.length} receiver(s) via ${config.baseUrl}${proxy ? `, ${proxy}` : ''}`);
         if (config.dryRun) {
             setOutputs(printDryRun({ hasCredentials: config.appId !== '', baseUrl: config.baseUrl, receivers: config.receivers, message, uuidFor }));
             return;
         }
-        const client = new FeishuClient(config.baseUrl, config.timeoutMs, core_setSecret, core_debug);
+        const client = new FeishuClient({
+            baseUrl: config.baseUrl, appId: config.appId, appSecret: config.appSecret, timeoutMs: config.timeoutMs,
+            maxRetries: config.maxRetries, proxy: config.proxy, onSecret: core_setSecret, log: info, debug: core_debug,
+        });
         try {
-            const results = await deliver({ client, appId: config.appId, appSecret: config.appSecret, receivers: config.receivers, message, uuidFor });
+            const results = await deliver({ client, receivers: config.receivers, message, uuidFor });
             reportDelivery(results, config.failOnError);
         }
         finally {

@@ -1,6 +1,7 @@
 // Delivers one composed message to every receiver: one token for the run, then one send per
-// receiver, a few at a time. A failure for one receiver never stops the others, and every
-// receiver ends with a result. Knows nothing of GitHub or of how results are reported.
+// receiver, several at a time (the client keeps them within Feishu's rate limits). A failure
+// for one receiver never stops the others, and every receiver ends with a result. Knows
+// nothing of GitHub or of how results are reported.
 
 import type { OutgoingMessage } from './compose.js'
 import { FeishuError } from './errors.js'
@@ -17,8 +18,11 @@ export interface DeliveryResult {
   readonly stage?: 'token' | 'send'
 }
 
-/** Parallel sends: each receiver is its own chat, well under Feishu's 50 requests/s per app. */
-const CONCURRENCY = 5
+/**
+ * Sends in flight at once. The client's limiters do the pacing; this only needs to be high
+ * enough to reach Feishu's 50 requests/s when each request takes a few hundred milliseconds.
+ */
+const CONCURRENCY = 16
 
 /** `content` is the message content already serialised once for all receivers. */
 export function sendBody(receiver: Receiver, message: OutgoingMessage, content: string, uuid: string): SendBody {
@@ -27,16 +31,13 @@ export function sendBody(receiver: Receiver, message: OutgoingMessage, content: 
 
 export async function deliver(options: {
   client: FeishuClient
-  appId: string
-  appSecret: string
   receivers: readonly Receiver[]
   message: OutgoingMessage
   uuidFor: (receiver: Receiver, body: string) => string
 }): Promise<DeliveryResult[]> {
   const { client, receivers, message } = options
-  let tenantToken: string
   try {
-    tenantToken = await client.tenantToken(options.appId, options.appSecret)
+    await client.tenantToken()
   } catch (error) {
     const failure = asFeishuError(error)
     return receivers.map((receiver) => ({ receiver, ok: false, messageId: '', chatId: '', error: failure, stage: 'token' as const }))
@@ -51,7 +52,7 @@ export async function deliver(options: {
       const receiver = receivers[index]!
       const body = sendBody(receiver, message, content, options.uuidFor(receiver, content))
       try {
-        const sent = await client.sendMessage(tenantToken, receiver, body)
+        const sent = await client.sendMessage(receiver, body)
         results[index] = { receiver, ok: true, ...sent }
       } catch (error) {
         results[index] = { receiver, ok: false, messageId: '', chatId: '', error: asFeishuError(error), stage: 'send' }

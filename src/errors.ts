@@ -24,6 +24,10 @@ export interface FeishuErrorDetails {
   meaning: string
   /** What the user should change. */
   fix: string
+  /** Seconds until Feishu's rate-limit window resets (x-ogw-ratelimit-reset), when it said. */
+  rateLimitResetSeconds?: number | null
+  /** How many attempts were made, when more than one. */
+  attempts?: number
 }
 
 /** A request that Feishu answered with a non-zero code, an HTTP error, or that never got an answer. */
@@ -34,6 +38,8 @@ export class FeishuError extends Error implements FeishuErrorDetails {
   readonly logId: string
   readonly meaning: string
   readonly fix: string
+  readonly rateLimitResetSeconds: number | null
+  readonly attempts: number
 
   constructor(details: FeishuErrorDetails, options?: { cause?: unknown }) {
     super(describe(details), options)
@@ -44,6 +50,13 @@ export class FeishuError extends Error implements FeishuErrorDetails {
     this.logId = details.logId
     this.meaning = details.meaning
     this.fix = details.fix
+    this.rateLimitResetSeconds = details.rateLimitResetSeconds ?? null
+    this.attempts = details.attempts ?? 1
+  }
+
+  /** The same failure, saying how many attempts ended in it. */
+  afterAttempts(attempts: number): FeishuError {
+    return new FeishuError({ ...this, attempts }, { cause: this.cause })
   }
 }
 
@@ -53,6 +66,7 @@ function describe(details: FeishuErrorDetails): string {
     details.msg ? `msg "${details.msg}"` : '',
     details.httpStatus !== null ? `HTTP ${details.httpStatus}` : '',
     details.logId ? `log_id ${details.logId}` : '',
+    details.attempts && details.attempts > 1 ? `gave up after ${details.attempts} attempts` : '',
   ].filter(Boolean)
   return `${head}. Fix: ${details.fix}${facts.length ? ` (${facts.join(', ')})` : ''}`
 }

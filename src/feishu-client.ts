@@ -1,12 +1,15 @@
-// The only module that speaks HTTP. Owns the undici dispatcher and the per-request timeout,
-// turns every answer into data or a FeishuError (any non-zero `code` is a failure, whatever
-// the HTTP status), and never puts a secret into an error, a log line or a return value.
-// Knows nothing of GitHub: secrets it learns are handed to `onSecret`.
+// Speaks Feishu's Open API over src/http.ts: the tenant token, sends, and for each request the
+// retries (same body, so the same uuid, on every attempt), the rate-limit waits and one token
+// refresh per run. Turns every answer into data or a FeishuError: any non-zero `code` is a
+// failure, whatever the HTTP status. Never puts a secret into an error or a log line.
+// Knows nothing of GitHub: secrets it learns go to `onSecret`, log lines to `log`.
 
-import { Agent, request, type Dispatcher } from 'undici'
 import { FeishuError } from './errors.js'
 import { explainCode, type FeishuErrorBody } from './feishu-codes.js'
+import { Http, type HttpAnswer } from './http.js'
+import { KeyedLimiter, SlidingWindowLimiter, type Limit } from './rate-limiter.js'
 import type { Receiver } from './receivers.js'
+import { decideRetry } from './retry-policy.js'
 
 export interface SentMessage {
   readonly messageId: string
@@ -27,77 +30,152 @@ interface FeishuBody {
   error?: FeishuErrorBody
   data?: Record<string, unknown>
   tenant_access_token?: unknown
-  expire?: unknown
 }
 
 export const TOKEN_PATH = '/open-apis/auth/v3/tenant_access_token/internal'
 export const MESSAGES_PATH = '/open-apis/im/v1/messages'
 
+/**
+ * §3.3: 50 requests/s and 1000/min per app; 5/s to one chat or user. Windows a little longer
+ * than Feishu's absorb the spread between when a request leaves and when Feishu counts it.
+ */
+export const FEISHU_LIMITS: { app: Limit[]; receiver: Limit[] } = {
+  app: [{ count: 50, windowMs: 1050 }, { count: 1000, windowMs: 60_500 }],
+  receiver: [{ count: 5, windowMs: 1050 }],
+}
+
+/** A refused token: fetch a new one (once per run) and send again. */
+const TOKEN_REFUSED = new Set([99991663, 99991661])
+
 export function sendUrl(baseUrl: string, receiver: Receiver): string {
   return `${baseUrl}${MESSAGES_PATH}?receive_id_type=${receiver.receiveIdType}`
 }
 
+export interface ClientOptions {
+  baseUrl: string
+  appId: string
+  appSecret: string
+  timeoutMs: number
+  maxRetries: number
+  /** The `proxy` input; empty: HTTPS_PROXY / HTTP_PROXY from the environment, if set. */
+  proxy?: string
+  onSecret: (secret: string) => void
+  log: (line: string) => void
+  debug?: (line: string) => void
+  limits?: typeof FEISHU_LIMITS
+  sleep?: (ms: number) => Promise<void>
+  random?: () => number
+}
+
 export class FeishuClient {
-  private readonly dispatcher: Dispatcher
+  private readonly http: Http
+  private readonly appLimiter: SlidingWindowLimiter
+  private readonly receiverLimiter: KeyedLimiter
+  private readonly sleep: (ms: number) => Promise<void>
+  private token: Promise<string> | undefined
+  /** Bumped when the token is replaced, so concurrent sends refused the old one share one refresh. */
+  private tokenGeneration = 0
 
-  constructor(
-    private readonly baseUrl: string,
-    private readonly timeoutMs: number,
-    private readonly onSecret: (secret: string) => void,
-    private readonly debug: (line: string) => void = () => {},
-  ) {
-    this.dispatcher = new Agent({ connect: { timeout: timeoutMs }, headersTimeout: timeoutMs, bodyTimeout: timeoutMs })
+  constructor(private readonly options: ClientOptions) {
+    this.http = new Http(options.timeoutMs, options.proxy)
+    const limits = options.limits ?? FEISHU_LIMITS
+    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)))
+    this.appLimiter = new SlidingWindowLimiter(limits.app, Date.now, this.sleep)
+    this.receiverLimiter = new KeyedLimiter(() => new SlidingWindowLimiter(limits.receiver, Date.now, this.sleep))
   }
 
-  /** §1.1: one tenant_access_token for the whole run. Masked the moment it arrives. */
-  async tenantToken(appId: string, appSecret: string): Promise<string> {
-    const body = await this.call('POST', `${this.baseUrl}${TOKEN_PATH}`, { app_id: appId, app_secret: appSecret })
-    const token = body.tenant_access_token
-    if (typeof token !== 'string' || token === '') {
-      throw new FeishuError({ code: null, msg: '', httpStatus: 200, logId: '', meaning: 'Feishu answered the token request without a tenant_access_token', fix: 'check `domain` points at the Feishu/Lark Open Platform' })
-    }
-    this.onSecret(token)
-    return token
+  /** §1.1: one tenant_access_token for the run, fetched on first use. Masked the moment it arrives. */
+  tenantToken(): Promise<string> {
+    this.token ??= this.fetchToken()
+    return this.token
   }
 
-  /** §3: sends one message; `body.content` is already the JSON string Feishu expects. */
-  async sendMessage(tenantToken: string, receiver: Receiver, body: SendBody): Promise<SentMessage> {
-    const answer = await this.call('POST', sendUrl(this.baseUrl, receiver), body, tenantToken)
+  /** §3: sends one message, retrying what may succeed later; `body.content` is already a JSON string. */
+  async sendMessage(receiver: Receiver, body: SendBody): Promise<SentMessage> {
+    const key = `${receiver.receiveIdType}:${receiver.receiveId}`
+    const answer = await this.withRetries(`${receiver.receiveIdType} ${receiver.receiveId}`, async () => {
+      await this.receiverLimiter.acquire(key)
+      await this.appLimiter.acquire()
+      return this.callWithToken(sendUrl(this.options.baseUrl, receiver), body)
+    })
     const data = answer.data ?? {}
     return { messageId: String(data.message_id ?? ''), chatId: String(data.chat_id ?? '') }
   }
 
-  async close(): Promise<void> {
-    await this.dispatcher.close()
+  close(): Promise<void> {
+    return this.http.close()
   }
 
-  private async call(method: 'POST', url: string, payload: object, tenantToken?: string): Promise<FeishuBody> {
+  private async fetchToken(): Promise<string> {
+    const { appId, appSecret, baseUrl } = this.options
+    const body = await this.withRetries('token request', () => this.call(`${baseUrl}${TOKEN_PATH}`, { app_id: appId, app_secret: appSecret }))
+    const token = body.tenant_access_token
+    if (typeof token !== 'string' || token === '') {
+      throw new FeishuError({ code: null, msg: '', httpStatus: 200, logId: '', meaning: 'Feishu answered the token request without a tenant_access_token', fix: 'check `domain` points at the Feishu/Lark Open Platform' })
+    }
+    this.options.onSecret(token)
+    return token
+  }
+
+  /** One request with the current token; a refused token is replaced once per run, then the request is sent again. */
+  private async callWithToken(url: string, payload: object): Promise<FeishuBody> {
+    let replaced = false
+    for (;;) {
+      const generation = this.tokenGeneration
+      const token = await this.tenantToken()
+      try {
+        return await this.call(url, payload, token)
+      } catch (error) {
+        if (!(error instanceof FeishuError && error.code !== null && TOKEN_REFUSED.has(error.code)) || replaced) throw error
+        if (generation === this.tokenGeneration) {
+          if (this.tokenGeneration > 0) throw error
+          this.options.log(`The tenant token was refused (code ${error.code}); fetching a new one.`)
+          this.tokenGeneration++
+          this.token = this.fetchToken()
+        }
+        replaced = true
+      }
+    }
+  }
+
+  /** Runs `attempt` until it succeeds or the retry policy says stop; one log line per retry. */
+  private async withRetries<T>(label: string, attempt: () => Promise<T>): Promise<T> {
+    const { maxRetries, random = Math.random } = this.options
+    for (let retries = 0; ; retries++) {
+      try {
+        return await attempt()
+      } catch (error) {
+        if (!(error instanceof FeishuError)) throw error
+        const decision = decideRetry(error, retries, maxRetries, random())
+        if (!decision.retry) throw retries > 0 ? error.afterAttempts(retries + 1) : error
+        this.options.log(`${label}: ${decision.reason}; retry ${retries + 1} of ${maxRetries} in ${(decision.waitMs / 1000).toFixed(1)} s`)
+        await this.sleep(decision.waitMs)
+      }
+    }
+  }
+
+  private async call(url: string, payload: object, tenantToken?: string): Promise<FeishuBody> {
     const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8' }
     if (tenantToken) headers.authorization = `Bearer ${tenantToken}`
-    const path = new URL(url).pathname
-    let status: number
-    let text: string
-    let logId: string
+    let answer: HttpAnswer
     try {
-      const response = await request(url, {
-        method,
-        headers,
-        body: JSON.stringify(payload),
-        dispatcher: this.dispatcher,
-        signal: AbortSignal.timeout(this.timeoutMs),
-      })
-      status = response.statusCode
-      logId = headerValue(response.headers['x-tt-logid'])
-      text = await response.body.text()
+      answer = await this.http.send('POST', url, headers, JSON.stringify(payload))
     } catch (error) {
-      throw networkError(error, url, this.timeoutMs)
+      throw networkError(error, url, this.options.timeoutMs)
     }
+    return this.interpret(url, answer)
+  }
+
+  private interpret(url: string, { status, headers, text }: HttpAnswer): FeishuBody {
+    let logId = headerValue(headers['x-tt-logid'])
+    const resetHeader = headerValue(headers['x-ogw-ratelimit-reset'])
+    const rateLimitResetSeconds = resetHeader !== '' && Number.isFinite(Number(resetHeader)) ? Number(resetHeader) : null
     let body: FeishuBody
     try {
       body = JSON.parse(text) as FeishuBody
     } catch {
       throw new FeishuError({
-        code: null, msg: '', httpStatus: status, logId,
+        code: null, msg: '', httpStatus: status, logId, rateLimitResetSeconds,
         meaning: `${new URL(url).host} answered HTTP ${status} with a body that is not Feishu's JSON`,
         fix: status === 404 ? 'check `domain` is the Open Platform base URL' : 'check `domain`; if it is right, Feishu may be having trouble: try again later',
       })
@@ -105,13 +183,13 @@ export class FeishuClient {
     const code = typeof body.code === 'number' ? body.code : null
     const msg = typeof body.msg === 'string' ? body.msg : ''
     logId = logId || body.error?.log_id || body.error?.logid || ''
-    this.debug(`${method} ${path}: HTTP ${status}, code ${code ?? 'none'}${logId ? `, log_id ${logId}` : ''}`)
+    this.options.debug?.(`POST ${new URL(url).pathname}: HTTP ${status}, code ${code ?? 'none'}${logId ? `, log_id ${logId}` : ''}`)
     if (code === 0 && status < 400) return body
     if (code === null || code === 0) {
-      throw new FeishuError({ code: null, msg, httpStatus: status, logId, meaning: `Feishu answered HTTP ${status} without an error code`, fix: status >= 500 ? 'Feishu is having trouble: try again later' : 'check `domain`' })
+      throw new FeishuError({ code: null, msg, httpStatus: status, logId, rateLimitResetSeconds, meaning: `Feishu answered HTTP ${status} without an error code`, fix: status >= 500 || status === 429 ? 'Feishu is having trouble: try again later' : 'check `domain`' })
     }
     const { meaning, fix } = explainCode(code, msg, body.error)
-    throw new FeishuError({ code, msg, httpStatus: status, logId, meaning, fix })
+    throw new FeishuError({ code, msg, httpStatus: status, logId, meaning, fix, rateLimitResetSeconds })
   }
 }
 
@@ -123,8 +201,9 @@ function headerValue(value: string | string[] | undefined): string {
 function networkError(error: unknown, url: string, timeoutMs: number): FeishuError {
   const host = new URL(url).host
   const name = (error as Error | undefined)?.name ?? ''
-  const code = String((error as { code?: unknown; cause?: { code?: unknown } } | undefined)?.code ?? (error as { cause?: { code?: unknown } }).cause?.code ?? '')
-  const timedOut = name === 'TimeoutError' || name === 'AbortError' || code.startsWith('UND_ERR_') && code.includes('TIMEOUT')
+  const cause = error as { code?: unknown; cause?: { code?: unknown } } | undefined
+  const code = String(cause?.code ?? cause?.cause?.code ?? '')
+  const timedOut = name === 'TimeoutError' || name === 'AbortError' || (code.startsWith('UND_ERR_') && code.includes('TIMEOUT'))
   if (timedOut) {
     return new FeishuError({ code: null, msg: '', httpStatus: null, logId: '', meaning: `no answer from ${host} within ${timeoutMs / 1000} s`, fix: 'try again later, or raise `timeout`' }, { cause: error })
   }

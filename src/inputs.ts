@@ -28,6 +28,9 @@ export interface Config {
   readonly dryRun: boolean
   readonly failOnError: boolean
   readonly timeoutMs: number
+  readonly maxRetries: number
+  /** The `proxy` input; empty means HTTPS_PROXY / HTTP_PROXY from the environment, if set. */
+  readonly proxy: string
 }
 
 export const DOMAINS: Record<string, string> = {
@@ -46,8 +49,6 @@ const NOT_YET: readonly (readonly [string, string, string])[] = [
   ['update-message-id', '', 'updating a message is not supported yet; remove it'],
   ['reply-to', '', 'replies are not supported yet; remove it'],
   ['reply-in-thread', 'false', 'replies are not supported yet; remove it'],
-  ['max-retries', '3', 'retries are not supported yet; remove it (each request is sent once)'],
-  ['proxy', '', 'proxies are not supported yet; remove it'],
   ['summary', 'true', 'the job summary is not written yet, so it cannot be turned off; remove it'],
 ]
 
@@ -60,6 +61,7 @@ export async function readConfig(env: Record<string, string | undefined> = proce
     const value = input(name)
     if (value) core.setSecret(value)
   }
+  for (const proxy of [input('proxy'), env.https_proxy, env.HTTPS_PROXY, env.http_proxy, env.HTTP_PROXY]) maskProxyCredentials(proxy)
 
   for (const [name, defaultValue, why] of NOT_YET) {
     const value = input(name)
@@ -93,10 +95,43 @@ export async function readConfig(env: Record<string, string | undefined> = proce
     throw new InputError('timeout', `"${timeoutText}" is not a number of seconds between 0 and 600`)
   }
 
+  const retriesText = input('max-retries')
+  const maxRetries = Number(retriesText)
+  if (!/^\d+$/.test(retriesText) || maxRetries > 10) throw new InputError('max-retries', `"${retriesText}" is not a whole number from 0 to 10`)
+
+  const proxy = input('proxy')
+  if (proxy) checkProxy(proxy)
+
   return Object.freeze({
     appId, appSecret, baseUrl, receivers: Object.freeze(receivers), content, variables, uuid, dryRun, failOnError,
-    timeoutMs: Math.round(timeoutSeconds * 1000),
+    timeoutMs: Math.round(timeoutSeconds * 1000), maxRetries, proxy,
   })
+}
+
+/** A proxy URL may carry a user and password; they are credentials too. */
+function maskProxyCredentials(proxy: string | undefined): void {
+  if (!proxy) return
+  try {
+    const url = new URL(proxy)
+    if (url.password) {
+      core.setSecret(url.password)
+      core.setSecret(decodeURIComponent(url.password))
+    }
+  } catch {
+    // Not a URL: checkProxy reports it for the input; the environment's is undici's to refuse.
+  }
+}
+
+function checkProxy(proxy: string): void {
+  let url: URL
+  try {
+    // Without a scheme, "proxy.corp:3128" would parse as scheme "proxy.corp:".
+    if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(proxy)) throw new Error('no scheme')
+    url = new URL(proxy)
+  } catch {
+    throw new InputError('proxy', 'is not a URL; write it as http://host:port (or http://user:password@host:port)')
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new InputError('proxy', `"${url.protocol}" proxies are not supported; use an http:// or https:// proxy`)
 }
 
 function booleanInput(name: string): boolean {

@@ -5,6 +5,7 @@ import { composeMessage } from './compose.js'
 import { deliver } from './deliver.js'
 import { printDryRun } from './dry-run.js'
 import { FeishuClient } from './feishu-client.js'
+import { describeProxy } from './http.js'
 import { builtinVariables } from './github-context.js'
 import { readConfig } from './inputs.js'
 import type { Receiver } from './receivers.js'
@@ -17,16 +18,20 @@ export async function run(env: Record<string, string | undefined> = process.env)
     const message = composeMessage(config, builtinVariables(env))
     const uuidFor = (receiver: Receiver, body: string): string =>
       messageUuid({ given: config.uuid, receiver, receiverCount: config.receivers.length, body, env })
-    core.info(`Sending ${message.msgType === 'interactive' ? 'a card' : `a ${message.msgType} message`} (from \`${message.input}\`) to ${config.receivers.length} receiver(s) via ${config.baseUrl}`)
+    const proxy = describeProxy(config.proxy, env)
+    core.info(`Sending ${message.msgType === 'interactive' ? 'a card' : `a ${message.msgType} message`} (from \`${message.input}\`) to ${config.receivers.length} receiver(s) via ${config.baseUrl}${proxy ? `, ${proxy}` : ''}`)
 
     if (config.dryRun) {
       setOutputs(printDryRun({ hasCredentials: config.appId !== '', baseUrl: config.baseUrl, receivers: config.receivers, message, uuidFor }))
       return
     }
 
-    const client = new FeishuClient(config.baseUrl, config.timeoutMs, core.setSecret, core.debug)
+    const client = new FeishuClient({
+      baseUrl: config.baseUrl, appId: config.appId, appSecret: config.appSecret, timeoutMs: config.timeoutMs,
+      maxRetries: config.maxRetries, proxy: config.proxy, onSecret: core.setSecret, log: core.info, debug: core.debug,
+    })
     try {
-      const results = await deliver({ client, appId: config.appId, appSecret: config.appSecret, receivers: config.receivers, message, uuidFor })
+      const results = await deliver({ client, receivers: config.receivers, message, uuidFor })
       reportDelivery(results, config.failOnError)
     } finally {
       await client.close()

@@ -202,7 +202,7 @@ describe.each(RUNTIMES)('dist/index.js on $name', ({ bin }) => {
 
   it('reports a server that does not answer within timeout', async () => {
     fake.inject({ path: '/open-apis/im/v1/messages', action: 'hang' })
-    const result = await run({ 'chat-id': 'oc_1', text: 'x', timeout: '0.5' })
+    const result = await run({ 'chat-id': 'oc_1', text: 'x', timeout: '0.5', 'max-retries': '0' })
     expect(result.exitCode).toBe(1)
     expect(result.stdout).toMatch(/chat_id oc_1: no answer from 127\.0\.0\.1:\d+ within 0\.5 s\. Fix: try again later, or raise `timeout`/)
   })

@@ -11,6 +11,7 @@
  * Used from vitest and from plain `node` scripts, hence JavaScript + JSDoc, and only node: imports.
  */
 import http from 'node:http';
+import https from 'node:https';
 import crypto from 'node:crypto';
 import { URL } from 'node:url';
 
@@ -43,6 +44,13 @@ import { URL } from 'node:url';
  * @property {boolean} [requireUserIdScope] receive_id_type=user_id needs contact:user.employee_id:readonly
  * @property {number} [tokenTtlSeconds] lifetime of issued tenant tokens, default 7200
  * @property {number} [authErrorStatus] HTTP status for 99991661 / 99991663, default 400
+ * @property {FakeLimits} [limits] Feishu's rate limits (§3.3, §3.4); off unless given
+ * @property {{ key: string, cert: string }} [tls] serve https with this key and certificate (PEM)
+ *
+ * @typedef {object} FakeLimits
+ * @property {number} [appPerSecond] messages per app in any 1000 ms, else HTTP 429 / 99991400 with x-ogw-ratelimit-reset
+ * @property {number} [appPerMinute] messages per app in any 60 s, same answer
+ * @property {number} [chatPerSecond] messages to one chat (a user's p2p chat included) in any 1000 ms, else HTTP 400 / 230020
  *
  * @typedef {object} RecordedRequest
  * @property {string} method
@@ -79,7 +87,7 @@ import { URL } from 'node:url';
  * @property {number} [status] default 500 (ignored for reset / hang)
  * @property {Record<string, unknown>} [body] default {code, msg} derived from status
  * @property {Record<string, string>} [headers]
- * @property {'reset' | 'hang' | 'reset-after'} [action] reset: drop the socket without processing;
+ * @property {'reset' | 'hang' | 'reset-after' | 'expire-token'} [action] expire-token: the request's token expires just before it is handled; reset: drop the socket without processing;
  *   hang: never answer; reset-after: process normally (a message IS stored) then drop the socket,
  *   i.e. the "lost response" case that uuid de-duplication exists for (§3.5)
  *
@@ -501,6 +509,48 @@ export async function startFakeFeishu(options = {}) {
   let rules = [];
   /** @type {Set<import('node:net').Socket>} */
   const sockets = new Set();
+  const limits = options.limits ?? {};
+  /** @type {Map<string, number[]>} app id -> times of accepted sends, for the gateway limits */
+  const appSends = new Map();
+  /** @type {Map<string, number[]>} chat id -> times of accepted sends, for the per-chat limit */
+  const chatSends = new Map();
+
+  /**
+   * §3.4: the gateway answers HTTP 429 / 99991400 with x-ogw-ratelimit-reset (seconds until the
+   * window frees). Counted over sliding windows, which is at least as strict as Feishu's.
+   * @param {string} appId @returns {Reply | undefined}
+   */
+  function gatewayLimit(appId) {
+    const now = Date.now();
+    const times = (appSends.get(appId) ?? []).filter((time) => time > now - 60_000);
+    appSends.set(appId, times);
+    for (const [count, windowMs] of [[limits.appPerSecond, 1000], [limits.appPerMinute, 60_000]]) {
+      if (count === undefined || windowMs === undefined) continue;
+      const inWindow = times.filter((time) => time > now - windowMs);
+      if (inWindow.length >= count) {
+        const resetSeconds = Math.max(1, Math.ceil(((inWindow[inWindow.length - count] ?? now) + windowMs - now) / 1000));
+        const reply = fail(429, 99991400, 'request trigger frequency limit');
+        return { ...reply, headers: { 'x-ogw-ratelimit-limit': String(count), 'x-ogw-ratelimit-reset': String(resetSeconds) } };
+      }
+    }
+    return undefined;
+  }
+
+  /** §3.3/§3.4: 5 QPS per chat or user, as IM code 230020 with HTTP 400 and no reset header. @param {string} chatId */
+  function chatLimit(chatId) {
+    if (limits.chatPerSecond === undefined) return undefined;
+    const now = Date.now();
+    const times = (chatSends.get(chatId) ?? []).filter((time) => time > now - 1000);
+    chatSends.set(chatId, times);
+    return times.length >= limits.chatPerSecond ? fail(400, 230020, 'This operation triggers the frequency limit.') : undefined;
+  }
+
+  /** @param {string} appId @param {string} chatId */
+  function countSend(appId, chatId) {
+    const now = Date.now();
+    appSends.set(appId, [...(appSends.get(appId) ?? []), now]);
+    chatSends.set(chatId, [...(chatSends.get(chatId) ?? []), now]);
+  }
 
   /** @param {FakeUser} user */
   function p2pChatId(user) {
@@ -664,6 +714,8 @@ export async function startFakeFeishu(options = {}) {
     const auth = authenticate(ctx, SEND_SCOPES);
     if ('error' in auth) return auth.error;
     const { caller } = auth;
+    const throttled = gatewayLimit(caller.appId);
+    if (throttled) return throttled;
 
     const type = ctx.query.receive_id_type;
     if (type === undefined || !RECEIVE_ID_TYPES.includes(type)) {
@@ -681,6 +733,9 @@ export async function startFakeFeishu(options = {}) {
     const content = validateContent(body.msg_type, body.content, caller.appId, templates);
     if ('error' in content) return content.error;
 
+    const chatThrottled = chatLimit(target.chatId);
+    if (chatThrottled) return chatThrottled;
+    countSend(caller.appId, target.chatId);
     const duplicate = findDuplicate(caller.appId, body.uuid);
     if (duplicate) return messageReply(duplicate);
     return messageReply(storeMessage({
@@ -836,7 +891,11 @@ export async function startFakeFeishu(options = {}) {
       return;
     }
     if (rule?.action === 'hang') return; // close() destroys the socket
-    const reply = rule && rule.action !== 'reset-after' ? injectedReply(rule) : safeRoute(ctx);
+    if (rule?.action === 'expire-token') {
+      const info = tokenInfo.get(/^Bearer (\S+)$/.exec(headers.authorization ?? '')?.[1] ?? '');
+      if (info) info.expired = true;
+    }
+    const reply = rule && rule.action !== 'reset-after' && rule.action !== 'expire-token' ? injectedReply(rule) : safeRoute(ctx);
     if (rule?.action === 'reset-after') {
       req.socket.destroy();
       return;
@@ -853,12 +912,14 @@ export async function startFakeFeishu(options = {}) {
     res.end(JSON.stringify(reply.body));
   }
 
-  const server = http.createServer((req, res) => {
+  /** @type {http.RequestListener} */
+  const listener = (req, res) => {
     /** @type {Buffer[]} */
     const chunks = [];
     req.on('data', (chunk) => chunks.push(chunk));
     req.on('end', () => handle(req, res, Buffer.concat(chunks).toString('utf8')));
-  });
+  };
+  const server = options.tls ? https.createServer({ key: options.tls.key, cert: options.tls.cert }, listener) : http.createServer(listener);
   server.on('connection', (socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
@@ -872,7 +933,7 @@ export async function startFakeFeishu(options = {}) {
   if (address === null || typeof address === 'string') throw new Error('fake Feishu: unexpected server address');
 
   return {
-    url: `http://127.0.0.1:${address.port}`,
+    url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${address.port}`,
     requests,
     messages,
     tokens,
@@ -895,6 +956,8 @@ export async function startFakeFeishu(options = {}) {
       messages.length = 0;
       messagesById.clear();
       uuidIndex.clear();
+      appSends.clear();
+      chatSends.clear();
       rules = [];
     },
   };

@@ -65,9 +65,12 @@ describe('readConfig', () => {
     ['update-message-id (later)', { 'update-message-id': 'om_1' }, 'Input `update-message-id`'],
     ['reply-to (later)', { 'reply-to': 'om_1' }, 'Input `reply-to`'],
     ['reply-in-thread (later)', { 'reply-in-thread': 'true' }, 'Input `reply-in-thread`'],
-    ['max-retries (later)', { 'max-retries': '5' }, 'Input `max-retries`'],
-    ['proxy (later)', { proxy: 'http://proxy:3128' }, 'Input `proxy`'],
     ['summary (later)', { summary: 'false' }, 'Input `summary`'],
+    ['negative max-retries', { 'max-retries': '-1' }, 'Input `max-retries`: "-1" is not a whole number from 0 to 10'],
+    ['fractional max-retries', { 'max-retries': '2.5' }, 'Input `max-retries`: "2.5" is not a whole number'],
+    ['too many retries', { 'max-retries': '11' }, 'Input `max-retries`: "11" is not a whole number'],
+    ['a proxy that is not a URL', { proxy: 'proxy.corp:3128' }, 'Input `proxy`: is not a URL'],
+    ['a socks proxy', { proxy: 'socks5://proxy.corp:1080' }, 'Input `proxy`: "socks5:" proxies are not supported'],
     ['webhook-secret (later)', { 'webhook-secret': 's3cr3t' }, 'Input `webhook-secret`'],
   ])('rejects %s in one line naming the input', async (_, inputs, message) => {
     const error = await configWith({ ...base, ...inputs }).then(() => undefined, (caught: Error) => caught)
@@ -78,6 +81,17 @@ describe('readConfig', () => {
   it('never echoes the value of a later input that may hold a credential', async () => {
     const error = await configWith({ ...base, proxy: 'http://user:pa55word@proxy:3128', 'webhook-secret': 'wh-s3cr3t' }).catch((caught: Error) => caught)
     expect(String(error)).not.toMatch(/pa55word|wh-s3cr3t/)
+  })
+
+  it('reads max-retries and proxy, masking the proxy password before anything else', async () => {
+    const write = vi.mocked(process.stdout.write)
+    write.mockClear()
+    const config = await configWith({ ...base, 'max-retries': '0', proxy: 'http://user:pa%24%24word@proxy.corp:3128' })
+    expect(config).toMatchObject({ maxRetries: 0, proxy: 'http://user:pa%24%24word@proxy.corp:3128' })
+    const printed = write.mock.calls.map(([chunk]) => String(chunk)).join('')
+    expect(printed).toContain('::add-mask::pa$$word')
+    // @actions/core escapes % as %25 in workflow commands.
+    expect(printed).toContain('::add-mask::pa%2524%2524word')
   })
 
   it('lets a dry run go without credentials', async () => {

@@ -1,0 +1,77 @@
+// The only module that imports undici. Owns the dispatcher: direct, or through a proxy taken
+// from the `proxy` input or HTTPS_PROXY / HTTP_PROXY (NO_PROXY honoured either way), with the
+// per-request timeout. Moves bytes only: what an answer means is the Feishu client's business.
+
+import { EnvHttpProxyAgent, request, type Dispatcher } from 'undici'
+
+export interface HttpAnswer {
+  readonly status: number
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>
+  readonly text: string
+}
+
+export class Http {
+  private readonly dispatcher: Dispatcher
+
+  /** `proxy`: the `proxy` input; empty means the environment's HTTPS_PROXY / HTTP_PROXY, if any. */
+  constructor(private readonly timeoutMs: number, proxy = '') {
+    const options = {
+      connect: { timeout: timeoutMs },
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
+      // http targets go through an http proxy in absolute form (as curl does); https always tunnels with CONNECT.
+      proxyTunnel: false,
+      ...(proxy ? { httpProxy: proxy, httpsProxy: proxy } : {}),
+    }
+    this.dispatcher = withoutWarning('UNDICI-EHPA', () => new EnvHttpProxyAgent(options as EnvHttpProxyAgent.Options))
+  }
+
+  /** Sends one request; rejects with undici's own error when no answer is read in time. */
+  async send(method: 'POST', url: string, headers: Record<string, string>, body: string): Promise<HttpAnswer> {
+    const response = await request(url, { method, headers, body, dispatcher: this.dispatcher, signal: AbortSignal.timeout(this.timeoutMs) })
+    return { status: response.statusCode, headers: response.headers, text: await response.body.text() }
+  }
+
+  close(): Promise<void> {
+    return this.dispatcher.close()
+  }
+}
+
+/**
+ * Runs `make` with one process warning silenced. undici 6 announces EnvHttpProxyAgent as
+ * experimental on stderr; that notice is for library authors and would otherwise end up in
+ * every workflow log. Every other warning still goes through.
+ */
+function withoutWarning<T>(code: string, make: () => T): T {
+  const emitWarning = process.emitWarning
+  process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
+    const options = rest[0] as { code?: string } | string | undefined
+    if (typeof options === 'object' && options?.code === code) return
+    ;(emitWarning as (...args: unknown[]) => void).call(process, warning, ...rest)
+  }) as typeof process.emitWarning
+  try {
+    return make()
+  } finally {
+    process.emitWarning = emitWarning
+  }
+}
+
+/** The proxy configuration in force, for the log, with credentials removed; '' when there is none. */
+export function describeProxy(proxy: string, env: Record<string, string | undefined>): string {
+  const noProxy = env.no_proxy ?? env.NO_PROXY ?? ''
+  const bypass = noProxy ? ` (NO_PROXY: ${noProxy})` : ''
+  if (proxy) return `proxy ${withoutCredentials(proxy)} from the \`proxy\` input${bypass}`
+  const https = env.https_proxy ?? env.HTTPS_PROXY ?? ''
+  const http = env.http_proxy ?? env.HTTP_PROXY ?? ''
+  const parts = [https && `HTTPS_PROXY ${withoutCredentials(https)}`, http && `HTTP_PROXY ${withoutCredentials(http)}`].filter(Boolean)
+  return parts.length ? `${parts.join(', ')}${bypass}` : ''
+}
+
+function withoutCredentials(proxy: string): string {
+  try {
+    const url = new URL(proxy)
+    return `${url.protocol}//${url.host}`
+  } catch {
+    return '(a proxy URL that does not parse)'
+  }
+}

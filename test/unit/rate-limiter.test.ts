@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest'
+import { KeyedLimiter, SlidingWindowLimiter } from '../../src/rate-limiter.js'
+
+/** A clock that only moves when the limiter sleeps, so the test sees exactly when each request may start. */
+function virtualClock() {
+  let now = 0
+  return { now: () => now, sleep: async (ms: number) => { now += ms } }
+}
+
+describe('SlidingWindowLimiter', () => {
+  it('lets `count` requests through per window and delays the rest to the next window', async () => {
+    const clock = virtualClock()
+    const limiter = new SlidingWindowLimiter([{ count: 5, windowMs: 1000 }], clock.now, clock.sleep)
+    const starts: number[] = []
+    for (let i = 0; i < 12; i++) {
+      await limiter.acquire()
+      starts.push(clock.now())
+    }
+    expect(starts).toEqual([0, 0, 0, 0, 0, 1001, 1001, 1001, 1001, 1001, 2002, 2002])
+    for (let i = 5; i < starts.length; i++) expect(starts[i]! - starts[i - 5]!).toBeGreaterThan(1000)
+  })
+
+  it('honours every limit at once: 50 per second and 1000 per minute', async () => {
+    const clock = virtualClock()
+    const limiter = new SlidingWindowLimiter([{ count: 50, windowMs: 1000 }, { count: 1000, windowMs: 60_000 }], clock.now, clock.sleep)
+    const starts: number[] = []
+    for (let i = 0; i < 1050; i++) {
+      await limiter.acquire()
+      starts.push(clock.now())
+    }
+    for (let i = 50; i < starts.length; i++) expect(starts[i]! - starts[i - 50]!).toBeGreaterThan(1000 - 1)
+    for (let i = 1000; i < starts.length; i++) expect(starts[i]! - starts[i - 1000]!).toBeGreaterThanOrEqual(60_000)
+    expect(starts[999]).toBeLessThan(20_100)
+    expect(starts[1000]).toBeGreaterThanOrEqual(60_000)
+  })
+
+  it('keeps concurrent callers within the limit (real time)', async () => {
+    const limiter = new SlidingWindowLimiter([{ count: 3, windowMs: 50 }])
+    const starts: number[] = []
+    await Promise.all(Array.from({ length: 9 }, async () => {
+      await limiter.acquire()
+      starts.push(Date.now())
+    }))
+    starts.sort((a, b) => a - b)
+    for (let i = 3; i < starts.length; i++) expect(starts[i]! - starts[i - 3]!).toBeGreaterThanOrEqual(50)
+  })
+})
+
+describe('KeyedLimiter', () => {
+  it('limits each key on its own', async () => {
+    const clock = virtualClock()
+    const keyed = new KeyedLimiter(() => new SlidingWindowLimiter([{ count: 1, windowMs: 1000 }], clock.now, clock.sleep))
+    await keyed.acquire('a')
+    await keyed.acquire('b')
+    expect(clock.now()).toBe(0)
+    await keyed.acquire('a')
+    expect(clock.now()).toBe(1001)
+  })
+})

@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest'
+import { FeishuError, type FeishuErrorDetails } from '../../src/errors.js'
+import { BACKOFF, decideRetry } from '../../src/retry-policy.js'
+
+const failure = (details: Partial<FeishuErrorDetails>) =>
+  new FeishuError({ code: null, msg: '', httpStatus: null, logId: '', meaning: 'm', fix: 'f', ...details })
+
+describe('decideRetry', () => {
+  it.each([
+    ['a network error', { httpStatus: null }],
+    ['HTTP 500', { httpStatus: 500 }],
+    ['HTTP 502', { httpStatus: 502 }],
+    ['HTTP 503 with an internal code', { httpStatus: 503, code: 1500 }],
+    ['code 2200', { httpStatus: 400, code: 2200 }],
+    ['code 5000', { httpStatus: 500, code: 5000 }],
+    ['code 1000003', { httpStatus: 500, code: 1000003 }],
+    ['230049 still sending', { httpStatus: 400, code: 230049 }],
+    ['230020 chat limit', { httpStatus: 400, code: 230020 }],
+    ['11232 throttled', { httpStatus: 200, code: 11232 }],
+    ['11233', { httpStatus: 200, code: 11233 }],
+    ['11247', { httpStatus: 200, code: 11247 }],
+    ['429 / 99991400', { httpStatus: 429, code: 99991400 }],
+    ['429 without a code', { httpStatus: 429 }],
+  ])('retries %s', (_, details) => {
+    expect(decideRetry(failure(details), 0, 3, 0.5)).toMatchObject({ retry: true })
+  })
+
+  it.each([
+    ['10014 wrong secret', { httpStatus: 200, code: 10014 }],
+    ['10003 wrong app id', { httpStatus: 200, code: 10003 }],
+    ['99991672 missing scope', { httpStatus: 400, code: 99991672 }],
+    ['99991403 monthly quota', { httpStatus: 429, code: 99991403 }],
+    ['230001 bad parameter', { httpStatus: 400, code: 230001 }],
+    ['230002 not in chat', { httpStatus: 400, code: 230002 }],
+    ['230006 no bot', { httpStatus: 400, code: 230006 }],
+    ['230013 out of range', { httpStatus: 400, code: 230013 }],
+    ['230099 card error', { httpStatus: 400, code: 230099 }],
+    ['99991663 refused token (the client refreshes it itself)', { httpStatus: 400, code: 99991663 }],
+    ['HTTP 404 that is not Feishu', { httpStatus: 404 }],
+  ])('never retries %s', (_, details) => {
+    expect(decideRetry(failure(details), 0, 3, 0.5)).toEqual({ retry: false })
+  })
+
+  it('stops after max-retries', () => {
+    expect(decideRetry(failure({ httpStatus: 503 }), 2, 3, 0.5)).toMatchObject({ retry: true })
+    expect(decideRetry(failure({ httpStatus: 503 }), 3, 3, 0.5)).toEqual({ retry: false })
+    expect(decideRetry(failure({ httpStatus: 503 }), 0, 0, 0.5)).toEqual({ retry: false })
+  })
+
+  it('backs off exponentially with jitter, capped', () => {
+    const waits = [0, 1, 2, 3, 4, 5, 6].map((retries) => (decideRetry(failure({ httpStatus: 503 }), retries, 10, 0) as { waitMs: number }).waitMs)
+    expect(waits).toEqual([250, 500, 1000, 2000, 4000, 4000, 4000])
+    const jittered = (decideRetry(failure({ httpStatus: 503 }), 1, 10, 0.999) as { waitMs: number }).waitMs
+    expect(jittered).toBeGreaterThan(990)
+    expect(jittered).toBeLessThanOrEqual(1000)
+    expect(BACKOFF.capMs).toBe(8000)
+  })
+
+  it('waits x-ogw-ratelimit-reset seconds on a 429, capped at a minute', () => {
+    expect(decideRetry(failure({ httpStatus: 429, code: 99991400, rateLimitResetSeconds: 2 }), 0, 3, 0)).toMatchObject({ retry: true, waitMs: 2000 })
+    expect(decideRetry(failure({ httpStatus: 429, code: 99991400, rateLimitResetSeconds: 3600 }), 0, 3, 0)).toMatchObject({ waitMs: 60_000 })
+    expect(decideRetry(failure({ httpStatus: 429, code: 99991400, rateLimitResetSeconds: 2 }), 0, 3, 0)).toMatchObject({ reason: 'rate limited (HTTP 429, code 99991400, x-ogw-ratelimit-reset 2)' })
+  })
+
+  it('waits at least a second on per-chat throttling, so the chat window moves on', () => {
+    expect((decideRetry(failure({ httpStatus: 400, code: 230020 }), 0, 3, 0) as { waitMs: number }).waitMs).toBeGreaterThanOrEqual(1000)
+  })
+})
