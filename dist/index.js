@@ -28416,7 +28416,7 @@ function utils_toCommandValue(input) {
  * @returns The command properties to send with the actual annotation command
  * See IssueCommandProperties: https://github.com/actions/runner/blob/main/src/Runner.Worker/ActionCommandManager.cs#L646
  */
-function utils_toCommandProperties(annotationProperties) {
+function toCommandProperties(annotationProperties) {
     if (!Object.keys(annotationProperties).length) {
         return {};
     }
@@ -31227,7 +31227,7 @@ function core_debug(message) {
  * @param properties optional properties to add to the annotation.
  */
 function error(message, properties = {}) {
-    command_issueCommand('error', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('error', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a warning issue
@@ -31235,7 +31235,7 @@ function error(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function warning(message, properties = {}) {
-    command_issueCommand('warning', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('warning', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a notice issue
@@ -31243,7 +31243,7 @@ function warning(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function notice(message, properties = {}) {
-    issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Writes info to log with console.log.
@@ -31389,29 +31389,34 @@ function describe(details) {
 }
 
 ;// CONCATENATED MODULE: ./src/structured.ts
-// Turns a JSON or YAML input into data. JSON is tried first because it costs nothing to load;
-// the YAML parser is imported only when an input is not JSON, so plain sends never load it.
+// Turns a JSON or YAML input into plain data. Text that looks like JSON is parsed as JSON only,
+// so broken JSON is reported rather than read as some other YAML; anything else is YAML, whose
+// parser is imported only then, so plain sends never load it. Either way the result is checked to
+// be data JSON can carry unchanged, and every error is one line with the input and the position.
 
+/** `{"`, `{}` or `[` at the start: meant as JSON (YAML's own flow mappings have bare keys). */
+const LOOKS_LIKE_JSON = /^\s*(?:\{\s*["}]|\[)/;
 /**
- * Parses `source` as JSON, else YAML. `input` names the step input for error messages;
- * `origin` (a file path) replaces it in the location when the text came from a file.
+ * Parses `source` as JSON or YAML. `input` names the step input for error messages; `origin`
+ * (a file path) is named too when the text came from a file.
  */
 async function parseStructured(source, input, origin) {
-    try {
-        return JSON.parse(source);
+    const from = origin ? `${origin} ` : '';
+    let value;
+    if (LOOKS_LIKE_JSON.test(source)) {
+        try {
+            value = JSON.parse(source);
+        }
+        catch (error) {
+            const reason = firstLine(error.message).split(/ in JSON at | is not valid JSON|, "|, \.\.\./)[0];
+            throw new InputError(input, `${from}is not valid JSON (${position(source, jsonErrorOffset(source))}: ${reason})`);
+        }
     }
-    catch (jsonError) {
-        const { parseDocument } = await __nccwpck_require__.e(/* import() */ 815).then(__nccwpck_require__.t.bind(__nccwpck_require__, 8815, 19));
-        const document = parseDocument(source, { prettyErrors: true, uniqueKeys: true });
-        const problem = document.errors[0];
-        if (!problem)
-            return document.toJS({ maxAliasCount: 100 });
-        const where = problem.linePos?.[0] ? ` at line ${problem.linePos[0].line}, column ${problem.linePos[0].col}` : '';
-        const looksLikeJson = /^\s*[[{]\s*"/.test(source);
-        // prettyErrors appends the position and a code frame; the position is reported separately.
-        const reason = looksLikeJson ? jsonError.message : firstLine(problem.message).replace(/ at line \d+, column \d+:?$/, '');
-        throw new InputError(input, `${origin ? `${origin} ` : ''}is not valid JSON or YAML (${looksLikeJson ? 'JSON' : `YAML${where}`}: ${reason})`);
+    else {
+        value = await parseYaml(source, input, from);
     }
+    checkData(value, input, from, '');
+    return value;
 }
 /** Parses an input that must be a mapping (an object with keys). */
 async function parseMapping(source, input, origin) {
@@ -31430,6 +31435,144 @@ function kindOf(value) {
     if (Array.isArray(value))
         return 'a list';
     return typeof value === 'string' ? 'a plain string' : `a ${typeof value}`;
+}
+async function parseYaml(source, input, from) {
+    const { parseDocument } = await __nccwpck_require__.e(/* import() */ 815).then(__nccwpck_require__.t.bind(__nccwpck_require__, 8815, 19));
+    const document = parseDocument(source, { prettyErrors: true, uniqueKeys: true });
+    const problem = document.errors[0] ?? document.warnings[0];
+    if (problem) {
+        const at = problem.linePos?.[0] ? `line ${problem.linePos[0].line}, column ${problem.linePos[0].col}` : 'YAML';
+        // prettyErrors appends the position and a code frame; the position is reported on its own.
+        const reason = firstLine(problem.message).replace(/ at line \d+, column \d+:?$/, '');
+        throw new InputError(input, `${from}is not valid YAML (${at}: ${reason})`);
+    }
+    try {
+        return document.toJS({ maxAliasCount: 100 });
+    }
+    catch (error) {
+        throw new InputError(input, `${from}cannot be read: ${firstLine(error.message)}`);
+    }
+}
+/** Only data that survives JSON unchanged: YAML can also express infinities, huge integers, binary and sets. */
+function checkData(value, input, from, path) {
+    const where = path ? `${from}at ${path}` : `${from}`.trim() || 'the value';
+    if (typeof value === 'number') {
+        if (!Number.isFinite(value))
+            throw new InputError(input, `${where}: ${value} cannot be sent as JSON; quote it to send text`);
+        if (Number.isInteger(value) && !Number.isSafeInteger(value))
+            throw new InputError(input, `${where}: ${value} is too large to send exactly; quote it to send text`);
+    }
+    else if (Array.isArray(value)) {
+        value.forEach((item, index) => checkData(item, input, from, `${path}[${index}]`));
+    }
+    else if (typeof value === 'object' && value !== null) {
+        const prototype = Object.getPrototypeOf(value);
+        if (prototype !== Object.prototype && prototype !== null)
+            throw new InputError(input, `${where} is ${value.constructor?.name ?? 'an object'} data, which JSON cannot carry; use plain mappings, lists and scalars`);
+        for (const [key, item] of Object.entries(value))
+            checkData(item, input, from, path ? `${path}.${key}` : key);
+    }
+    else if (!['string', 'boolean'].includes(typeof value) && value !== null) {
+        throw new InputError(input, `${where} is a ${typeof value}, which JSON cannot carry`);
+    }
+}
+/** Offset of the first character that breaks JSON's grammar; JSON.parse's messages do not always say. */
+function jsonErrorOffset(source) {
+    let at = 0;
+    const fail = () => {
+        throw at;
+    };
+    const space = () => {
+        while (at < source.length && ' \t\n\r'.includes(source[at]))
+            at++;
+    };
+    const string = () => {
+        at++;
+        while (at < source.length) {
+            const char = source[at];
+            if (char === '"') {
+                at++;
+                return;
+            }
+            if (char === '\\') {
+                const escape = /^\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4})/.exec(source.slice(at, at + 6));
+                if (!escape)
+                    fail();
+                at += escape[0].length;
+            }
+            else if (char < ' ') {
+                fail();
+            }
+            else {
+                at++;
+            }
+        }
+        fail();
+    };
+    const list = (close, item) => {
+        at++;
+        space();
+        if (source[at] === close) {
+            at++;
+            return;
+        }
+        for (;;) {
+            item();
+            space();
+            if (source[at] === close) {
+                at++;
+                return;
+            }
+            if (source[at] !== ',')
+                fail();
+            at++;
+        }
+    };
+    const value = () => {
+        space();
+        const char = source[at];
+        if (char === '{') {
+            list('}', () => {
+                space();
+                if (source[at] !== '"')
+                    fail();
+                string();
+                space();
+                if (source[at] !== ':')
+                    fail();
+                at++;
+                value();
+            });
+        }
+        else if (char === '[') {
+            list(']', value);
+        }
+        else if (char === '"') {
+            string();
+        }
+        else {
+            const literal = /^(?:true|false|null|-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?)/.exec(source.slice(at));
+            if (!literal)
+                fail();
+            at += literal[0].length;
+        }
+    };
+    try {
+        value();
+        space();
+        if (at < source.length)
+            fail();
+        return -1;
+    }
+    catch (offset) {
+        if (typeof offset !== 'number')
+            throw offset;
+        return offset;
+    }
+}
+function position(source, offset) {
+    const before = source.slice(0, Math.max(0, offset)).split('\n');
+    return `line ${before.length}, column ${before[before.length - 1].length + 1}`;
 }
 function firstLine(text) {
     return text.split('\n')[0].trim();
@@ -31471,11 +31614,8 @@ function fillTree(value, variables, input, where = '') {
     if (Array.isArray(value))
         return value.map((item, index) => fillTree(item, variables, input, `${where}[${index}]`));
     if (isPlainObject(value)) {
-        const filled = {};
-        for (const [key, item] of Object.entries(value)) {
-            filled[key] = fillTree(item, variables, input, where ? `${where}.${key}` : key);
-        }
-        return filled;
+        // fromEntries defines own keys, so even a key named __proto__ is kept as data.
+        return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, fillTree(item, variables, input, where ? `${where}.${key}` : key)]));
     }
     return value;
 }
@@ -31487,17 +31627,24 @@ function fillTree(value, variables, input, where = '') {
 
 
 
-/** §3.1: text bodies up to 150 KB; post and card content up to 30 KB. */
+/** §3.1: text up to 150 KB of request body; post and card content up to 30 KB. */
 const SIZE_LIMITS = { text: 150 * 1024, post: 30 * 1024, interactive: 30 * 1024 };
 /**
- * The variables a message can use: built-ins, then the `variables` input on top. String values
- * inside `variables` may themselves use built-ins (never other user variables).
+ * The variables a message can use: built-ins, then the `variables` input. String values inside
+ * `variables` may themselves use built-ins (never other user variables). For text, post and card
+ * a variable may not take a built-in's name: a workflow expression pasted into `variables` could
+ * otherwise add a line such as `run_url: ...` and change a link without anyone noticing. Template
+ * variables are the template's own names, so they may.
  */
 function resolveVariables(config, builtins) {
     const user = config.variables ? fillTree(config.variables, builtins, 'variables') : undefined;
     const all = new Map(builtins);
-    for (const [name, value] of Object.entries(user ?? {}))
+    for (const [name, value] of Object.entries(user ?? {})) {
+        if (builtins.has(name) && config.content.kind !== 'template') {
+            throw new InputError('variables', `"${name}" is a built-in variable; give yours another name`);
+        }
         all.set(name, value);
+    }
     return { all, user };
 }
 function composeMessage(config, builtins) {
@@ -31573,62 +31720,14 @@ function checkCard(card, input) {
     return card;
 }
 function checkSize(message) {
-    const bytes = Buffer.byteLength(JSON.stringify(message.content), 'utf8');
+    const content = JSON.stringify(message.content);
+    // Text is limited by the request body, where the content string is escaped once more (a
+    // newline becomes \\n): measured that way, with room for the other fields of the body.
+    const bytes = message.msgType === 'text' ? Buffer.byteLength(JSON.stringify(content), 'utf8') + 256 : Buffer.byteLength(content, 'utf8');
     const limit = SIZE_LIMITS[message.msgType];
     if (bytes > limit) {
         throw new InputError(message.input, `the message is ${(bytes / 1024).toFixed(1)} KB after filling placeholders; Feishu accepts at most ${limit / 1024} KB for ${message.msgType} messages`);
     }
-}
-
-;// CONCATENATED MODULE: ./src/deliver.ts
-// Delivers one composed message to every receiver: one token for the run, then one send per
-// receiver, several at a time (the client keeps them within Feishu's rate limits). A failure
-// for one receiver never stops the others, and every receiver ends with a result. Knows
-// nothing of GitHub or of how results are reported.
-
-/**
- * Sends in flight at once. The client's limiters do the pacing; this only needs to be high
- * enough to reach Feishu's 50 requests/s when each request takes a few hundred milliseconds.
- */
-const CONCURRENCY = 16;
-/** `content` is the message content already serialised once for all receivers. */
-function sendBody(receiver, message, content, uuid) {
-    return { receive_id: receiver.receiveId, msg_type: message.msgType, content, uuid };
-}
-async function deliver(options) {
-    const { client, receivers, message } = options;
-    try {
-        await client.tenantToken();
-    }
-    catch (error) {
-        const failure = asFeishuError(error);
-        return receivers.map((receiver) => ({ receiver, ok: false, messageId: '', chatId: '', error: failure, stage: 'token' }));
-    }
-    const content = JSON.stringify(message.content);
-    const results = new Array(receivers.length);
-    let next = 0;
-    const worker = async () => {
-        while (next < receivers.length) {
-            const index = next++;
-            const receiver = receivers[index];
-            const body = sendBody(receiver, message, content, options.uuidFor(receiver, content));
-            try {
-                const sent = await client.sendMessage(receiver, body);
-                results[index] = { receiver, ok: true, ...sent };
-            }
-            catch (error) {
-                results[index] = { receiver, ok: false, messageId: '', chatId: '', error: asFeishuError(error), stage: 'send' };
-            }
-        }
-    };
-    await Promise.all(Array.from({ length: Math.min(CONCURRENCY, receivers.length) }, worker));
-    return results;
-}
-function asFeishuError(error) {
-    if (error instanceof FeishuError)
-        return error;
-    const text = error instanceof Error ? error.message : String(error);
-    return new FeishuError({ code: null, msg: '', httpStatus: null, logId: '', meaning: `unexpected error: ${text}`, fix: 'please report this as a bug' }, { cause: error });
 }
 
 ;// CONCATENATED MODULE: ./src/feishu-codes.ts
@@ -31828,7 +31927,7 @@ class SlidingWindowLimiter {
         this.sleep = sleep;
         this.longestMs = Math.max(...limits.map((limit) => limit.windowMs));
     }
-    /** Resolves when one more request fits in every window, and counts it. */
+    /** Resolves when one more request fits in every window, counting it; returns the start time counted. */
     async acquire() {
         for (;;) {
             const now = this.now();
@@ -31837,7 +31936,7 @@ class SlidingWindowLimiter {
             const waitMs = Math.max(0, ...this.limits.map((limit) => this.waitFor(limit, now)));
             if (waitMs === 0) {
                 this.starts.push(now);
-                return;
+                return now;
             }
             await this.sleep(waitMs);
         }
@@ -31939,6 +32038,10 @@ const TOKEN_REFUSED = new Set([99991663, 99991661]);
 function sendUrl(baseUrl, receiver) {
     return `${baseUrl}${MESSAGES_PATH}?receive_id_type=${receiver.receiveIdType}`;
 }
+/** `content` is the message content serialised once for all receivers (§3.1: a JSON string). */
+function sendBody(receiver, msgType, content, uuid) {
+    return { receive_id: receiver.receiveId, msg_type: msgType, content, uuid };
+}
 class FeishuClient {
     options;
     http;
@@ -31946,11 +32049,14 @@ class FeishuClient {
     receiverLimiter;
     sleep;
     token;
+    /** Values never to repeat: the app secret, and every token (also without its t- prefix). */
+    secrets;
     /** Bumped when the token is replaced, so concurrent sends refused the old one share one refresh. */
     tokenGeneration = 0;
     constructor(options) {
         this.options = options;
         this.http = new Http(options.timeoutMs, options.proxy);
+        this.secrets = [options.appSecret];
         const limits = options.limits ?? FEISHU_LIMITS;
         this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
         this.appLimiter = new SlidingWindowLimiter(limits.app, Date.now, this.sleep);
@@ -31969,8 +32075,13 @@ class FeishuClient {
             await this.appLimiter.acquire();
             return this.callWithToken(sendUrl(this.options.baseUrl, receiver), body);
         });
-        const data = answer.data ?? {};
-        return { messageId: String(data.message_id ?? ''), chatId: String(data.chat_id ?? '') };
+        // Both ids go into logs and outputs and a later step's inputs: take only what has their shape.
+        const messageId = answer.data?.message_id;
+        const chatId = answer.data?.chat_id;
+        if (typeof messageId !== 'string' || !/^om_[\w-]+$/.test(messageId)) {
+            throw new FeishuError({ code: null, msg: '', httpStatus: 200, logId: '', meaning: 'Feishu answered code 0 without a message id (om_...), so delivery cannot be confirmed', fix: 'check the chat; check `domain` points at the Feishu/Lark Open Platform' });
+        }
+        return { messageId, chatId: typeof chatId === 'string' && /^oc_[\w-]+$/.test(chatId) ? chatId : '' };
     }
     close() {
         return this.http.close();
@@ -31980,9 +32091,10 @@ class FeishuClient {
         const body = await this.withRetries('token request', () => this.call(`${baseUrl}${TOKEN_PATH}`, { app_id: appId, app_secret: appSecret }));
         const token = body.tenant_access_token;
         if (typeof token !== 'string' || token === '') {
-            throw new FeishuError({ code: null, msg: '', httpStatus: 200, logId: '', meaning: 'Feishu answered the token request without a tenant_access_token', fix: 'check `domain` points at the Feishu/Lark Open Platform' });
+            throw new FeishuError({ code: null, msg: '', httpStatus: 200, logId: '', meaning: 'Feishu answered the token request with code 0 but no tenant_access_token', fix: 'check `domain` points at the Feishu/Lark Open Platform' });
         }
         this.options.onSecret(token);
+        this.secrets.push(token, token.replace(/^[a-z]-/, ''));
         return token;
     }
     /** One request with the current token; a refused token is replaced once per run, then the request is sent again. */
@@ -32039,33 +32151,55 @@ class FeishuClient {
         }
         return this.interpret(url, answer);
     }
+    /** Turns an answer into Feishu's body, or a FeishuError; only HTTP 2xx with code 0 is success. */
     interpret(url, { status, headers, text }) {
-        let logId = headerValue(headers['x-tt-logid']);
+        const clean = (value) => this.redact(printable(typeof value === 'string' ? value : ''));
+        let logId = clean(headerValue(headers['x-tt-logid']));
         const resetHeader = headerValue(headers['x-ogw-ratelimit-reset']);
         const rateLimitResetSeconds = resetHeader !== '' && Number.isFinite(Number(resetHeader)) ? Number(resetHeader) : null;
         let body;
         try {
-            body = JSON.parse(text);
+            const parsed = JSON.parse(text);
+            if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed))
+                body = parsed;
         }
         catch {
+            // Not JSON: reported below like any answer that is not Feishu's.
+        }
+        if (!body) {
             throw new FeishuError({
                 code: null, msg: '', httpStatus: status, logId, rateLimitResetSeconds,
-                meaning: `${new URL(url).host} answered HTTP ${status} with a body that is not Feishu's JSON`,
+                meaning: `${new URL(url).host} answered HTTP ${status} with a body that is not Feishu's JSON object`,
                 fix: status === 404 ? 'check `domain` is the Open Platform base URL' : 'check `domain`; if it is right, Feishu may be having trouble: try again later',
             });
         }
         const code = typeof body.code === 'number' ? body.code : null;
-        const msg = typeof body.msg === 'string' ? body.msg : '';
-        logId = logId || body.error?.log_id || body.error?.logid || '';
+        const msg = clean(body.msg);
+        logId = logId || clean(body.error?.log_id) || clean(body.error?.logid);
         this.options.debug?.(`POST ${new URL(url).pathname}: HTTP ${status}, code ${code ?? 'none'}${logId ? `, log_id ${logId}` : ''}`);
-        if (code === 0 && status < 400)
+        const ok = status >= 200 && status < 300;
+        if (code === 0 && ok)
             return body;
         if (code === null || code === 0) {
-            throw new FeishuError({ code: null, msg, httpStatus: status, logId, rateLimitResetSeconds, meaning: `Feishu answered HTTP ${status} without an error code`, fix: status >= 500 || status === 429 ? 'Feishu is having trouble: try again later' : 'check `domain`' });
+            const said = code === 0 ? 'with code 0 but HTTP' : 'without an error code, HTTP';
+            throw new FeishuError({ code: null, msg, httpStatus: status, logId, rateLimitResetSeconds, meaning: `Feishu answered ${said} ${status}`, fix: status >= 500 || status === 429 ? 'Feishu is having trouble: try again later' : 'check `domain` is the Open Platform base URL' });
         }
         const { meaning, fix } = explainCode(code, msg, body.error);
-        throw new FeishuError({ code, msg, httpStatus: status, logId, meaning, fix, rateLimitResetSeconds });
+        throw new FeishuError({ code, msg, httpStatus: status, logId, meaning: this.redact(meaning), fix: this.redact(fix), rateLimitResetSeconds });
     }
+    /** Feishu may quote what it was sent; the secret and the tokens must not travel on from here. */
+    redact(text) {
+        let redacted = text;
+        for (const secret of this.secrets)
+            if (secret)
+                redacted = redacted.split(secret).join('***');
+        return redacted;
+    }
+}
+/** Server text goes into logs: control characters could start a line that the runner reads as a command. */
+function printable(text) {
+    // eslint-disable-next-line no-control-regex
+    return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ');
 }
 function headerValue(value) {
     return Array.isArray(value) ? (value[0] ?? '') : (value ?? '');
@@ -32085,6 +32219,54 @@ function networkError(error, url, timeoutMs) {
     return new FeishuError({ code: null, msg: '', httpStatus: null, logId: '', meaning: `could not reach ${host} (${reason})`, fix }, { cause: error });
 }
 
+;// CONCATENATED MODULE: ./src/deliver.ts
+// Delivers one composed message to every receiver: one token for the run, then one send per
+// receiver, several at a time (the client keeps them within Feishu's rate limits). A failure
+// for one receiver never stops the others, and every receiver ends with a result. Knows
+// nothing of GitHub or of how results are reported.
+
+
+/**
+ * Sends in flight at once. The client's limiters do the pacing; this only needs to be high
+ * enough to reach Feishu's 50 requests/s when each request takes a few hundred milliseconds.
+ */
+const CONCURRENCY = 16;
+async function deliver(options) {
+    const { client, receivers, message } = options;
+    try {
+        await client.tenantToken();
+    }
+    catch (error) {
+        const failure = asFeishuError(error);
+        return receivers.map((receiver) => ({ receiver, ok: false, messageId: '', chatId: '', error: failure, stage: 'token' }));
+    }
+    const content = JSON.stringify(message.content);
+    const results = new Array(receivers.length);
+    let next = 0;
+    const worker = async () => {
+        while (next < receivers.length) {
+            const index = next++;
+            const receiver = receivers[index];
+            const body = sendBody(receiver, message.msgType, content, options.uuidFor(receiver, content));
+            try {
+                const sent = await client.sendMessage(receiver, body);
+                results[index] = { receiver, ok: true, ...sent };
+            }
+            catch (error) {
+                results[index] = { receiver, ok: false, messageId: '', chatId: '', error: asFeishuError(error), stage: 'send' };
+            }
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(CONCURRENCY, receivers.length) }, worker));
+    return results;
+}
+function asFeishuError(error) {
+    if (error instanceof FeishuError)
+        return error;
+    const text = error instanceof Error ? error.message : String(error);
+    return new FeishuError({ code: null, msg: '', httpStatus: null, logId: '', meaning: `unexpected error: ${text}`, fix: 'please report this as a bug' }, { cause: error });
+}
+
 ;// CONCATENATED MODULE: ./src/dry-run.ts
 // Prints the requests a real run would make, with secrets hidden, and sends nothing: not even
 // the token request, so a dry run works without credentials.
@@ -32100,14 +32282,16 @@ function printDryRun(options) {
     info(`Content, decoded:\n${JSON.stringify(message.content, null, 2)}`);
     info(`POST ${baseUrl}${TOKEN_PATH}\n{"app_id": "***", "app_secret": "***"}`);
     for (const receiver of receivers) {
-        const body = sendBody(receiver, message, content, options.uuidFor(receiver, content));
+        const body = sendBody(receiver, message.msgType, content, options.uuidFor(receiver, content));
         startGroup(`POST ${sendUrl(baseUrl, receiver)}`);
         info('Authorization: Bearer ***');
         info('Content-Type: application/json; charset=utf-8');
         info(JSON.stringify(body, null, 2));
         endGroup();
     }
-    return receivers.map((receiver) => ({ receiver, ok: true, messageId: '', chatId: '' }));
+    // Nothing was delivered, and the outputs say so: a later step that checks `ok` is not misled.
+    const notSent = new FeishuError({ code: null, msg: '', httpStatus: null, logId: '', meaning: 'dry run: not sent', fix: 'set `dry-run: false` to send' });
+    return receivers.map((receiver) => ({ receiver, ok: false, messageId: '', chatId: '', error: notSent, stage: 'dry-run' }));
 }
 
 ;// CONCATENATED MODULE: ./src/github-context.ts
@@ -32147,51 +32331,73 @@ const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(impo
 // Reads the receiver inputs into typed receivers (§3.1 receive_id_type). Pure; no I/O.
 
 const RECEIVE_ID_TYPES = ['chat_id', 'open_id', 'union_id', 'user_id', 'email'];
-/** Splits a list input on newlines and commas, trimming and dropping empty entries. */
+/**
+ * Splits a list input on newlines and commas, and on what people also type between ids: spaces,
+ * semicolons, and the full-width comma and semicolon of Chinese keyboards. No id contains any.
+ */
 function splitList(value) {
-    return value.split(/[\n,]/).map((item) => item.trim()).filter(Boolean);
+    return value.split(/[\s,;\uff0c\uff1b\u3001]+/).filter(Boolean);
+}
+/** What each kind of id looks like; anything else would only come back from Feishu as 230034. */
+const SHAPES = {
+    chat_id: /^oc_[A-Za-z0-9_-]+$/,
+    open_id: /^ou_[A-Za-z0-9_-]+$/,
+    union_id: /^on_[A-Za-z0-9_-]+$/,
+    user_id: /^[A-Za-z0-9_.-]+$/,
+    email: /^[^@\s]+@[^@\s]+\.[^@\s]+$/,
+};
+function checked(receiver, entry, input) {
+    if (!SHAPES[receiver.receiveIdType].test(receiver.receiveId)) {
+        throw new InputError(input, `"${entry}" is not a valid ${receiver.receiveIdType}`);
+    }
+    return receiver;
 }
 /** Infers the type from the prefix the way Feishu ids are shaped; `type:value` is explicit. */
 function parseReceiver(entry, input) {
-    const explicit = /^([a-z_]+):(.+)$/.exec(entry);
+    const explicit = /^([A-Za-z_]+):(.*)$/.exec(entry);
     if (explicit) {
-        const [, type, id] = explicit;
+        const [, typed, id] = explicit;
+        const type = typed.toLowerCase();
         if (RECEIVE_ID_TYPES.includes(type))
-            return { receiveId: id.trim(), receiveIdType: type };
+            return checked({ receiveId: id, receiveIdType: type }, entry, input);
         // A colon inside an e-mail address is not a type prefix; anything else is a typo in the type.
         if (!entry.includes('@')) {
-            throw new InputError(input, `unknown receiver type "${type}" in "${entry}"; use one of ${RECEIVE_ID_TYPES.join(', ')}`);
+            throw new InputError(input, `unknown receiver type "${typed}" in "${entry}"; use one of ${RECEIVE_ID_TYPES.join(', ')}`);
         }
     }
     if (entry.startsWith('oc_'))
-        return { receiveId: entry, receiveIdType: 'chat_id' };
+        return checked({ receiveId: entry, receiveIdType: 'chat_id' }, entry, input);
     if (entry.startsWith('ou_'))
-        return { receiveId: entry, receiveIdType: 'open_id' };
+        return checked({ receiveId: entry, receiveIdType: 'open_id' }, entry, input);
     if (entry.startsWith('on_'))
-        return { receiveId: entry, receiveIdType: 'union_id' };
-    if (/^[^@\s]+@[^@\s]+$/.test(entry))
-        return { receiveId: entry, receiveIdType: 'email' };
+        return checked({ receiveId: entry, receiveIdType: 'union_id' }, entry, input);
+    if (entry.includes('@'))
+        return checked({ receiveId: entry, receiveIdType: 'email' }, entry, input);
     throw new InputError(input, `cannot tell what kind of id "${entry}" is; chat ids start with oc_, open_ids with ou_, union_ids with on_; write it as type:value (e.g. user_id:${entry})`);
 }
-/** All receivers of the step: `chat-id` entries first, then `receive-id`, each once. */
+/** All receivers of the step, `chat-id` entries first, then `receive-id`, each once, and the duplicates left out. */
 function readReceivers(chatIds, receiveIds) {
-    const receivers = [];
+    const all = [];
     for (const entry of splitList(chatIds)) {
         if (!entry.startsWith('oc_')) {
             throw new InputError('chat-id', `"${entry}" is not a chat id (chat ids start with oc_); put users and other ids in \`receive-id\``);
         }
-        receivers.push({ receiveId: entry, receiveIdType: 'chat_id' });
+        all.push(checked({ receiveId: entry, receiveIdType: 'chat_id' }, entry, 'chat-id'));
     }
     for (const entry of splitList(receiveIds))
-        receivers.push(parseReceiver(entry, 'receive-id'));
+        all.push(parseReceiver(entry, 'receive-id'));
     const seen = new Set();
-    return receivers.filter((receiver) => {
+    const receivers = [];
+    const duplicates = [];
+    for (const receiver of all) {
         const key = `${receiver.receiveIdType}:${receiver.receiveId}`;
         if (seen.has(key))
-            return false;
+            duplicates.push(key);
+        else
+            receivers.push(receiver);
         seen.add(key);
-        return true;
-    });
+    }
+    return { receivers, duplicates };
 }
 
 ;// CONCATENATED MODULE: ./src/inputs.ts
@@ -32204,10 +32410,10 @@ function readReceivers(chatIds, receiveIds) {
 
 
 
-const DOMAINS = {
-    feishu: 'https://open.feishu.cn',
-    lark: 'https://open.larksuite.com',
-};
+const DOMAINS = new Map([
+    ['feishu', 'https://open.feishu.cn'],
+    ['lark', 'https://open.larksuite.com'],
+]);
 /** Inputs declared in action.yml whose behaviour ships in a later version, with their defaults. */
 const NOT_YET = [
     ['webhook', '', 'custom bot webhooks are not supported yet; use `app-id` and `app-secret`'],
@@ -32250,21 +32456,25 @@ async function readConfig(env = process.env) {
     if (appId && !appId.startsWith('cli_'))
         warning(`Input \`app-id\` does not start with cli_; App IDs of self-built apps usually do. Check it is not the secret.`);
     const baseUrl = resolveBaseUrl(input('domain'));
-    const receivers = readReceivers(input('chat-id'), input('receive-id'));
+    const { receivers, duplicates } = readReceivers(input('chat-id'), input('receive-id'));
     if (receivers.length === 0)
         throw new InputError('chat-id', 'no receiver given; set `chat-id` (oc_...) or `receive-id`');
+    if (duplicates.length)
+        notice(`Receivers given more than once get the message once: ${duplicates.join(', ')}`);
     const content = await readContent(input, env);
     const variablesSource = input('variables');
     const variables = variablesSource ? await parseMapping(variablesSource, 'variables') : undefined;
     if (variables)
         checkVariableNames(variables);
     const uuid = input('uuid');
-    if ([...uuid].length > 50)
-        throw new InputError('uuid', `is ${[...uuid].length} characters long; Feishu accepts at most 50`);
+    if (uuid.length > 50)
+        throw new InputError('uuid', `is ${uuid.length} characters long; Feishu accepts at most 50`);
+    if (!/^[\x21-\x7e]*$/.test(uuid))
+        throw new InputError('uuid', 'may only contain printable ASCII characters without spaces (letters, digits, - _ . and the like)');
     const timeoutText = input('timeout');
     const timeoutSeconds = Number(timeoutText);
-    if (!timeoutText || !Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0 || timeoutSeconds > 600) {
-        throw new InputError('timeout', `"${timeoutText}" is not a number of seconds between 0 and 600`);
+    if (!timeoutText || !Number.isFinite(timeoutSeconds) || timeoutSeconds < 0.1 || timeoutSeconds > 600) {
+        throw new InputError('timeout', `"${timeoutText}" is not a number of seconds from 0.1 to 600`);
     }
     const retriesText = input('max-retries');
     const maxRetries = Number(retriesText);
@@ -32317,7 +32527,7 @@ function booleanInput(name) {
 }
 /** `feishu`, `lark` or a base URL; https only, except http on loopback for tests and local runs. */
 function resolveBaseUrl(domain) {
-    const known = DOMAINS[domain.trim().toLowerCase() || 'feishu'];
+    const known = DOMAINS.get(domain.trim().toLowerCase() || 'feishu');
     if (known)
         return known;
     let url;
@@ -32325,7 +32535,9 @@ function resolveBaseUrl(domain) {
         url = new URL(domain.trim());
     }
     catch {
-        throw new InputError('domain', `"${domain}" is not feishu, lark, or a base URL such as https://open.example.com`);
+        // Only the part before any path is repeated: a hook URL pasted here carries its token in the path.
+        const [start, ...path] = domain.trim().split('/');
+        throw new InputError('domain', `"${start}${path.length ? '/...' : ''}" is not feishu, lark, or a base URL such as https://open.example.com`);
     }
     if (url.protocol !== 'https:' && url.protocol !== 'http:')
         throw new InputError('domain', `"${url.protocol}" URLs are not supported; use https://`);
@@ -32403,6 +32615,8 @@ function describeReceiver(receiver) {
     return `${receiver.receiveIdType} ${receiver.receiveId}`;
 }
 function failureText(result) {
+    if (result.stage === 'dry-run')
+        return 'dry run: not sent';
     const what = result.stage === 'token' ? 'not sent: getting a tenant access token failed: ' : '';
     return `${what}${result.error?.message ?? 'unknown error'}`;
 }
@@ -32461,8 +32675,9 @@ function digest(parts) {
 /**
  * Given `uuid` input: used as is for a single receiver; with several receivers each gets its own
  * key derived from it (one uuid for all would let Feishu drop every message after the first).
- * Default: derived from run id, run attempt, job, step, receiver and content, so a retry within
- * this run never duplicates a message while a re-run (a new attempt) sends again. Outside a
+ * Default: derived from run id, run attempt, job (and the runner's id for it), step, receiver and
+ * content, so a retry within the job, even a retry loop around this step, never duplicates a
+ * message, while a re-run (a new attempt) sends again. Outside a
  * workflow run (no GITHUB_RUN_ID) it is random, so local runs are never silently dropped.
  */
 function messageUuid(options) {
@@ -32475,7 +32690,9 @@ function messageUuid(options) {
     }
     if (!env.GITHUB_RUN_ID)
         return `local-${(0,external_node_crypto_.randomUUID)()}`;
-    const run = [env.GITHUB_RUN_ID, env.GITHUB_RUN_ATTEMPT ?? '', env.GITHUB_JOB ?? '', env.GITHUB_ACTION ?? ''];
+    // RUNNER_TRACKING_ID is the runner's id of this job (github_<guid>): legs of a matrix and
+    // reusable workflows called twice share the job and step names but not this.
+    const run = [env.GITHUB_RUN_ID, env.GITHUB_RUN_ATTEMPT ?? '', env.GITHUB_JOB ?? '', env.GITHUB_ACTION ?? '', env.RUNNER_TRACKING_ID ?? ''];
     return `gh-${digest([...run, ...target, body]).slice(0, 40)}`;
 }
 

@@ -17,20 +17,28 @@ export interface OutgoingMessage {
   readonly input: Content['input']
 }
 
-/** §3.1: text bodies up to 150 KB; post and card content up to 30 KB. */
+/** §3.1: text up to 150 KB of request body; post and card content up to 30 KB. */
 export const SIZE_LIMITS: Record<MsgType, number> = { text: 150 * 1024, post: 30 * 1024, interactive: 30 * 1024 }
 
 /**
- * The variables a message can use: built-ins, then the `variables` input on top. String values
- * inside `variables` may themselves use built-ins (never other user variables).
+ * The variables a message can use: built-ins, then the `variables` input. String values inside
+ * `variables` may themselves use built-ins (never other user variables). For text, post and card
+ * a variable may not take a built-in's name: a workflow expression pasted into `variables` could
+ * otherwise add a line such as `run_url: ...` and change a link without anyone noticing. Template
+ * variables are the template's own names, so they may.
  */
-export function resolveVariables(config: Pick<Config, 'variables'>, builtins: ReadonlyMap<string, string>): {
+export function resolveVariables(config: Pick<Config, 'variables' | 'content'>, builtins: ReadonlyMap<string, string>): {
   all: Map<string, unknown>
   user: Record<string, unknown> | undefined
 } {
   const user = config.variables ? (fillTree(config.variables, builtins, 'variables') as Record<string, unknown>) : undefined
   const all = new Map<string, unknown>(builtins)
-  for (const [name, value] of Object.entries(user ?? {})) all.set(name, value)
+  for (const [name, value] of Object.entries(user ?? {})) {
+    if (builtins.has(name) && config.content.kind !== 'template') {
+      throw new InputError('variables', `"${name}" is a built-in variable; give yours another name`)
+    }
+    all.set(name, value)
+  }
   return { all, user }
 }
 
@@ -98,7 +106,10 @@ function checkCard(card: unknown, input: 'card' | 'card-file'): Record<string, u
 }
 
 function checkSize(message: OutgoingMessage): void {
-  const bytes = Buffer.byteLength(JSON.stringify(message.content), 'utf8')
+  const content = JSON.stringify(message.content)
+  // Text is limited by the request body, where the content string is escaped once more (a
+  // newline becomes \\n): measured that way, with room for the other fields of the body.
+  const bytes = message.msgType === 'text' ? Buffer.byteLength(JSON.stringify(content), 'utf8') + 256 : Buffer.byteLength(content, 'utf8')
   const limit = SIZE_LIMITS[message.msgType]
   if (bytes > limit) {
     throw new InputError(message.input, `the message is ${(bytes / 1024).toFixed(1)} KB after filling placeholders; Feishu accepts at most ${limit / 1024} KB for ${message.msgType} messages`)

@@ -5,7 +5,7 @@
 
 import type { OutgoingMessage } from './compose.js'
 import { FeishuError } from './errors.js'
-import type { FeishuClient, SendBody } from './feishu-client.js'
+import { sendBody, type FeishuClient } from './feishu-client.js'
 import type { Receiver } from './receivers.js'
 
 export interface DeliveryResult {
@@ -14,8 +14,8 @@ export interface DeliveryResult {
   readonly messageId: string
   readonly chatId: string
   readonly error?: FeishuError
-  /** What failed, for the message: `token` when no send was attempted. */
-  readonly stage?: 'token' | 'send'
+  /** What failed, for the message: `token` when no send was attempted, `dry-run` when none was meant to be. */
+  readonly stage?: 'token' | 'send' | 'dry-run'
 }
 
 /**
@@ -23,11 +23,6 @@ export interface DeliveryResult {
  * enough to reach Feishu's 50 requests/s when each request takes a few hundred milliseconds.
  */
 const CONCURRENCY = 16
-
-/** `content` is the message content already serialised once for all receivers. */
-export function sendBody(receiver: Receiver, message: OutgoingMessage, content: string, uuid: string): SendBody {
-  return { receive_id: receiver.receiveId, msg_type: message.msgType, content, uuid }
-}
 
 export async function deliver(options: {
   client: FeishuClient
@@ -50,7 +45,7 @@ export async function deliver(options: {
     while (next < receivers.length) {
       const index = next++
       const receiver = receivers[index]!
-      const body = sendBody(receiver, message, content, options.uuidFor(receiver, content))
+      const body = sendBody(receiver, message.msgType, content, options.uuidFor(receiver, content))
       try {
         const sent = await client.sendMessage(receiver, body)
         results[index] = { receiver, ok: true, ...sent }

@@ -3,8 +3,9 @@
 
 import * as core from '@actions/core'
 import type { OutgoingMessage } from './compose.js'
-import { sendBody, type DeliveryResult } from './deliver.js'
-import { sendUrl, TOKEN_PATH } from './feishu-client.js'
+import type { DeliveryResult } from './deliver.js'
+import { FeishuError } from './errors.js'
+import { sendBody, sendUrl, TOKEN_PATH } from './feishu-client.js'
 import type { Receiver } from './receivers.js'
 
 export function printDryRun(options: {
@@ -21,12 +22,14 @@ export function printDryRun(options: {
   core.info(`Content, decoded:\n${JSON.stringify(message.content, null, 2)}`)
   core.info(`POST ${baseUrl}${TOKEN_PATH}\n{"app_id": "***", "app_secret": "***"}`)
   for (const receiver of receivers) {
-    const body = sendBody(receiver, message, content, options.uuidFor(receiver, content))
+    const body = sendBody(receiver, message.msgType, content, options.uuidFor(receiver, content))
     core.startGroup(`POST ${sendUrl(baseUrl, receiver)}`)
     core.info('Authorization: Bearer ***')
     core.info('Content-Type: application/json; charset=utf-8')
     core.info(JSON.stringify(body, null, 2))
     core.endGroup()
   }
-  return receivers.map((receiver) => ({ receiver, ok: true, messageId: '', chatId: '' }))
+  // Nothing was delivered, and the outputs say so: a later step that checks `ok` is not misled.
+  const notSent = new FeishuError({ code: null, msg: '', httpStatus: null, logId: '', meaning: 'dry run: not sent', fix: 'set `dry-run: false` to send' })
+  return receivers.map((receiver) => ({ receiver, ok: false, messageId: '', chatId: '', error: notSent, stage: 'dry-run' as const }))
 }

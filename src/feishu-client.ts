@@ -51,6 +51,11 @@ export function sendUrl(baseUrl: string, receiver: Receiver): string {
   return `${baseUrl}${MESSAGES_PATH}?receive_id_type=${receiver.receiveIdType}`
 }
 
+/** `content` is the message content serialised once for all receivers (§3.1: a JSON string). */
+export function sendBody(receiver: Receiver, msgType: string, content: string, uuid: string): SendBody {
+  return { receive_id: receiver.receiveId, msg_type: msgType, content, uuid }
+}
+
 export interface ClientOptions {
   baseUrl: string
   appId: string
@@ -73,11 +78,14 @@ export class FeishuClient {
   private readonly receiverLimiter: KeyedLimiter
   private readonly sleep: (ms: number) => Promise<void>
   private token: Promise<string> | undefined
+  /** Values never to repeat: the app secret, and every token (also without its t- prefix). */
+  private readonly secrets: string[]
   /** Bumped when the token is replaced, so concurrent sends refused the old one share one refresh. */
   private tokenGeneration = 0
 
   constructor(private readonly options: ClientOptions) {
     this.http = new Http(options.timeoutMs, options.proxy)
+    this.secrets = [options.appSecret]
     const limits = options.limits ?? FEISHU_LIMITS
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)))
     this.appLimiter = new SlidingWindowLimiter(limits.app, Date.now, this.sleep)
@@ -98,8 +106,13 @@ export class FeishuClient {
       await this.appLimiter.acquire()
       return this.callWithToken(sendUrl(this.options.baseUrl, receiver), body)
     })
-    const data = answer.data ?? {}
-    return { messageId: String(data.message_id ?? ''), chatId: String(data.chat_id ?? '') }
+    // Both ids go into logs and outputs and a later step's inputs: take only what has their shape.
+    const messageId = answer.data?.message_id
+    const chatId = answer.data?.chat_id
+    if (typeof messageId !== 'string' || !/^om_[\w-]+$/.test(messageId)) {
+      throw new FeishuError({ code: null, msg: '', httpStatus: 200, logId: '', meaning: 'Feishu answered code 0 without a message id (om_...), so delivery cannot be confirmed', fix: 'check the chat; check `domain` points at the Feishu/Lark Open Platform' })
+    }
+    return { messageId, chatId: typeof chatId === 'string' && /^oc_[\w-]+$/.test(chatId) ? chatId : '' }
   }
 
   close(): Promise<void> {
@@ -111,9 +124,10 @@ export class FeishuClient {
     const body = await this.withRetries('token request', () => this.call(`${baseUrl}${TOKEN_PATH}`, { app_id: appId, app_secret: appSecret }))
     const token = body.tenant_access_token
     if (typeof token !== 'string' || token === '') {
-      throw new FeishuError({ code: null, msg: '', httpStatus: 200, logId: '', meaning: 'Feishu answered the token request without a tenant_access_token', fix: 'check `domain` points at the Feishu/Lark Open Platform' })
+      throw new FeishuError({ code: null, msg: '', httpStatus: 200, logId: '', meaning: 'Feishu answered the token request with code 0 but no tenant_access_token', fix: 'check `domain` points at the Feishu/Lark Open Platform' })
     }
     this.options.onSecret(token)
+    this.secrets.push(token, token.replace(/^[a-z]-/, ''))
     return token
   }
 
@@ -166,31 +180,52 @@ export class FeishuClient {
     return this.interpret(url, answer)
   }
 
+  /** Turns an answer into Feishu's body, or a FeishuError; only HTTP 2xx with code 0 is success. */
   private interpret(url: string, { status, headers, text }: HttpAnswer): FeishuBody {
-    let logId = headerValue(headers['x-tt-logid'])
+    const clean = (value: unknown): string => this.redact(printable(typeof value === 'string' ? value : ''))
+    let logId = clean(headerValue(headers['x-tt-logid']))
     const resetHeader = headerValue(headers['x-ogw-ratelimit-reset'])
     const rateLimitResetSeconds = resetHeader !== '' && Number.isFinite(Number(resetHeader)) ? Number(resetHeader) : null
-    let body: FeishuBody
+    let body: FeishuBody | undefined
     try {
-      body = JSON.parse(text) as FeishuBody
+      const parsed = JSON.parse(text) as unknown
+      if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) body = parsed as FeishuBody
     } catch {
+      // Not JSON: reported below like any answer that is not Feishu's.
+    }
+    if (!body) {
       throw new FeishuError({
         code: null, msg: '', httpStatus: status, logId, rateLimitResetSeconds,
-        meaning: `${new URL(url).host} answered HTTP ${status} with a body that is not Feishu's JSON`,
+        meaning: `${new URL(url).host} answered HTTP ${status} with a body that is not Feishu's JSON object`,
         fix: status === 404 ? 'check `domain` is the Open Platform base URL' : 'check `domain`; if it is right, Feishu may be having trouble: try again later',
       })
     }
     const code = typeof body.code === 'number' ? body.code : null
-    const msg = typeof body.msg === 'string' ? body.msg : ''
-    logId = logId || body.error?.log_id || body.error?.logid || ''
+    const msg = clean(body.msg)
+    logId = logId || clean(body.error?.log_id) || clean(body.error?.logid)
     this.options.debug?.(`POST ${new URL(url).pathname}: HTTP ${status}, code ${code ?? 'none'}${logId ? `, log_id ${logId}` : ''}`)
-    if (code === 0 && status < 400) return body
+    const ok = status >= 200 && status < 300
+    if (code === 0 && ok) return body
     if (code === null || code === 0) {
-      throw new FeishuError({ code: null, msg, httpStatus: status, logId, rateLimitResetSeconds, meaning: `Feishu answered HTTP ${status} without an error code`, fix: status >= 500 || status === 429 ? 'Feishu is having trouble: try again later' : 'check `domain`' })
+      const said = code === 0 ? 'with code 0 but HTTP' : 'without an error code, HTTP'
+      throw new FeishuError({ code: null, msg, httpStatus: status, logId, rateLimitResetSeconds, meaning: `Feishu answered ${said} ${status}`, fix: status >= 500 || status === 429 ? 'Feishu is having trouble: try again later' : 'check `domain` is the Open Platform base URL' })
     }
     const { meaning, fix } = explainCode(code, msg, body.error)
-    throw new FeishuError({ code, msg, httpStatus: status, logId, meaning, fix, rateLimitResetSeconds })
+    throw new FeishuError({ code, msg, httpStatus: status, logId, meaning: this.redact(meaning), fix: this.redact(fix), rateLimitResetSeconds })
   }
+
+  /** Feishu may quote what it was sent; the secret and the tokens must not travel on from here. */
+  private redact(text: string): string {
+    let redacted = text
+    for (const secret of this.secrets) if (secret) redacted = redacted.split(secret).join('***')
+    return redacted
+  }
+}
+
+/** Server text goes into logs: control characters could start a line that the runner reads as a command. */
+function printable(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ')
 }
 
 function headerValue(value: string | string[] | undefined): string {

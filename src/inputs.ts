@@ -33,10 +33,10 @@ export interface Config {
   readonly proxy: string
 }
 
-export const DOMAINS: Record<string, string> = {
-  feishu: 'https://open.feishu.cn',
-  lark: 'https://open.larksuite.com',
-}
+export const DOMAINS: ReadonlyMap<string, string> = new Map([
+  ['feishu', 'https://open.feishu.cn'],
+  ['lark', 'https://open.larksuite.com'],
+])
 
 /** Inputs declared in action.yml whose behaviour ships in a later version, with their defaults. */
 const NOT_YET: readonly (readonly [string, string, string])[] = [
@@ -78,8 +78,9 @@ export async function readConfig(env: Record<string, string | undefined> = proce
   if (appId && !appId.startsWith('cli_')) core.warning(`Input \`app-id\` does not start with cli_; App IDs of self-built apps usually do. Check it is not the secret.`)
 
   const baseUrl = resolveBaseUrl(input('domain'))
-  const receivers = readReceivers(input('chat-id'), input('receive-id'))
+  const { receivers, duplicates } = readReceivers(input('chat-id'), input('receive-id'))
   if (receivers.length === 0) throw new InputError('chat-id', 'no receiver given; set `chat-id` (oc_...) or `receive-id`')
+  if (duplicates.length) core.notice(`Receivers given more than once get the message once: ${duplicates.join(', ')}`)
 
   const content = await readContent(input, env)
   const variablesSource = input('variables')
@@ -87,12 +88,13 @@ export async function readConfig(env: Record<string, string | undefined> = proce
   if (variables) checkVariableNames(variables)
 
   const uuid = input('uuid')
-  if ([...uuid].length > 50) throw new InputError('uuid', `is ${[...uuid].length} characters long; Feishu accepts at most 50`)
+  if (uuid.length > 50) throw new InputError('uuid', `is ${uuid.length} characters long; Feishu accepts at most 50`)
+  if (!/^[\x21-\x7e]*$/.test(uuid)) throw new InputError('uuid', 'may only contain printable ASCII characters without spaces (letters, digits, - _ . and the like)')
 
   const timeoutText = input('timeout')
   const timeoutSeconds = Number(timeoutText)
-  if (!timeoutText || !Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0 || timeoutSeconds > 600) {
-    throw new InputError('timeout', `"${timeoutText}" is not a number of seconds between 0 and 600`)
+  if (!timeoutText || !Number.isFinite(timeoutSeconds) || timeoutSeconds < 0.1 || timeoutSeconds > 600) {
+    throw new InputError('timeout', `"${timeoutText}" is not a number of seconds from 0.1 to 600`)
   }
 
   const retriesText = input('max-retries')
@@ -144,13 +146,15 @@ function booleanInput(name: string): boolean {
 
 /** `feishu`, `lark` or a base URL; https only, except http on loopback for tests and local runs. */
 export function resolveBaseUrl(domain: string): string {
-  const known = DOMAINS[domain.trim().toLowerCase() || 'feishu']
+  const known = DOMAINS.get(domain.trim().toLowerCase() || 'feishu')
   if (known) return known
   let url: URL
   try {
     url = new URL(domain.trim())
   } catch {
-    throw new InputError('domain', `"${domain}" is not feishu, lark, or a base URL such as https://open.example.com`)
+    // Only the part before any path is repeated: a hook URL pasted here carries its token in the path.
+    const [start, ...path] = domain.trim().split('/')
+    throw new InputError('domain', `"${start}${path.length ? '/...' : ''}" is not feishu, lark, or a base URL such as https://open.example.com`)
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new InputError('domain', `"${url.protocol}" URLs are not supported; use https://`)
   if (url.protocol === 'http:' && !isLoopback(url.hostname)) throw new InputError('domain', `http is only accepted for loopback hosts (127.0.0.1, localhost, [::1]); use https://${url.host}`)

@@ -34,11 +34,8 @@ export function fillTree(value: unknown, variables: Variables, input: string, wh
   if (typeof value === 'string') return fillString(value, variables, input, where)
   if (Array.isArray(value)) return value.map((item, index) => fillTree(item, variables, input, `${where}[${index}]`))
   if (isPlainObject(value)) {
-    const filled: Record<string, unknown> = {}
-    for (const [key, item] of Object.entries(value)) {
-      filled[key] = fillTree(item, variables, input, where ? `${where}.${key}` : key)
-    }
-    return filled
+    // fromEntries defines own keys, so even a key named __proto__ is kept as data.
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, fillTree(item, variables, input, where ? `${where}.${key}` : key)]))
   }
   return value
 }

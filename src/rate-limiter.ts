@@ -20,15 +20,15 @@ export class SlidingWindowLimiter {
     this.longestMs = Math.max(...limits.map((limit) => limit.windowMs))
   }
 
-  /** Resolves when one more request fits in every window, and counts it. */
-  async acquire(): Promise<void> {
+  /** Resolves when one more request fits in every window, counting it; returns the start time counted. */
+  async acquire(): Promise<number> {
     for (;;) {
       const now = this.now()
       while (this.starts.length > 0 && this.starts[0]! <= now - this.longestMs) this.starts.shift()
       const waitMs = Math.max(0, ...this.limits.map((limit) => this.waitFor(limit, now)))
       if (waitMs === 0) {
         this.starts.push(now)
-        return
+        return now
       }
       await this.sleep(waitMs)
     }
@@ -48,7 +48,7 @@ export class KeyedLimiter {
 
   constructor(private readonly make: () => SlidingWindowLimiter) {}
 
-  acquire(key: string): Promise<void> {
+  acquire(key: string): Promise<number> {
     let limiter = this.limiters.get(key)
     if (!limiter) {
       limiter = this.make()

@@ -33,6 +33,7 @@ export function describeReceiver(receiver: Receiver): string {
 }
 
 function failureText(result: DeliveryResult): string {
+  if (result.stage === 'dry-run') return 'dry run: not sent'
   const what = result.stage === 'token' ? 'not sent: getting a tenant access token failed: ' : ''
   return `${what}${result.error?.message ?? 'unknown error'}`
 }

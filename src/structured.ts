@@ -1,26 +1,32 @@
-// Turns a JSON or YAML input into data. JSON is tried first because it costs nothing to load;
-// the YAML parser is imported only when an input is not JSON, so plain sends never load it.
+// Turns a JSON or YAML input into plain data. Text that looks like JSON is parsed as JSON only,
+// so broken JSON is reported rather than read as some other YAML; anything else is YAML, whose
+// parser is imported only then, so plain sends never load it. Either way the result is checked to
+// be data JSON can carry unchanged, and every error is one line with the input and the position.
 
 import { InputError } from './errors.js'
 
+/** `{"`, `{}` or `[` at the start: meant as JSON (YAML's own flow mappings have bare keys). */
+const LOOKS_LIKE_JSON = /^\s*(?:\{\s*["}]|\[)/
+
 /**
- * Parses `source` as JSON, else YAML. `input` names the step input for error messages;
- * `origin` (a file path) replaces it in the location when the text came from a file.
+ * Parses `source` as JSON or YAML. `input` names the step input for error messages; `origin`
+ * (a file path) is named too when the text came from a file.
  */
 export async function parseStructured(source: string, input: string, origin?: string): Promise<unknown> {
-  try {
-    return JSON.parse(source) as unknown
-  } catch (jsonError) {
-    const { parseDocument } = await import('yaml')
-    const document = parseDocument(source, { prettyErrors: true, uniqueKeys: true })
-    const problem = document.errors[0]
-    if (!problem) return document.toJS({ maxAliasCount: 100 }) as unknown
-    const where = problem.linePos?.[0] ? ` at line ${problem.linePos[0].line}, column ${problem.linePos[0].col}` : ''
-    const looksLikeJson = /^\s*[[{]\s*"/.test(source)
-    // prettyErrors appends the position and a code frame; the position is reported separately.
-    const reason = looksLikeJson ? (jsonError as Error).message : firstLine(problem.message).replace(/ at line \d+, column \d+:?$/, '')
-    throw new InputError(input, `${origin ? `${origin} ` : ''}is not valid JSON or YAML (${looksLikeJson ? 'JSON' : `YAML${where}`}: ${reason})`)
+  const from = origin ? `${origin} ` : ''
+  let value: unknown
+  if (LOOKS_LIKE_JSON.test(source)) {
+    try {
+      value = JSON.parse(source) as unknown
+    } catch (error) {
+      const reason = firstLine((error as Error).message).split(/ in JSON at | is not valid JSON|, "|, \.\.\./)[0]
+      throw new InputError(input, `${from}is not valid JSON (${position(source, jsonErrorOffset(source))}: ${reason})`)
+    }
+  } else {
+    value = await parseYaml(source, input, from)
   }
+  checkData(value, input, from, '')
+  return value
 }
 
 /** Parses an input that must be a mapping (an object with keys). */
@@ -40,6 +46,126 @@ export function kindOf(value: unknown): string {
   if (value === null || value === undefined) return 'empty'
   if (Array.isArray(value)) return 'a list'
   return typeof value === 'string' ? 'a plain string' : `a ${typeof value}`
+}
+
+async function parseYaml(source: string, input: string, from: string): Promise<unknown> {
+  const { parseDocument } = await import('yaml')
+  const document = parseDocument(source, { prettyErrors: true, uniqueKeys: true })
+  const problem = document.errors[0] ?? document.warnings[0]
+  if (problem) {
+    const at = problem.linePos?.[0] ? `line ${problem.linePos[0].line}, column ${problem.linePos[0].col}` : 'YAML'
+    // prettyErrors appends the position and a code frame; the position is reported on its own.
+    const reason = firstLine(problem.message).replace(/ at line \d+, column \d+:?$/, '')
+    throw new InputError(input, `${from}is not valid YAML (${at}: ${reason})`)
+  }
+  try {
+    return document.toJS({ maxAliasCount: 100 }) as unknown
+  } catch (error) {
+    throw new InputError(input, `${from}cannot be read: ${firstLine((error as Error).message)}`)
+  }
+}
+
+/** Only data that survives JSON unchanged: YAML can also express infinities, huge integers, binary and sets. */
+function checkData(value: unknown, input: string, from: string, path: string): void {
+  const where = path ? `${from}at ${path}` : `${from}`.trim() || 'the value'
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new InputError(input, `${where}: ${value} cannot be sent as JSON; quote it to send text`)
+    if (Number.isInteger(value) && !Number.isSafeInteger(value)) throw new InputError(input, `${where}: ${value} is too large to send exactly; quote it to send text`)
+  } else if (Array.isArray(value)) {
+    value.forEach((item, index) => checkData(item, input, from, `${path}[${index}]`))
+  } else if (typeof value === 'object' && value !== null) {
+    const prototype = Object.getPrototypeOf(value) as unknown
+    if (prototype !== Object.prototype && prototype !== null) throw new InputError(input, `${where} is ${value.constructor?.name ?? 'an object'} data, which JSON cannot carry; use plain mappings, lists and scalars`)
+    for (const [key, item] of Object.entries(value)) checkData(item, input, from, path ? `${path}.${key}` : key)
+  } else if (!['string', 'boolean'].includes(typeof value) && value !== null) {
+    throw new InputError(input, `${where} is a ${typeof value}, which JSON cannot carry`)
+  }
+}
+
+/** Offset of the first character that breaks JSON's grammar; JSON.parse's messages do not always say. */
+export function jsonErrorOffset(source: string): number {
+  let at = 0
+  const fail = (): never => {
+    throw at
+  }
+  const space = (): void => {
+    while (at < source.length && ' \t\n\r'.includes(source[at]!)) at++
+  }
+  const string = (): void => {
+    at++
+    while (at < source.length) {
+      const char = source[at]!
+      if (char === '"') {
+        at++
+        return
+      }
+      if (char === '\\') {
+        const escape = /^\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4})/.exec(source.slice(at, at + 6))
+        if (!escape) fail()
+        at += escape![0].length
+      } else if (char < ' ') {
+        fail()
+      } else {
+        at++
+      }
+    }
+    fail()
+  }
+  const list = (close: string, item: () => void): void => {
+    at++
+    space()
+    if (source[at] === close) {
+      at++
+      return
+    }
+    for (;;) {
+      item()
+      space()
+      if (source[at] === close) {
+        at++
+        return
+      }
+      if (source[at] !== ',') fail()
+      at++
+    }
+  }
+  const value = (): void => {
+    space()
+    const char = source[at]
+    if (char === '{') {
+      list('}', () => {
+        space()
+        if (source[at] !== '"') fail()
+        string()
+        space()
+        if (source[at] !== ':') fail()
+        at++
+        value()
+      })
+    } else if (char === '[') {
+      list(']', value)
+    } else if (char === '"') {
+      string()
+    } else {
+      const literal = /^(?:true|false|null|-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?)/.exec(source.slice(at))
+      if (!literal) fail()
+      at += literal![0].length
+    }
+  }
+  try {
+    value()
+    space()
+    if (at < source.length) fail()
+    return -1
+  } catch (offset) {
+    if (typeof offset !== 'number') throw offset
+    return offset
+  }
+}
+
+function position(source: string, offset: number): string {
+  const before = source.slice(0, Math.max(0, offset)).split('\n')
+  return `line ${before.length}, column ${before[before.length - 1]!.length + 1}`
 }
 
 function firstLine(text: string): string {

@@ -15,8 +15,9 @@ function digest(parts: readonly string[]): string {
 /**
  * Given `uuid` input: used as is for a single receiver; with several receivers each gets its own
  * key derived from it (one uuid for all would let Feishu drop every message after the first).
- * Default: derived from run id, run attempt, job, step, receiver and content, so a retry within
- * this run never duplicates a message while a re-run (a new attempt) sends again. Outside a
+ * Default: derived from run id, run attempt, job (and the runner's id for it), step, receiver and
+ * content, so a retry within the job, even a retry loop around this step, never duplicates a
+ * message, while a re-run (a new attempt) sends again. Outside a
  * workflow run (no GITHUB_RUN_ID) it is random, so local runs are never silently dropped.
  */
 export function messageUuid(options: {
@@ -33,6 +34,8 @@ export function messageUuid(options: {
     return `${given.slice(0, MAX_LENGTH - 13)}-${digest([given, ...target]).slice(0, 12)}`
   }
   if (!env.GITHUB_RUN_ID) return `local-${randomUUID()}`
-  const run = [env.GITHUB_RUN_ID, env.GITHUB_RUN_ATTEMPT ?? '', env.GITHUB_JOB ?? '', env.GITHUB_ACTION ?? '']
+  // RUNNER_TRACKING_ID is the runner's id of this job (github_<guid>): legs of a matrix and
+  // reusable workflows called twice share the job and step names but not this.
+  const run = [env.GITHUB_RUN_ID, env.GITHUB_RUN_ATTEMPT ?? '', env.GITHUB_JOB ?? '', env.GITHUB_ACTION ?? '', env.RUNNER_TRACKING_ID ?? '']
   return `gh-${digest([...run, ...target, body]).slice(0, 40)}`
 }

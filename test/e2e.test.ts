@@ -27,6 +27,13 @@ describe.each(RUNTIMES)('dist/index.js on $name', ({ bin }) => {
   afterAll(() => fake.close())
   beforeEach(() => fake.reset())
 
+  /** The whole request body Feishu gets: these four keys, content as the JSON string of `content`. */
+  function expectSent(index: number, receiveId: string, msgType: string, content: unknown): void {
+    const send = sends()[index]!
+    expect(Object.keys(JSON.parse(send.rawBody) as object)).toEqual(['receive_id', 'msg_type', 'content', 'uuid'])
+    expect(send.body).toEqual({ receive_id: receiveId, msg_type: msgType, content: JSON.stringify(content), uuid: expect.stringMatching(/^gh-[\w-]{40}$/) })
+  }
+
   function expectDelivered(result: ActionRun, count = 1): void {
     expect(result.stderr).toBe('')
     expect(result.stdout).not.toContain('::error::')
@@ -60,15 +67,13 @@ describe.each(RUNTIMES)('dist/index.js on $name', ({ bin }) => {
   it('sends a post written in YAML', async () => {
     const post = 'zh_cn:\n  title: Build ${run_number}\n  content:\n    - - {tag: text, text: "Run: "}\n      - {tag: a, text: open, href: "${run_url}"}\n'
     expectDelivered(await run({ 'chat-id': 'oc_1', post }))
-    expect(sends()[0]!.body.msg_type).toBe('post')
-    expect(fake.messages[0]!.parsedContent).toEqual({ zh_cn: { title: 'Build 77', content: [[{ tag: 'text', text: 'Run: ' }, { tag: 'a', text: 'open', href: RUN_URL }]] } })
+    expectSent(0, 'oc_1', 'post', { zh_cn: { title: 'Build 77', content: [[{ tag: 'text', text: 'Run: ' }, { tag: 'a', text: 'open', href: RUN_URL }]] } })
   })
 
   it('sends a raw card JSON 1.0 exactly as given, placeholders filled', async () => {
     const card = { config: { wide_screen_mode: true }, header: { template: 'green', title: { tag: 'plain_text', content: '${repository} ${ref_name}' } }, elements: [{ tag: 'markdown', content: '**sha** ${short_sha}' }, { tag: 'action', actions: [{ tag: 'button', text: { tag: 'plain_text', content: 'Run' }, url: '${run_url}', type: 'primary' }] }] }
     expectDelivered(await run({ 'chat-id': 'oc_1', card: JSON.stringify(card) }))
-    expect(sends()[0]!.body.msg_type).toBe('interactive')
-    expect(fake.messages[0]!.parsedContent).toEqual({
+    expectSent(0, 'oc_1', 'interactive', {
       ...card,
       header: { template: 'green', title: { tag: 'plain_text', content: 'octo-org/octo-repo v1.2.3' } },
       elements: [{ tag: 'markdown', content: '**sha** 0d1a26e' }, { tag: 'action', actions: [{ tag: 'button', text: { tag: 'plain_text', content: 'Run' }, url: RUN_URL, type: 'primary' }] }],
@@ -78,20 +83,19 @@ describe.each(RUNTIMES)('dist/index.js on $name', ({ bin }) => {
   it('sends a card JSON 2.0 written in YAML', async () => {
     const card = 'schema: "2.0"\nheader: {title: {tag: plain_text, content: Deployed}}\nbody:\n  elements:\n    - {tag: markdown, content: "by ${actor}"}\n'
     expectDelivered(await run({ 'chat-id': 'oc_1', card }))
-    expect(fake.messages[0]!.parsedContent).toEqual({ schema: '2.0', header: { title: { tag: 'plain_text', content: 'Deployed' } }, body: { elements: [{ tag: 'markdown', content: 'by octocat' }] } })
+    expectSent(0, 'oc_1', 'interactive', { schema: '2.0', header: { title: { tag: 'plain_text', content: 'Deployed' } }, body: { elements: [{ tag: 'markdown', content: 'by octocat' }] } })
   })
 
   it('sends card-file from the workspace', async () => {
     const files = { 'card.json': JSON.stringify({ elements: [{ tag: 'markdown', content: 'from file ${workflow}' }] }) }
     expectDelivered(await run({ 'chat-id': 'oc_1', 'card-file': 'card.json' }, { files }))
-    expect(fake.messages[0]!.parsedContent).toEqual({ elements: [{ tag: 'markdown', content: 'from file Release' }] })
+    expectSent(0, 'oc_1', 'interactive', { elements: [{ tag: 'markdown', content: 'from file Release' }] })
   })
 
   it('sends a template card with its version and typed variables', async () => {
     const variables = 'version: ${ref_name}\nrun: ${run_url}\ncount: 3\nok: true\nservices: [api, web]\n'
     expectDelivered(await run({ 'chat-id': 'oc_1', 'template-id': 'AAqRelease', 'template-version': '1.0.2', variables }))
-    expect(sends()[0]!.body.msg_type).toBe('interactive')
-    expect(JSON.parse(sends()[0]!.body.content)).toEqual({
+    expectSent(0, 'oc_1', 'interactive', {
       type: 'template',
       data: { template_id: 'AAqRelease', template_version_name: '1.0.2', template_variable: { version: 'v1.2.3', run: RUN_URL, count: 3, ok: true, services: ['api', 'web'] } },
     })
@@ -124,18 +128,28 @@ describe.each(RUNTIMES)('dist/index.js on $name', ({ bin }) => {
     ['unknown placeholder', { text: 'hi ${nobody}' }, 'text'],
     ['oversize card', { text: '', card: JSON.stringify({ elements: [{ tag: 'markdown', content: 'x'.repeat(31 * 1024) }] }) }, 'card'],
     ['http domain off loopback', { domain: 'http://open.example.com' }, 'domain'],
-  ])('catches %s before any request, naming the input', async (_, inputs, input) => {
+    ['a secret without an app id', { 'app-id': '' }, 'app-id'],
+    ['an app id without a secret', { 'app-secret': '' }, 'app-secret'],
+    ['unparseable YAML post', { text: '', post: 'zh_cn:\n  title: [unclosed\n  content: []' }, 'post'],
+    ['broken JSON variables', { variables: '{"version": "v1", "count": , "ok": true}' }, 'variables'],
+    ['a YAML alias bomb', { text: '', card: 'a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: [*c, *c, *c, *c, *c, *c, *c, *c, *c]' }, 'card'],
+    ['a malformed chat id', { 'chat-id': 'oc_1\uff0coc_' }, 'chat-id'],
+    ['a variable replacing a built-in', { text: '${run_url}', variables: 'run_url: https://evil.example' }, 'variables'],
+  ])('catches %s before any request, in one line naming the input', async (_, inputs, input) => {
     const result = await run({ 'chat-id': 'oc_1', text: 'hi', ...inputs })
     expect(result.exitCode).toBe(1)
     const errors = result.stdout.split('\n').filter((line) => line.startsWith('::error::'))
     expect(errors).toHaveLength(1)
     expect(errors[0]).toMatch(new RegExp(`^::error::Input \`${input}\`: `))
+    // @actions/core escapes a newline inside a message as %0A; a one-line message has none.
+    expect(errors[0]).not.toContain('%0A')
     expect(fake.requests).toHaveLength(0)
   })
 
   it('keeps the secret and the token out of all output, also with step debug on', async () => {
     const result = await run({ 'chat-id': 'oc_1, oc_missing', text: 'secret test' }, { debug: true })
     expect(result.exitCode).toBe(1)
+    expect(result.stdout.split('\n')[0]).toBe(`::add-mask::${SECRET}`)
     expect(result.stdout).toContain('::debug::')
     expect(result.stdout).toContain(`::add-mask::${SECRET}`)
     expect(result.stdout).toContain(`::add-mask::${fake.tokens[0]}`)
@@ -143,6 +157,44 @@ describe.each(RUNTIMES)('dist/index.js on $name', ({ bin }) => {
     expect(visible).not.toContain(SECRET)
     expect(visible).not.toContain(fake.tokens[0])
     expect(visible).not.toContain(fake.tokens[0]!.slice(2))
+  })
+
+  it('never repeats a secret or token that Feishu echoes back, in logs or outputs', async () => {
+    fake.inject({ path: 'tenant_access_token', status: 200, body: { code: 10014, msg: `app secret invalid: ${SECRET}` } })
+    const tokenFailure = await run({ 'chat-id': 'oc_1', text: 'x' })
+    expect(tokenFailure.exitCode).toBe(1)
+    expect(visibleOutput(tokenFailure)).not.toContain(SECRET)
+    expect(tokenFailure.outputs.results).toContain('app secret invalid: ***')
+
+    fake.reset()
+    const first = await run({ 'chat-id': 'oc_1', text: 'x' })
+    const token = fake.tokens[fake.tokens.length - 1]!
+    fake.inject({ path: '/open-apis/im/v1/messages', status: 400, times: 2, body: { code: 99991663, msg: `token ${token} is invalid` } })
+    const echoed = await run({ 'chat-id': 'oc_1', text: 'x' })
+    expect(first.exitCode).toBe(0)
+    expect(echoed.exitCode).toBe(1)
+    expect(visibleOutput(echoed)).not.toContain(token)
+    expect(visibleOutput(echoed)).not.toContain(token.slice(2))
+    expect(echoed.outputs.results).toContain('token *** is invalid')
+  })
+
+  it('carries a hostile commit message through variables with toJSON, as the README shows', async () => {
+    const message = 'Fix: "quotes", \\ backslash, <at user_id="all"></at>\nrun_url: https://evil.example/login\n{"json": true}'
+    // What GitHub makes of `msg: ${{ toJSON(github.event.head_commit.message) }}` before the action runs.
+    const variables = `msg: ${JSON.stringify(message)}`
+    expectDelivered(await run({ 'chat-id': 'oc_1', text: '${msg}\n${run_url}', variables }))
+    expect(fake.messages[0]!.parsedContent).toEqual({ text: `${message}\n${RUN_URL}` })
+  })
+
+  it('matrix legs with the same content each deliver; a retry loop inside one job does not repeat', async () => {
+    const leg = (tracking: string) => run({ 'chat-id': 'oc_1', text: 'same text' }, { env: { RUNNER_TRACKING_ID: tracking } })
+    expect((await leg('github_aaaaaaaa-0000-4000-8000-000000000001')).exitCode).toBe(0)
+    expect((await leg('github_aaaaaaaa-0000-4000-8000-000000000002')).exitCode).toBe(0)
+    expect(fake.messages).toHaveLength(2)
+    const again = await leg('github_aaaaaaaa-0000-4000-8000-000000000002')
+    expect(again.exitCode).toBe(0)
+    expect(fake.messages).toHaveLength(2)
+    expect(again.outputs['message-id']).toBe(fake.messages[1]!.message_id)
   })
 
   it('dry-run prints the requests with secrets hidden and sends nothing', async () => {
@@ -154,7 +206,18 @@ describe.each(RUNTIMES)('dist/index.js on $name', ({ bin }) => {
     expect(result.stdout).toContain('Authorization: Bearer ***')
     expect(result.stdout).toContain('"content": "{\\"text\\":\\"dry v1.2.3\\"}"')
     expect(visibleOutput(result)).not.toContain(SECRET)
-    expect(JSON.parse(result.outputs.results!)).toHaveLength(2)
+    expect(JSON.parse(result.outputs.results!)).toEqual([
+      { receive_id: 'oc_1', receive_id_type: 'chat_id', ok: false, message_id: '', chat_id: '', code: null, error: 'dry run: not sent' },
+      { receive_id: 'ou_alice', receive_id_type: 'open_id', ok: false, message_id: '', chat_id: '', code: null, error: 'dry run: not sent' },
+    ])
+    expect(result.outputs['message-id']).toBe('')
+  })
+
+  it('dry-run works without credentials, with a warning', async () => {
+    const result = await run({ 'app-id': '', 'app-secret': '', 'chat-id': 'oc_1', text: 'x', 'dry-run': 'true' })
+    expect(result.exitCode).toBe(0)
+    expect(fake.requests).toHaveLength(0)
+    expect(result.stdout).toContain('::warning::Dry run without `app-id` and `app-secret`')
   })
 
   it('reports a wrong app secret (10014) with its fix and sends nothing', async () => {

@@ -12,9 +12,16 @@ describe('composeMessage', () => {
     expect(message).toEqual({ msgType: 'text', input: 'text', content: { text: 'octo/app v1.2.3 0123456 by ci\nhttps://github.com/octo/app/actions/runs/42' } })
   })
 
-  it('lets variables use built-ins and override them', () => {
-    const message = compose({ kind: 'text', input: 'text', text: '${tag} ${repository}' }, { tag: 'release ${ref_name}', repository: 'mine' })
-    expect(message.content).toEqual({ text: 'release v1.2.3 mine' })
+  it('lets variables use built-ins', () => {
+    const message = compose({ kind: 'text', input: 'text', text: '${tag} ${repository}' }, { tag: 'release ${ref_name}' })
+    expect(message.content).toEqual({ text: 'release v1.2.3 octo/app' })
+  })
+
+  it('refuses a variable that would replace a built-in in text, post or card, but not in a template', () => {
+    expect(() => compose({ kind: 'text', input: 'text', text: '${run_url}' }, { run_url: 'https://evil.example' })).toThrow('Input `variables`: "run_url" is a built-in variable; give yours another name')
+    expect(() => compose({ kind: 'card', input: 'card', card: {} }, { repository: 'x' })).toThrow('"repository" is a built-in variable')
+    const template = compose({ kind: 'template', input: 'template-id', templateId: 'AAq1', templateVersion: '' }, { repository: '${repository}!' })
+    expect(template.content).toEqual({ type: 'template', data: { template_id: 'AAq1', template_variable: { repository: 'octo/app!' } } })
   })
 
   it('accepts a post by locale, the custom-bot wrapper, or a bare title/content', () => {
@@ -56,7 +63,8 @@ describe('composeMessage', () => {
   })
 
   it('checks sizes after filling: text 150 KB, cards 30 KB', () => {
-    expect(() => compose({ kind: 'text', input: 'text', text: 'a'.repeat(150 * 1024 - 20) })).not.toThrow()
+    expect(() => compose({ kind: 'text', input: 'text', text: 'a'.repeat(150 * 1024 - 300) })).not.toThrow()
+    expect(() => compose({ kind: 'text', input: 'text', text: '\n'.repeat(76 * 1024) })).toThrow('Feishu accepts at most 150 KB for text messages')
     expect(() => compose({ kind: 'text', input: 'text', text: 'a'.repeat(150 * 1024) })).toThrow('Feishu accepts at most 150 KB for text messages')
     expect(() => compose({ kind: 'card', input: 'card', card: { elements: [{ tag: 'markdown', content: '${big}' }] } }, { big: '字'.repeat(11000) }))
       .toThrow(/Input `card`: the message is 32\.\d KB after filling placeholders; Feishu accepts at most 30 KB/)

@@ -41,7 +41,13 @@ describe('fillTree', () => {
     const filled = fillTree({ text: 'msg: ${evil}' }, vars, 'card') as Record<string, unknown>
     expect(Object.keys(filled)).toEqual(['text'])
     expect(filled.text).toBe(`msg: ${vars.get('evil') as string}`)
-    expect(JSON.parse(JSON.stringify(filled))).toEqual(filled)
+    expect(JSON.stringify(filled)).toBe(JSON.stringify({ text: `msg: ${vars.get('evil') as string}` }))
+  })
+
+  it('keeps a __proto__ key as an own key', () => {
+    const filled = fillTree(JSON.parse('{"__proto__": {"x": "${name}"}, "a": 1}'), vars, 'card') as Record<string, unknown>
+    expect(Object.keys(filled)).toEqual(['__proto__', 'a'])
+    expect(JSON.stringify(filled)).toBe('{"__proto__":{"x":"world"},"a":1}')
   })
 
   it('reports the path of an unknown placeholder', () => {

@@ -6,6 +6,25 @@ describe('receivers', () => {
     expect(splitList(' oc_1,oc_2\n\n oc_3 ,\n')).toEqual(['oc_1', 'oc_2', 'oc_3'])
   })
 
+  it('also splits on spaces, CRLF, semicolons and full-width punctuation', () => {
+    expect(splitList('oc_1 oc_2\r\noc_3;oc_4\uff0coc_5\uff1boc_6\u3001oc_7')).toEqual(['oc_1', 'oc_2', 'oc_3', 'oc_4', 'oc_5', 'oc_6', 'oc_7'])
+  })
+
+  it.each([
+    ['oc_', 'chat_id'],
+    ['ou_x/y', 'open_id'],
+    ['email:alice', 'email'],
+    ['bob@', 'email'],
+    ['user_id:', 'user_id'],
+    ['chat_id:oc_1"', 'chat_id'],
+  ])('rejects %j, which is not a valid %s', (entry, type) => {
+    expect(() => parseReceiver(entry, 'receive-id')).toThrow(`Input \`receive-id\`: "${entry}" is not a valid ${type}`)
+  })
+
+  it('takes the type case-insensitively', () => {
+    expect(parseReceiver('Open_ID:ou_x', 'receive-id')).toEqual({ receiveId: 'ou_x', receiveIdType: 'open_id' })
+  })
+
   it.each([
     ['oc_abc', 'chat_id', 'oc_abc'],
     ['ou_abc', 'open_id', 'ou_abc'],
@@ -27,12 +46,15 @@ describe('receivers', () => {
     expect(() => parseReceiver('4bxx', 'receive-id')).toThrow('write it as type:value (e.g. user_id:4bxx)')
   })
 
-  it('puts chat-id first, keeps order and drops duplicates', () => {
-    expect(readReceivers('oc_1\noc_2', 'ou_1, oc_1, ou_1')).toEqual([
-      { receiveId: 'oc_1', receiveIdType: 'chat_id' },
-      { receiveId: 'oc_2', receiveIdType: 'chat_id' },
-      { receiveId: 'ou_1', receiveIdType: 'open_id' },
-    ])
+  it('puts chat-id first, keeps order and reports the duplicates it drops', () => {
+    expect(readReceivers('oc_1\noc_2', 'ou_1, oc_1, ou_1')).toEqual({
+      receivers: [
+        { receiveId: 'oc_1', receiveIdType: 'chat_id' },
+        { receiveId: 'oc_2', receiveIdType: 'chat_id' },
+        { receiveId: 'ou_1', receiveIdType: 'open_id' },
+      ],
+      duplicates: ['chat_id:oc_1', 'open_id:ou_1'],
+    })
   })
 
   it('rejects a user id given as chat-id', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { parseMapping, parseStructured } from '../../src/structured.js'
+import { jsonErrorOffset, parseMapping, parseStructured } from '../../src/structured.js'
 
 describe('parseStructured', () => {
   it('reads JSON', async () => {
@@ -11,20 +11,61 @@ describe('parseStructured', () => {
     await expect(parseStructured('{zh_cn: {title: t}}', 'post')).resolves.toEqual({ zh_cn: { title: 't' } })
   })
 
-  it('reports YAML errors with the input, line and column', async () => {
-    await expect(parseStructured('a: 1\nb: [1, 2\nc: 3', 'card')).rejects.toThrow(/^Input `card`: is not valid JSON or YAML \(YAML at line \d+, column \d+: /)
+  it('reports YAML errors in one line with the input, line and column', async () => {
+    const error = await parseStructured('a: 1\nb: [1, 2\nc: 3', 'card').catch((caught: Error) => caught)
+    expect(String(error)).toMatch(/^InputError: Input `card`: is not valid YAML \(line 3, column 1: Flow sequence in block collection must be sufficiently indented and end with a \]\)$/)
   })
 
-  it('reports broken JSON as JSON', async () => {
-    await expect(parseStructured('{"a": 1,, }', 'card')).rejects.toThrow(/^Input `card`: is not valid JSON or YAML \(JSON: /)
+  it.each([
+    ['{"a": 1,, }', 'line 1, column 9', 'Expected double-quoted property name'],
+    ['{"a": "b",\n"c": [1,,2]}', 'line 2, column 9', "Unexpected token ','"],
+    ['{"version": "v", "count": , "ok": true}', 'line 1, column 27', "Unexpected token ','"],
+    ['{"a": 1', 'line 1, column 8', "Expected ',' or '}' after property value"],
+    ['{"a": "x\ny"}', 'line 1, column 9', 'Bad control character in string literal'],
+  ])('reports broken JSON %j as JSON, one line, with its position', async (source, at, reason) => {
+    const error = await parseStructured(source, 'variables').catch((caught: Error) => caught)
+    expect((error as Error).message).toBe(`Input \`variables\`: is not valid JSON (${at}: ${reason})`)
+  })
+
+  it('finds the offset of the first JSON error, or -1 for valid JSON', () => {
+    expect(jsonErrorOffset('{"a": [1, 2, {"b": "\\u00e9"}], "c": -1.5e3}')).toBe(-1)
+    expect(jsonErrorOffset('[1, 2,]')).toBe(6)
+    expect(jsonErrorOffset('{"a": tru}')).toBe(6)
+    expect(jsonErrorOffset('{"a": 1} x')).toBe(9)
+    expect(jsonErrorOffset('"\\x"')).toBe(1)
   })
 
   it('rejects duplicate YAML keys', async () => {
-    await expect(parseStructured('a: 1\na: 2', 'variables')).rejects.toThrow('Input `variables`')
+    await expect(parseStructured('a: 1\na: 2', 'variables')).rejects.toThrow('Input `variables`: is not valid YAML (line 2, column 1: Map keys must be unique')
   })
 
   it('names the file for file content', async () => {
-    await expect(parseStructured('a: [', 'card-file', 'cards/x.yml')).rejects.toThrow('Input `card-file`: cards/x.yml is not valid')
+    await expect(parseStructured('a: [', 'card-file', 'cards/x.yml')).rejects.toThrow('Input `card-file`: cards/x.yml is not valid YAML')
+  })
+
+  it('refuses an alias bomb with a message naming the input', async () => {
+    const bomb = 'a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: [*d, *d, *d, *d, *d, *d, *d, *d, *d]'
+    await expect(parseStructured(bomb, 'card')).rejects.toThrow(/^Input `card`: cannot be read: Excessive alias count/)
+  })
+
+  it.each([
+    ['x: .inf', 'at x: Infinity cannot be sent as JSON'],
+    ['x: .nan', 'at x: NaN cannot be sent as JSON'],
+    ['x: [1e400]', 'at x[0]: Infinity cannot be sent as JSON'],
+    ['x: 12345678901234567890', 'at x: 12345678901234567000 is too large to send exactly; quote it to send text'],
+    ['{"x": 12345678901234567890}', 'at x: 12345678901234567000 is too large to send exactly'],
+    ['x: !!binary aGk=', 'at x is Buffer data, which JSON cannot carry'],
+    ['x: !!set {a, b}', 'at x is Set data, which JSON cannot carry'],
+    ['x: !foo bar', 'is not valid YAML'],
+  ])('refuses %j, which JSON cannot carry unchanged', async (source, message) => {
+    await expect(parseStructured(source, 'variables')).rejects.toThrow(message)
+  })
+
+  it('keeps a __proto__ key as data', async () => {
+    const parsed = (await parseStructured('{"__proto__": {"x": 1}, "a": 2}', 'card')) as Record<string, unknown>
+    expect(Object.keys(parsed)).toEqual(['__proto__', 'a'])
+    const yaml = (await parseStructured('__proto__: {x: 1}\na: 2', 'card')) as Record<string, unknown>
+    expect(Object.keys(yaml)).toEqual(['__proto__', 'a'])
   })
 })
 
