@@ -1,7 +1,8 @@
 // Turns a JSON or YAML input into plain data. Text that looks like JSON is parsed as JSON only,
-// so broken JSON is reported rather than read as some other YAML; anything else is YAML, whose
-// parser is imported only then, so plain sends never load it. Either way the result is checked to
-// be data JSON can carry unchanged, and every error is one line with the input and the position.
+// so broken JSON is reported rather than read as some other YAML; anything else is YAML (core
+// schema), whose parser is imported only then, so plain sends never load it. Either way the result
+// is checked to be data JSON can carry unchanged, and every error is one line with the input and
+// the position.
 
 import { InputError } from './errors.js'
 
@@ -25,7 +26,7 @@ export async function parseStructured(source: string, input: string, origin?: st
   } else {
     value = await parseYaml(source, input, from)
   }
-  checkData(value, input, from, '')
+  checkData(value, input, from)
   return value
 }
 
@@ -49,37 +50,41 @@ export function kindOf(value: unknown): string {
 }
 
 async function parseYaml(source: string, input: string, from: string): Promise<unknown> {
-  const { parseDocument } = await import('yaml')
-  const document = parseDocument(source, { prettyErrors: true, uniqueKeys: true })
-  const problem = document.errors[0] ?? document.warnings[0]
-  if (problem) {
-    const at = problem.linePos?.[0] ? `line ${problem.linePos[0].line}, column ${problem.linePos[0].col}` : 'YAML'
-    // prettyErrors appends the position and a code frame; the position is reported on its own.
-    const reason = firstLine(problem.message).replace(/ at line \d+, column \d+:?$/, '')
-    throw new InputError(input, `${from}is not valid YAML (${at}: ${reason})`)
-  }
+  // The core schema: YAML 1.2's plain types only (no dates, binary or sets); duplicate keys throw.
+  const { load, CORE_SCHEMA } = await import('js-yaml')
   try {
-    return document.toJS({ maxAliasCount: 100 }) as unknown
+    return load(source, { schema: CORE_SCHEMA })
   } catch (error) {
-    throw new InputError(input, `${from}cannot be read: ${firstLine((error as Error).message)}`)
+    const { reason, mark } = error as { reason?: string; mark?: { line: number; column: number } }
+    const at = mark ? `line ${mark.line + 1}, column ${mark.column + 1}` : 'YAML'
+    throw new InputError(input, `${from}is not valid YAML (${at}: ${firstLine(reason ?? (error as Error).message)})`)
   }
 }
 
-/** Only data that survives JSON unchanged: YAML can also express infinities, huge integers, binary and sets. */
-function checkData(value: unknown, input: string, from: string, path: string): void {
-  const where = path ? `${from}at ${path}` : `${from}`.trim() || 'the value'
-  if (typeof value === 'number') {
-    if (!Number.isFinite(value)) throw new InputError(input, `${where}: ${value} cannot be sent as JSON; quote it to send text`)
-    if (Number.isInteger(value) && !Number.isSafeInteger(value)) throw new InputError(input, `${where}: ${value} is too large to send exactly; quote it to send text`)
-  } else if (Array.isArray(value)) {
-    value.forEach((item, index) => checkData(item, input, from, `${path}[${index}]`))
-  } else if (typeof value === 'object' && value !== null) {
-    const prototype = Object.getPrototypeOf(value) as unknown
-    if (prototype !== Object.prototype && prototype !== null) throw new InputError(input, `${where} is ${value.constructor?.name ?? 'an object'} data, which JSON cannot carry; use plain mappings, lists and scalars`)
-    for (const [key, item] of Object.entries(value)) checkData(item, input, from, path ? `${path}.${key}` : key)
-  } else if (!['string', 'boolean'].includes(typeof value) && value !== null) {
-    throw new InputError(input, `${where} is a ${typeof value}, which JSON cannot carry`)
+/** More values, or deeper nesting, than any message holds: YAML aliases can repeat a subtree without end. */
+const MAX_VALUES = 100_000
+const MAX_DEPTH = 100
+
+/**
+ * Only data that survives JSON unchanged: YAML can also express infinities and huge integers,
+ * and aliases that repeat a subtree (or contain themselves) far beyond what any message holds.
+ */
+function checkData(root: unknown, input: string, from: string): void {
+  let values = 0
+  const visit = (value: unknown, path: string, depth = 0): void => {
+    if (++values > MAX_VALUES) throw new InputError(input, `${from}holds more than ${MAX_VALUES} values (YAML aliases repeating themselves?)`)
+    if (depth > MAX_DEPTH) throw new InputError(input, `${from}nests deeper than ${MAX_DEPTH} levels (a YAML alias containing itself?)`)
+    const where = path ? `${from}at ${path}` : `${from}`.trim() || 'the value'
+    if (typeof value === 'number') {
+      if (!Number.isFinite(value)) throw new InputError(input, `${where}: ${value} cannot be sent as JSON; quote it to send text`)
+      if (Number.isInteger(value) && !Number.isSafeInteger(value)) throw new InputError(input, `${where}: ${value} is too large to send exactly; quote it to send text`)
+    } else if (Array.isArray(value)) {
+      value.forEach((item, index) => visit(item, `${path}[${index}]`, depth + 1))
+    } else if (typeof value === 'object' && value !== null) {
+      for (const [key, item] of Object.entries(value)) visit(item, path ? `${path}.${key}` : key, depth + 1)
+    }
   }
+  visit(root, '')
 }
 
 /** Offset of the first character that breaks JSON's grammar; JSON.parse's messages do not always say. */

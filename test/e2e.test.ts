@@ -132,7 +132,7 @@ describe.each(RUNTIMES)('dist/index.js on $name', ({ bin }) => {
     ['an app id without a secret', { 'app-secret': '' }, 'app-secret'],
     ['unparseable YAML post', { text: '', post: 'zh_cn:\n  title: [unclosed\n  content: []' }, 'post'],
     ['broken JSON variables', { variables: '{"version": "v1", "count": , "ok": true}' }, 'variables'],
-    ['a YAML alias bomb', { text: '', card: 'a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: [*c, *c, *c, *c, *c, *c, *c, *c, *c]' }, 'card'],
+    ['a YAML alias containing itself', { text: '', card: 'elements: &a [{tag: markdown, content: x}, *a]' }, 'card'],
     ['a malformed chat id', { 'chat-id': 'oc_1\uff0coc_' }, 'chat-id'],
     ['a variable replacing a built-in', { text: '${run_url}', variables: 'run_url: https://evil.example' }, 'variables'],
   ])('catches %s before any request, in one line naming the input', async (_, inputs, input) => {

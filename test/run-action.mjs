@@ -8,13 +8,13 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { delimiter, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { parse } from 'yaml'
+import { load } from 'js-yaml'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 export const ACTION = join(root, 'dist', 'index.js')
 
 /** @type {{ inputs: Record<string, { default?: string }>, outputs: Record<string, unknown> }} */
-export const actionYml = parse(readFileSync(join(root, 'action.yml'), 'utf8'))
+export const actionYml = /** @type {any} */ (load(readFileSync(join(root, 'action.yml'), 'utf8')))
 
 /**
  * The step's inputs as the runner passes them: INPUT_<NAME> (upper-cased, dashes kept) for every
@@ -83,6 +83,7 @@ export const CONTEXT = {
  * @param {Record<string, string>} [options.env] more environment, applied last
  * @param {Record<string, string>} [options.files] files to create in the workspace first
  * @param {boolean} [options.debug] step debug logging on, as with the ACTIONS_STEP_DEBUG secret
+ * @param {string[]} [options.nodeArgs] node options before the script, e.g. --import
  * @returns {Promise<ActionRun>}
  */
 export async function runAction(options) {
@@ -107,7 +108,7 @@ export async function runAction(options) {
     ...inputEnv(options.inputs),
     ...options.env,
   }
-  const child = spawn(options.node ?? process.execPath, [ACTION], { cwd: workspace, env, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(options.node ?? process.execPath, [...(options.nodeArgs ?? []), ACTION], { cwd: workspace, env, stdio: ['ignore', 'pipe', 'pipe'] })
   let stdout = ''
   let stderr = ''
   child.stdout.on('data', (chunk) => (stdout += chunk.toString()))

@@ -48,7 +48,7 @@ describe('readConfig', () => {
     ['no content', { text: '' }, 'Input `text`: nothing to send'],
     ['template-version alone', { 'template-version': '1.0.0' }, 'Input `template-version`: is set but `template-id` is not'],
     ['unparseable card', { text: '', card: '{"header": ' }, 'Input `card`: is not valid JSON (line 1, column 11: Unexpected end of JSON input)'],
-    ['unparseable post', { text: '', post: 'zh_cn: [' }, 'Input `post`: is not valid YAML (line 1'],
+    ['unparseable post', { text: '', post: 'zh_cn: [' }, 'Input `post`: is not valid YAML (line 2, column 1: unexpected end of the stream within a flow collection)'],
     ['variables that are a list', { variables: '- a\n- b' }, 'Input `variables`: must be a mapping (key: value), not a list'],
     ['a bad variable name', { variables: '"my var": 1' }, 'Input `variables`: "my var" is not a valid variable name'],
     ['a long uuid', { uuid: 'x'.repeat(51) }, 'Input `uuid`: is 51 characters long; Feishu accepts at most 50'],

@@ -1,0 +1,154 @@
+// @ts-check
+// `npm run bench`: prints the action's size and speed next to a baseline, on this machine's Node
+// and on Node 24 (what GitHub runs `node24` actions on). A script that prints figures, never a
+// timed test. `npm run bench -- --write` also writes them into BENCHMARKS.md.
+//
+//   1. bundle: bytes of every file in dist/, and of the dist/ files a plain text send loads
+//   2. cold run: the action sending one text to one chat against the fake Feishu server, as the
+//      runner starts it, alternated with a bare node script making the same two requests with
+//      fetch; median wall time and peak memory of each, and the ratio
+//   3. cold run with the release card: pending the built-in release card (issue 3)
+//   4. fan-out: 100 receivers with Feishu's limits switched on in the fake, against the minimum
+//      time those limits allow
+// NODE_EXTRA_CA_CERTS is removed from every measured process: it costs ~37 ms a start here and
+// runners do not set it.
+import { spawn } from 'node:child_process'
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { cpus, tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { startFakeFeishu } from '../test/fake-feishu.mjs'
+import { ACTION, CONTEXT, inputEnv, RUNTIMES } from '../test/run-action.mjs'
+
+const root = fileURLToPath(new URL('..', import.meta.url))
+const runs = Number(process.argv[process.argv.indexOf('--runs') + 1]) || 15
+const write = process.argv.includes('--write')
+const cleanEnv = { ...process.env }
+delete cleanEnv.NODE_EXTRA_CA_CERTS
+
+/** @type {string[]} */
+const report = []
+/** @param {string} line */
+const say = (line = '') => {
+  console.log(line)
+  report.push(line)
+}
+
+/** @param {number[]} values */
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b)
+  const middle = Math.floor(sorted.length / 2)
+  return sorted.length % 2 ? sorted[middle] ?? 0 : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2
+}
+const kb = (/** @type {number} */ bytes) => `${(bytes / 1024).toFixed(1)} KB`
+
+/**
+ * Runs one process under /usr/bin/time; returns wall seconds and peak RSS in KB.
+ * @param {string} node @param {string[]} args @param {Record<string, string>} env
+ */
+async function measure(node, args, env) {
+  const scratch = mkdtempSync(join(tmpdir(), 'bench-'))
+  const timeFile = join(scratch, 'time')
+  const outputFile = join(scratch, 'output')
+  writeFileSync(outputFile, '')
+  const started = process.hrtime.bigint()
+  const child = spawn('/usr/bin/time', ['-f', '%M', '-o', timeFile, node, ...args], {
+    cwd: scratch,
+    env: { ...cleanEnv, ...CONTEXT, GITHUB_OUTPUT: outputFile, GITHUB_WORKSPACE: scratch, ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  })
+  let stderr = ''
+  child.stderr.on('data', (chunk) => (stderr += chunk))
+  const code = await new Promise((resolve) => child.on('close', resolve))
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9
+  if (code !== 0) throw new Error(`${args.join(' ')} exited with ${code}: ${stderr}`)
+  return { seconds, peakKb: Number(readFileSync(timeFile, 'utf8').trim().split('\n').pop()) }
+}
+
+/** @param {string} url @param {Record<string, string>} inputs */
+const actionEnv = (url, inputs) => inputEnv({ 'app-id': 'cli_test', 'app-secret': 'test-secret', domain: url, 'chat-id': 'oc_1', ...inputs })
+
+say(`# Benchmark`)
+say()
+say(`Command: \`npm run bench\` (${runs} alternating runs each). Machine: ${cpus().length} cores (${cpus()[0]?.model.trim() ?? 'unknown'}), ${Math.round(statSync('/proc/meminfo').size || 0) || ''}Linux; runtimes: ${RUNTIMES.map((runtime) => runtime.name).join(', ')}. Fake Feishu server on loopback, NODE_EXTRA_CA_CERTS unset.`)
+say()
+
+// 1. Bundle
+say('## 1. Bundle')
+say()
+say('| file | bytes |')
+say('|---|---|')
+let total = 0
+for (const name of readdirSync(join(root, 'dist')).sort()) {
+  const bytes = statSync(join(root, 'dist', name)).size
+  total += bytes
+  say(`| dist/${name} | ${bytes} (${kb(bytes)}) |`)
+}
+say(`| all of dist/ | ${total} (${kb(total)}) |`)
+say()
+const fake = await startFakeFeishu()
+for (const [label, inputs] of /** @type {[string, Record<string, string>][]} */ ([['a plain text send', { text: 'Build passed' }], ['a YAML card', { card: 'elements: [{tag: markdown, content: hi}]' }]])) {
+  const traceFile = join(mkdtempSync(join(tmpdir(), 'trace-')), 'loads')
+  await measure(process.execPath, ['--import', join(root, 'scripts', 'trace-loads.mjs'), ACTION], { ...actionEnv(fake.url, inputs), TRACE_LOADS_FILE: traceFile })
+  const loaded = [...new Set(readFileSync(traceFile, 'utf8').split('\n').filter((url) => url.includes('/dist/')))].map((url) => fileURLToPath(url))
+  const bytes = loaded.reduce((sum, file) => sum + statSync(file).size, 0)
+  say(`What ${label} loads from dist/: ${loaded.map((file) => file.slice(root.length)).join(', ')} = ${bytes} bytes (${kb(bytes)}).`)
+}
+say()
+
+// 2. Cold run
+say('## 2. Cold run: one text to one chat')
+say()
+say('| runtime | action median | baseline median | ratio | action peak RSS | baseline peak RSS | ratio |')
+say('|---|---|---|---|---|---|---|')
+for (const runtime of RUNTIMES) {
+  /** @type {{ seconds: number, peakKb: number }[]} */
+  const action = []
+  /** @type {{ seconds: number, peakKb: number }[]} */
+  const baseline = []
+  for (let i = 0; i < runs; i++) {
+    const pair = [
+      async () => action.push(await measure(runtime.bin, [ACTION], actionEnv(fake.url, { text: 'Build passed' }))),
+      async () => baseline.push(await measure(runtime.bin, [join(root, 'scripts', 'bench-baseline.mjs')], { BASELINE_URL: fake.url })),
+    ]
+    // Alternate which goes first, so neither always runs on a warmer machine.
+    for (const step of i % 2 ? pair.reverse() : pair) await step()
+    fake.reset()
+  }
+  const [aTime, bTime] = [median(action.map((run) => run.seconds)), median(baseline.map((run) => run.seconds))]
+  const [aMem, bMem] = [median(action.map((run) => run.peakKb)), median(baseline.map((run) => run.peakKb))]
+  say(`| ${runtime.name} | ${(aTime * 1000).toFixed(0)} ms | ${(bTime * 1000).toFixed(0)} ms | ${(aTime / bTime).toFixed(2)}x | ${(aMem / 1024).toFixed(1)} MB | ${(bMem / 1024).toFixed(1)} MB | ${(aMem / bMem).toFixed(2)}x |`)
+}
+say()
+await fake.close()
+
+// 3. Release card
+say('## 3. Cold run with the release card')
+say()
+say('Not measured yet: the built-in release card arrives with issue 3.')
+say()
+
+// 4. Fan-out
+say("## 4. Fan-out: 100 receivers with Feishu's limits on")
+say()
+say('Limits in the fake: 50 messages/s and 1000/min per app, 5/s per chat; answers 429/99991400 or 230020 beyond them.')
+say('Minimum the limits allow for 100 sends: 1.00 s (50 in the first second, 50 at the start of the next, plus one round trip).')
+say()
+say('| runtime | whole step | first to last send | / minimum | 429 or 230020 answers | messages stored |')
+say('|---|---|---|---|---|---|')
+const chats = Array.from({ length: 100 }, (_, index) => `oc_${String(index).padStart(3, '0')}`)
+for (const runtime of RUNTIMES) {
+  const limited = await startFakeFeishu({ chats, limits: { appPerSecond: 50, appPerMinute: 1000, chatPerSecond: 5 } })
+  const { seconds } = await measure(runtime.bin, [ACTION], actionEnv(limited.url, { 'chat-id': chats.join('\n'), text: 'fan-out' }))
+  const sends = limited.requests.filter((request) => request.path === '/open-apis/im/v1/messages')
+  const spread = ((sends[sends.length - 1]?.time ?? 0) - (sends[0]?.time ?? 0)) / 1000
+  const throttled = limited.requests.filter((request) => [99991400, 230020].includes(request.response?.code)).length
+  say(`| ${runtime.name} | ${seconds.toFixed(2)} s | ${spread.toFixed(2)} s | ${(spread / 1).toFixed(2)}x | ${throttled} | ${limited.messages.length} |`)
+  await limited.close()
+}
+say()
+
+if (write) {
+  writeFileSync(join(root, 'BENCHMARKS.md'), `${report.join('\n')}\n`)
+  console.log('Wrote BENCHMARKS.md')
+}

@@ -1,0 +1,50 @@
+// The size budget of issue 6, checked on every CI run: what a plain text send loads from dist/
+// (found by tracing the modules a real run loads) and all of dist/, lazily loaded chunks included.
+import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { describe, expect, it } from 'vitest'
+import { startFakeFeishu } from './fake-feishu.mjs'
+import { runAction } from './run-action.mjs'
+
+const root = fileURLToPath(new URL('..', import.meta.url))
+const KB = 1024
+const BUDGET = { plainTextSend: 700 * KB, allOfDist: 900 * KB }
+
+async function loadedFromDist(inputs: Record<string, string>): Promise<string[]> {
+  const fake = await startFakeFeishu()
+  try {
+    const traceFile = join(mkdtempSync(join(tmpdir(), 'trace-')), 'loads')
+    const result = await runAction({
+      inputs: { 'app-id': 'cli_test', 'app-secret': 'test-secret', domain: fake.url, 'chat-id': 'oc_1', ...inputs },
+      nodeArgs: ['--import', join(root, 'scripts', 'trace-loads.mjs')],
+      env: { TRACE_LOADS_FILE: traceFile },
+    })
+    expect(result.exitCode).toBe(0)
+    const urls = readFileSync(traceFile, 'utf8').split('\n').filter((url) => url.includes('/dist/'))
+    const files = [...new Set(urls.map((url) => fileURLToPath(url)))]
+    return files
+  } finally {
+    await fake.close()
+  }
+}
+
+describe('size budget', () => {
+  it('a plain text send loads at most 700 KB from dist/, and not the YAML chunk', async () => {
+    const files = await loadedFromDist({ text: 'Build passed' })
+    const bytes = files.reduce((sum, file) => sum + statSync(file).size, 0)
+    expect(files.map((file) => file.slice(root.length))).toEqual(['dist/index.js'])
+    expect(bytes).toBeLessThanOrEqual(BUDGET.plainTextSend)
+  })
+
+  it('a YAML input loads the YAML chunk, so the tracing sees lazily loaded chunks', async () => {
+    const files = await loadedFromDist({ card: 'elements: [{tag: markdown, content: hi}]' })
+    expect(files.length).toBeGreaterThan(1)
+  })
+
+  it('all of dist/ is at most 900 KB', () => {
+    const bytes = readdirSync(join(root, 'dist')).reduce((sum, name) => sum + statSync(join(root, 'dist', name)).size, 0)
+    expect(bytes).toBeLessThanOrEqual(BUDGET.allOfDist)
+  })
+})
