@@ -45,8 +45,8 @@ export async function deliver(options: {
     while (next < receivers.length) {
       const index = next++
       const receiver = receivers[index]!
-      const body = sendBody(receiver, message.msgType, content, options.uuidFor(receiver, content))
       try {
+        const body = sendBody(receiver, message.msgType, content, options.uuidFor(receiver, content))
         const sent = await client.sendMessage(receiver, body)
         results[index] = { receiver, ok: true, ...sent }
       } catch (error) {

@@ -28,6 +28,8 @@ export interface FeishuErrorDetails {
   rateLimitResetSeconds?: number | null
   /** How many attempts were made, when more than one. */
   attempts?: number
+  /** Trying again cannot help (a proxy that refuses, a token that could not be renewed). */
+  final?: boolean
 }
 
 /** A request that Feishu answered with a non-zero code, an HTTP error, or that never got an answer. */
@@ -40,6 +42,7 @@ export class FeishuError extends Error implements FeishuErrorDetails {
   readonly fix: string
   readonly rateLimitResetSeconds: number | null
   readonly attempts: number
+  readonly final: boolean
 
   constructor(details: FeishuErrorDetails, options?: { cause?: unknown }) {
     super(describe(details), options)
@@ -52,6 +55,7 @@ export class FeishuError extends Error implements FeishuErrorDetails {
     this.fix = details.fix
     this.rateLimitResetSeconds = details.rateLimitResetSeconds ?? null
     this.attempts = details.attempts ?? 1
+    this.final = details.final ?? false
   }
 
   /** The same failure, saying how many attempts ended in it. */

@@ -6,10 +6,10 @@
 
 import { FeishuError } from './errors.js'
 import { explainCode, type FeishuErrorBody } from './feishu-codes.js'
-import { Http, type HttpAnswer } from './http.js'
+import { Http, withoutCredentials, type HttpAnswer } from './http.js'
 import { KeyedLimiter, SlidingWindowLimiter, type Limit } from './rate-limiter.js'
 import type { Receiver } from './receivers.js'
-import { decideRetry } from './retry-policy.js'
+import { decideRetry, rateLimitWaitMs } from './retry-policy.js'
 
 export interface SentMessage {
   readonly messageId: string
@@ -62,7 +62,7 @@ export interface ClientOptions {
   appSecret: string
   timeoutMs: number
   maxRetries: number
-  /** The `proxy` input; empty: HTTPS_PROXY / HTTP_PROXY from the environment, if set. */
+  /** The proxy URL in force for `baseUrl` (resolved from the input or the environment); empty: none. */
   proxy?: string
   onSecret: (secret: string) => void
   log: (line: string) => void
@@ -101,11 +101,8 @@ export class FeishuClient {
   /** §3: sends one message, retrying what may succeed later; `body.content` is already a JSON string. */
   async sendMessage(receiver: Receiver, body: SendBody): Promise<SentMessage> {
     const key = `${receiver.receiveIdType}:${receiver.receiveId}`
-    const answer = await this.withRetries(`${receiver.receiveIdType} ${receiver.receiveId}`, async () => {
-      await this.receiverLimiter.acquire(key)
-      await this.appLimiter.acquire()
-      return this.callWithToken(sendUrl(this.options.baseUrl, receiver), body)
-    })
+    const url = sendUrl(this.options.baseUrl, receiver)
+    const answer = await this.withRetries(`${receiver.receiveIdType} ${receiver.receiveId}`, () => this.callWithToken(url, body, key))
     // Both ids go into logs and outputs and a later step's inputs: take only what has their shape.
     const messageId = answer.data?.message_id
     const chatId = answer.data?.chat_id
@@ -131,16 +128,32 @@ export class FeishuClient {
     return token
   }
 
-  /** One request with the current token; a refused token is replaced once per run, then the request is sent again. */
-  private async callWithToken(url: string, payload: object): Promise<FeishuBody> {
+  /**
+   * One request with the current token, within the rate limits (every send, resends included,
+   * takes its slots, settled when the answer arrives). A refused token is replaced once per run
+   * and the request sent again; if no new token can be had, that is final for this request.
+   */
+  private async callWithToken(url: string, payload: object, receiverKey: string): Promise<FeishuBody> {
     let replaced = false
     for (;;) {
       const generation = this.tokenGeneration
-      const token = await this.tenantToken()
+      let token: string
+      try {
+        token = await this.tenantToken()
+      } catch (error) {
+        throw renewalFailed(error)
+      }
+      const slots = [await this.receiverLimiter.acquire(receiverKey), await this.appLimiter.acquire()]
       try {
         return await this.call(url, payload, token)
       } catch (error) {
-        if (!(error instanceof FeishuError && error.code !== null && TOKEN_REFUSED.has(error.code)) || replaced) throw error
+        if (!(error instanceof FeishuError)) throw error
+        if (error.code === 99991400 || (error.httpStatus === 429 && error.code === null)) {
+          // The app's window is shared by every sender: hold them all back until it resets.
+          const waitMs = rateLimitWaitMs(error, 0)
+          if (waitMs !== null) this.appLimiter.pauseUntil(Date.now() + waitMs)
+        }
+        if (error.code === null || !TOKEN_REFUSED.has(error.code) || replaced) throw error
         if (generation === this.tokenGeneration) {
           if (this.tokenGeneration > 0) throw error
           this.options.log(`The tenant token was refused (code ${error.code}); fetching a new one.`)
@@ -148,6 +161,8 @@ export class FeishuClient {
           this.token = this.fetchToken()
         }
         replaced = true
+      } finally {
+        for (const slot of slots) slot.settle()
       }
     }
   }
@@ -175,7 +190,7 @@ export class FeishuClient {
     try {
       answer = await this.http.send('POST', url, headers, JSON.stringify(payload))
     } catch (error) {
-      throw networkError(error, url, this.options.timeoutMs)
+      throw networkError(error, url, this.options.timeoutMs, this.options.proxy ? withoutCredentials(this.options.proxy) : '')
     }
     return this.interpret(url, answer)
   }
@@ -232,17 +247,37 @@ function headerValue(value: string | string[] | undefined): string {
   return Array.isArray(value) ? (value[0] ?? '') : (value ?? '')
 }
 
-/** A request that got no answer. Names the host, never the full URL or headers. */
-function networkError(error: unknown, url: string, timeoutMs: number): FeishuError {
+/** A refresh of the token that failed: final for the request, saying what failed. */
+function renewalFailed(error: unknown): FeishuError {
+  if (!(error instanceof FeishuError)) throw error
+  return new FeishuError({ ...error, meaning: `could not get a new tenant access token: ${error.meaning}`, final: true }, { cause: error })
+}
+
+/** A request that got no answer. Names the host and the proxy, never the full URL, headers or credentials. */
+function networkError(error: unknown, url: string, timeoutMs: number, proxy: string): FeishuError {
   const host = new URL(url).host
   const name = (error as Error | undefined)?.name ?? ''
+  const message = (error as Error | undefined)?.message ?? ''
   const cause = error as { code?: unknown; cause?: { code?: unknown } } | undefined
   const code = String(cause?.code ?? cause?.cause?.code ?? '')
-  const timedOut = name === 'TimeoutError' || name === 'AbortError' || (code.startsWith('UND_ERR_') && code.includes('TIMEOUT'))
-  if (timedOut) {
-    return new FeishuError({ code: null, msg: '', httpStatus: null, logId: '', meaning: `no answer from ${host} within ${timeoutMs / 1000} s`, fix: 'try again later, or raise `timeout`' }, { cause: error })
+  const details = { code: null, msg: '', logId: '' }
+  // undici: "Proxy response (407) !== 200 when HTTP Tunneling" (CONNECT), "Proxy Authentication Required (407)" (absolute form).
+  const refused = /Proxy response \((\d+)\)|Proxy [A-Za-z ]+\((\d+)\)/.exec(message)
+  if (refused) {
+    const status = Number(refused[1] ?? refused[2])
+    return new FeishuError({
+      ...details, httpStatus: status, final: true,
+      meaning: `the proxy ${proxy || '(from the environment)'} refused to forward the request to ${host} (HTTP ${status})`,
+      fix: status === 407 ? 'check the user and password in the proxy URL (`proxy` or HTTPS_PROXY)' : `check the proxy allows connections to ${host}, or list it in NO_PROXY`,
+    }, { cause: error })
   }
-  const reason = code || (error as Error | undefined)?.message || String(error)
-  const fix = code === 'ENOTFOUND' || code === 'EAI_AGAIN' ? 'check the spelling of `domain` and the runner\'s DNS' : 'check `domain` and that the runner can reach it (firewall, proxy)'
-  return new FeishuError({ code: null, msg: '', httpStatus: null, logId: '', meaning: `could not reach ${host} (${reason})`, fix }, { cause: error })
+  if (name === 'TimeoutError' || (code.startsWith('UND_ERR_') && code.includes('TIMEOUT'))) {
+    return new FeishuError({ ...details, httpStatus: null, meaning: `no answer from ${host} within ${timeoutMs / 1000} s`, fix: 'try again later, or raise `timeout`' }, { cause: error })
+  }
+  const reason = code || message || String(error)
+  const through = proxy ? ` (a proxy is configured: ${proxy})` : ''
+  const fix = proxy
+    ? 'check the proxy is running and reachable from the runner, or list the host in NO_PROXY'
+    : code === 'ENOTFOUND' || code === 'EAI_AGAIN' ? 'check the spelling of `domain` and the runner\'s DNS' : 'check `domain` and that the runner can reach it (firewall, proxy)'
+  return new FeishuError({ ...details, httpStatus: null, meaning: `could not reach ${host} (${reason})${through}`, fix }, { cause: error })
 }

@@ -13,7 +13,11 @@ export interface HttpAnswer {
 export class Http {
   private readonly dispatcher: Dispatcher
 
-  /** `proxy`: the `proxy` input; empty means the environment's HTTPS_PROXY / HTTP_PROXY, if any. */
+  /**
+   * `proxy`: the proxy URL for this run's requests, already resolved from the input or the
+   * environment (empty: none). Given explicitly, so undici never reads the environment's
+   * proxy variables itself; it still honours NO_PROXY.
+   */
   constructor(private readonly timeoutMs: number, proxy = '') {
     const options = {
       connect: { timeout: timeoutMs },
@@ -21,7 +25,8 @@ export class Http {
       bodyTimeout: timeoutMs,
       // http targets go through an http proxy in absolute form (as curl does); https always tunnels with CONNECT.
       proxyTunnel: false,
-      ...(proxy ? { httpProxy: proxy, httpsProxy: proxy } : {}),
+      httpProxy: proxy,
+      httpsProxy: proxy,
     }
     this.dispatcher = withoutWarning('UNDICI-EHPA', () => new EnvHttpProxyAgent(options as EnvHttpProxyAgent.Options))
   }
@@ -56,18 +61,14 @@ function withoutWarning<T>(code: string, make: () => T): T {
   }
 }
 
-/** The proxy configuration in force, for the log, with credentials removed; '' when there is none. */
-export function describeProxy(proxy: string, env: Record<string, string | undefined>): string {
+/** The proxy in force, for the log and for error messages, with credentials removed; '' when there is none. */
+export function describeProxy(proxy: { url: string; source: string }, env: Record<string, string | undefined>): string {
+  if (!proxy.url) return ''
   const noProxy = env.no_proxy ?? env.NO_PROXY ?? ''
-  const bypass = noProxy ? ` (NO_PROXY: ${noProxy})` : ''
-  if (proxy) return `proxy ${withoutCredentials(proxy)} from the \`proxy\` input${bypass}`
-  const https = env.https_proxy ?? env.HTTPS_PROXY ?? ''
-  const http = env.http_proxy ?? env.HTTP_PROXY ?? ''
-  const parts = [https && `HTTPS_PROXY ${withoutCredentials(https)}`, http && `HTTP_PROXY ${withoutCredentials(http)}`].filter(Boolean)
-  return parts.length ? `${parts.join(', ')}${bypass}` : ''
+  return `proxy ${withoutCredentials(proxy.url)} from ${proxy.source}${noProxy ? ` (NO_PROXY: ${noProxy})` : ''}`
 }
 
-function withoutCredentials(proxy: string): string {
+export function withoutCredentials(proxy: string): string {
   try {
     const url = new URL(proxy)
     return `${url.protocol}//${url.host}`

@@ -29,8 +29,8 @@ export interface Config {
   readonly failOnError: boolean
   readonly timeoutMs: number
   readonly maxRetries: number
-  /** The `proxy` input; empty means HTTPS_PROXY / HTTP_PROXY from the environment, if set. */
-  readonly proxy: string
+  /** The proxy for requests to `baseUrl`: from the `proxy` input, else the environment; url '' when none. */
+  readonly proxy: { readonly url: string; readonly source: string }
 }
 
 export const DOMAINS: ReadonlyMap<string, string> = new Map([
@@ -101,8 +101,7 @@ export async function readConfig(env: Record<string, string | undefined> = proce
   const maxRetries = Number(retriesText)
   if (!/^\d+$/.test(retriesText) || maxRetries > 10) throw new InputError('max-retries', `"${retriesText}" is not a whole number from 0 to 10`)
 
-  const proxy = input('proxy')
-  if (proxy) checkProxy(proxy)
+  const proxy = resolveProxy(input('proxy'), baseUrl, env)
 
   return Object.freeze({
     appId, appSecret, baseUrl, receivers: Object.freeze(receivers), content, variables, uuid, dryRun, failOnError,
@@ -124,16 +123,32 @@ function maskProxyCredentials(proxy: string | undefined): void {
   }
 }
 
-function checkProxy(proxy: string): void {
+/**
+ * The proxy requests to `baseUrl` go through: the `proxy` input, else https_proxy / HTTPS_PROXY
+ * (http_proxy / HTTP_PROXY for an http base URL), lower case first as undici reads them. A value
+ * without a scheme is taken as http://, as curl does; anything else that is not a URL is an error
+ * here rather than a crash inside undici. NO_PROXY is left to undici.
+ */
+export function resolveProxy(input: string, baseUrl: string, env: Record<string, string | undefined>): { url: string; source: string } {
+  if (input) return { url: checkProxy(input, 'is not a proxy URL', 'proxy'), source: 'the `proxy` input' }
+  const names = baseUrl.startsWith('https:') ? ['https_proxy', 'HTTPS_PROXY'] : ['http_proxy', 'HTTP_PROXY']
+  const name = names.find((candidate) => env[candidate])
+  if (!name) return { url: '', source: '' }
+  return { url: checkProxy(env[name]!, `comes from ${name} in the environment, which is not a proxy URL; fix it, or set \`proxy\` to override it`, 'proxy'), source: name }
+}
+
+/** A proxy URL, with http:// added when no scheme is given; never repeats the value (it may hold a password). */
+function checkProxy(proxy: string, problem: string, input: string): string {
+  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(proxy) ? proxy : `http://${proxy}`
   let url: URL
   try {
-    // Without a scheme, "proxy.corp:3128" would parse as scheme "proxy.corp:".
-    if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(proxy)) throw new Error('no scheme')
-    url = new URL(proxy)
+    url = new URL(withScheme)
   } catch {
-    throw new InputError('proxy', 'is not a URL; write it as http://host:port (or http://user:password@host:port)')
+    throw new InputError(input, `${problem} (write it as http://host:port or http://user:password@host:port)`)
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new InputError('proxy', `"${url.protocol}" proxies are not supported; use an http:// or https:// proxy`)
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new InputError(input, `${problem} ("${url.protocol}" proxies are not supported; use http:// or https://)`)
+  if (!url.hostname) throw new InputError(input, `${problem} (no host)`)
+  return withScheme
 }
 
 function booleanInput(name: string): boolean {

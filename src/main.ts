@@ -28,7 +28,7 @@ export async function run(env: Record<string, string | undefined> = process.env)
 
     const client = new FeishuClient({
       baseUrl: config.baseUrl, appId: config.appId, appSecret: config.appSecret, timeoutMs: config.timeoutMs,
-      maxRetries: config.maxRetries, proxy: config.proxy, onSecret: core.setSecret, log: core.info, debug: core.debug,
+      maxRetries: config.maxRetries, proxy: config.proxy.url, onSecret: core.setSecret, log: core.info, debug: core.debug,
     })
     try {
       const results = await deliver({ client, receivers: config.receivers, message, uuidFor })

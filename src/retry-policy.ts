@@ -8,12 +8,12 @@ export type RetryDecision =
   | { readonly retry: false }
   | { readonly retry: true; readonly waitMs: number; readonly reason: string }
 
+/** Credentials, permissions, the monthly quota, the message itself: the same request fails the same way. */
+const NEVER = new Set([10003, 10014, 10015, 99991543, 99991672, 99991673, 99991401, 99991403, 230001, 230002, 230006, 230013, 230025, 230027, 230034, 230035, 230099])
 /** Feishu's own signals to slow down: per-chat/user limits and legacy IM throttling codes. */
 const THROTTLED = new Set([230020, 11232, 11233, 11247])
 /** Internal errors and "still processing": the same request may well succeed later. */
-const TRANSIENT = new Set([1500, 2200, 5000, 1000003, 230049, 18121])
-/** Gateway throttling (HTTP 429); the answer says when the window resets. */
-const RATE_LIMITED = 99991400
+const TRANSIENT = new Set([1500, 2200, 5000, 1000003, 230049, 18121, 11246])
 
 export const BACKOFF = { baseMs: 500, capMs: 8000, throttledMinMs: 1000, maxResetWaitMs: 60_000 }
 
@@ -25,11 +25,12 @@ export const BACKOFF = { baseMs: 500, capMs: 8000, throttledMinMs: 1000, maxRese
  * A refused token (99991663) is not decided here: the client fetches a new token once per run.
  */
 export function decideRetry(error: FeishuError, retriesDone: number, maxRetries: number, random = Math.random()): RetryDecision {
-  if (retriesDone >= maxRetries) return { retry: false }
+  if (error.final || retriesDone >= maxRetries) return { retry: false }
+  if (error.code !== null && NEVER.has(error.code)) return { retry: false }
   const backoff = exponential(retriesDone, random)
-  if (error.code === RATE_LIMITED || error.httpStatus === 429 && error.code === null) {
+  if (error.code === 99991400 || error.httpStatus === 429) {
+    const waitMs = rateLimitWaitMs(error, random) ?? backoff
     const reset = error.rateLimitResetSeconds
-    const waitMs = reset !== null && reset >= 0 ? Math.min(reset * 1000, BACKOFF.maxResetWaitMs) + Math.round(random * 250) : backoff
     return { retry: true, waitMs, reason: `rate limited (HTTP ${error.httpStatus}, code ${error.code ?? 'none'}${reset !== null ? `, x-ogw-ratelimit-reset ${reset}` : ''})` }
   }
   if (error.code !== null && THROTTLED.has(error.code)) {
@@ -38,12 +39,18 @@ export function decideRetry(error: FeishuError, retriesDone: number, maxRetries:
   if (error.code !== null && TRANSIENT.has(error.code)) {
     return { retry: true, waitMs: backoff, reason: `Feishu internal error (code ${error.code})` }
   }
-  if (error.code === null && (error.httpStatus === null || error.httpStatus >= 500)) {
-    return { retry: true, waitMs: backoff, reason: error.httpStatus === null ? error.meaning : `HTTP ${error.httpStatus}` }
+  if (error.httpStatus === null || error.httpStatus >= 500) {
+    const reason = error.httpStatus === null ? error.meaning : `HTTP ${error.httpStatus}${error.code !== null ? `, code ${error.code}` : ''}`
+    return { retry: true, waitMs: backoff, reason }
   }
-  // Everything else is about credentials, permissions or the message itself: the same request
-  // would fail the same way (99991403, the monthly quota, included).
   return { retry: false }
+}
+
+/** How long Feishu said to wait (x-ogw-ratelimit-reset), capped, with a little jitter; null when it did not say. */
+export function rateLimitWaitMs(error: FeishuError, random = Math.random()): number | null {
+  const reset = error.rateLimitResetSeconds
+  if (reset === null || reset < 0) return null
+  return Math.min(reset * 1000, BACKOFF.maxResetWaitMs) + Math.round(random * 250)
 }
 
 /** Exponential backoff with jitter: half the step fixed, half random, so parallel senders spread out. */

@@ -45,7 +45,7 @@ describe.each(RUNTIMES)('delivery on $name', ({ bin }) => {
     fake.inject({ path: SEND, ...fault })
     const result = await run({})
     expectOnceAndGreen(result, 2)
-    expect(retryLines(result)).toEqual([expect.stringMatching(/^open_id|^chat_id oc_1: .+; retry 1 of 3 in 0\.\d s$/)])
+    expect(retryLines(result)).toEqual([expect.stringMatching(/^chat_id oc_1: .+; retry 1 of 3 in 0\.\d s$/)])
   })
 
   it('a lost response (stored, then the connection drops): the retry carries the same uuid and nothing is stored twice', async () => {
@@ -100,6 +100,25 @@ describe.each(RUNTIMES)('delivery on $name', ({ bin }) => {
     expect(result.stdout).toMatch(/::error::.*chat_id oc_1: Feishu code 99991663/)
   })
 
+  it('a token that expires under many concurrent sends: one new token, each message stored once', async () => {
+    const chats = ['oc_1', 'oc_2', 'oc_3', 'oc_4', 'oc_5', 'oc_6']
+    fake.inject({ path: SEND, action: 'expire-token' })
+    const result = await run({ 'chat-id': chats.join(',') })
+    expect(result.exitCode).toBe(0)
+    expect(fake.requests.filter((request) => request.path === TOKEN)).toHaveLength(2)
+    expect(fake.messages.map((message) => message.chat_id).sort()).toEqual(chats)
+  })
+
+  it('a token that cannot be renewed: final, said plainly, not retried per receiver', async () => {
+    fake.inject({ path: SEND, action: 'expire-token' })
+    fake.inject({ path: TOKEN, skip: 1, status: 200, body: { code: 10014, msg: 'app secret invalid' } })
+    const result = await run({ 'chat-id': 'oc_1, oc_2', 'max-retries': '3' })
+    expect(result.exitCode).toBe(1)
+    expect(fake.requests.filter((request) => request.path === TOKEN)).toHaveLength(2)
+    expect(retryLines(result)).toEqual([])
+    expect(result.stdout).toMatch(/- chat_id oc_1: Feishu code 10014: could not get a new tenant access token: the app secret is wrong/)
+  })
+
   it('a flaky token endpoint is retried too', async () => {
     fake.inject({ path: TOKEN, status: 503 })
     expectOnceAndGreen(await run({}), 1)
@@ -119,9 +138,18 @@ describe.each(RUNTIMES)('delivery on $name', ({ bin }) => {
     fake.inject({ path: SEND, status: 503, times: 4 })
     const mixed = await run({ 'chat-id': 'oc_1, oc_2, oc_3', 'max-retries': '1' })
     expect(mixed.exitCode).toBe(1)
-    expect(fake.messages.length).toBeGreaterThanOrEqual(1)
-    const results = JSON.parse(mixed.outputs.results!) as { ok: boolean }[]
-    expect(results.filter((entry) => entry.ok)).toHaveLength(fake.messages.length)
+    // Four 503s for six attempts at most: which receivers fail depends on timing, but each ends
+    // either stored exactly once or named in the failure with its reason.
+    const results = JSON.parse(mixed.outputs.results!) as { receive_id: string; ok: boolean; message_id: string }[]
+    const delivered = results.filter((entry) => entry.ok)
+    const failed = results.filter((entry) => !entry.ok)
+    expect(delivered.length).toBeGreaterThanOrEqual(1)
+    expect(failed.length).toBeGreaterThanOrEqual(1)
+    expect(fake.messages.map((message) => message.chat_id).sort()).toEqual(delivered.map((entry) => entry.receive_id).sort())
+    for (const entry of delivered) expect(fake.messages.find((message) => message.chat_id === entry.receive_id)!.message_id).toBe(entry.message_id)
+    const error = mixed.stdout.split('\n').find((line) => line.startsWith('::error::'))!
+    expect(error).toContain(`${failed.length} of 3 receiver(s) did not get the message`)
+    for (const entry of failed) expect(error).toMatch(new RegExp(`- chat_id ${entry.receive_id}: Feishu code 1500: Feishu internal error.*HTTP 503.*gave up after 2 attempts`))
   })
 
   it('never retries the monthly quota (99991403) and says so plainly', async () => {
@@ -165,7 +193,7 @@ describe.each(RUNTIMES)('delivery on $name', ({ bin }) => {
         ['forward', `${fake.url}${TOKEN}`],
         ['forward', `${fake.url}${SEND}?receive_id_type=chat_id`],
       ])
-      expect(result.stdout).toContain(`HTTP_PROXY ${proxy.url}`)
+      expect(result.stdout).toContain(`proxy ${proxy.url} from HTTP_PROXY`)
     })
 
     it('NO_PROXY: listed hosts are reached directly', async () => {
@@ -187,6 +215,39 @@ describe.each(RUNTIMES)('delivery on $name', ({ bin }) => {
       }
     })
 
+    it('lower-case http_proxy works too', async () => {
+      expectOnceAndGreen(await run({}, { http_proxy: proxy.url }), 1)
+      expect(proxy.requests).toHaveLength(2)
+    })
+
+    it('a proxy that wants a password: final, named, not retried', async () => {
+      const guarded = await startForwardProxy({ requireAuth: 'Basic Y2k6cmlnaHQ=' })
+      try {
+        const result = await run({ proxy: guarded.url.replace('http://', 'http://ci:wrong-pw@') })
+        expect(result.exitCode).toBe(1)
+        expect(guarded.requests).toHaveLength(1)
+        expect(fake.requests).toHaveLength(0)
+        expect(result.stdout).toContain(`the proxy ${guarded.url} refused to forward the request to ${fake.url.replace('http://', '')} (HTTP 407). Fix: check the user and password in the proxy URL`)
+        expect(visibleOutput(result)).not.toContain('wrong-pw')
+      } finally {
+        await guarded.close()
+      }
+    })
+
+    it('a proxy that is not there: says a proxy is configured', async () => {
+      const result = await run({ 'max-retries': '0' }, { HTTP_PROXY: 'http://127.0.0.1:9' })
+      expect(result.exitCode).toBe(1)
+      expect(result.stdout).toMatch(/could not reach 127\.0\.0\.1:\d+ \(ECONNREFUSED\) \(a proxy is configured: http:\/\/127\.0\.0\.1:9\)\. Fix: check the proxy is running/)
+    })
+
+    it('a malformed proxy in the environment: one line naming the variable, before any request', async () => {
+      const result = await run({}, { HTTP_PROXY: 'http://ci:s3cret@proxy host:3128' })
+      expect(result.exitCode).toBe(1)
+      expect(result.stdout).toContain('::error::Input `proxy`: comes from HTTP_PROXY in the environment, which is not a proxy URL')
+      expect(visibleOutput(result)).not.toContain('s3cret')
+      expect(fake.requests).toHaveLength(0)
+    })
+
     it('HTTPS_PROXY: https requests tunnel through it with CONNECT', async () => {
       const tlsFake = await startFakeFeishu({ tls: { key: readFileSync(new URL('./fixtures/loopback-key.pem', import.meta.url), 'utf8'), cert: readFileSync(CERT, 'utf8') } })
       try {
@@ -200,6 +261,20 @@ describe.each(RUNTIMES)('delivery on $name', ({ bin }) => {
         for (const request of proxy.requests) expect([request.kind, request.target]).toEqual(['CONNECT', authority])
       } finally {
         await tlsFake.close()
+      }
+    })
+
+    it('HTTPS_PROXY that wants a password: CONNECT refused, final, named', async () => {
+      const guarded = await startForwardProxy({ requireAuth: 'Basic Y2k6cmlnaHQ=' })
+      const tlsFake = await startFakeFeishu({ tls: { key: readFileSync(new URL('./fixtures/loopback-key.pem', import.meta.url), 'utf8'), cert: readFileSync(CERT, 'utf8') } })
+      try {
+        const result = await run({}, { HTTPS_PROXY: guarded.url, NODE_EXTRA_CA_CERTS: CERT }, tlsFake.url)
+        expect(result.exitCode).toBe(1)
+        expect(guarded.requests.map((request) => request.kind)).toEqual(['CONNECT'])
+        expect(result.stdout).toContain(`the proxy ${guarded.url} refused to forward the request to ${tlsFake.url.replace('https://', '')} (HTTP 407)`)
+      } finally {
+        await tlsFake.close()
+        await guarded.close()
       }
     })
   })
@@ -216,6 +291,10 @@ describe('many receivers under Feishu\'s limits', () => {
       expect(fake.messages.map((message) => message.chat_id).sort()).toEqual(chats)
       const throttled = fake.requests.filter((request) => [99991400, 230020].includes(request.response?.code))
       expect(throttled.length).toBeLessThanOrEqual(2)
+      // As Feishu counts them: never more than 50 arrivals in any 1000 ms.
+      const arrivals = fake.requests.filter((request) => request.path === SEND).map((request) => request.time)
+      const busiest = Math.max(...arrivals.map((time) => arrivals.filter((other) => other >= time && other < time + 1000).length))
+      expect(busiest).toBeLessThanOrEqual(50)
       const ids = JSON.parse(result.outputs['message-ids']!) as string[]
       expect(new Set(ids).size).toBe(100)
     } finally {

@@ -84,6 +84,7 @@ import { URL } from 'node:url';
  * @property {string} [path] exact pathname or a substring of it; absent = any path
  * @property {string} [method] absent = any method
  * @property {number} [times] default 1
+ * @property {number} [skip] let this many matching requests through first (default 0)
  * @property {number} [status] default 500 (ignored for reset / hang)
  * @property {Record<string, unknown>} [body] default {code, msg} derived from status
  * @property {Record<string, string>} [headers]
@@ -850,6 +851,10 @@ export async function startFakeFeishu(options = {}) {
       (r.method === undefined || r.method.toUpperCase() === method) &&
       (r.path === undefined || path === r.path || path.includes(r.path)));
     if (!rule) return undefined;
+    if ((rule.skip ?? 0) > 0) {
+      rule.skip = (rule.skip ?? 0) - 1;
+      return undefined;
+    }
     rule.times = (rule.times ?? 1) - 1;
     if (rule.times <= 0) rules = rules.filter((r) => r !== rule);
     return rule;

@@ -76,8 +76,8 @@ describe('readConfig', () => {
     ['negative max-retries', { 'max-retries': '-1' }, 'Input `max-retries`: "-1" is not a whole number from 0 to 10'],
     ['fractional max-retries', { 'max-retries': '2.5' }, 'Input `max-retries`: "2.5" is not a whole number'],
     ['too many retries', { 'max-retries': '11' }, 'Input `max-retries`: "11" is not a whole number'],
-    ['a proxy that is not a URL', { proxy: 'proxy.corp:3128' }, 'Input `proxy`: is not a URL'],
-    ['a socks proxy', { proxy: 'socks5://proxy.corp:1080' }, 'Input `proxy`: "socks5:" proxies are not supported'],
+    ['a proxy that is not a URL', { proxy: 'http://proxy corp:3128' }, 'Input `proxy`: is not a proxy URL (write it as http://host:port'],
+    ['a socks proxy', { proxy: 'socks5://proxy.corp:1080' }, 'Input `proxy`: is not a proxy URL ("socks5:" proxies are not supported'],
     ['webhook-secret (later)', { 'webhook-secret': 's3cr3t' }, 'Input `webhook-secret`'],
   ])('rejects %s in one line naming the input', async (_, inputs, message) => {
     const error = await configWith({ ...base, ...inputs }).then(() => undefined, (caught: Error) => caught)
@@ -94,11 +94,24 @@ describe('readConfig', () => {
     const write = vi.mocked(process.stdout.write)
     write.mockClear()
     const config = await configWith({ ...base, 'max-retries': '0', proxy: 'http://user:pa%24%24word@proxy.corp:3128' })
-    expect(config).toMatchObject({ maxRetries: 0, proxy: 'http://user:pa%24%24word@proxy.corp:3128' })
+    expect(config).toMatchObject({ maxRetries: 0, proxy: { url: 'http://user:pa%24%24word@proxy.corp:3128', source: 'the `proxy` input' } })
     const printed = write.mock.calls.map(([chunk]) => String(chunk)).join('')
     expect(printed).toContain('::add-mask::pa$$word')
     // @actions/core escapes % as %25 in workflow commands.
     expect(printed).toContain('::add-mask::pa%2524%2524word')
+  })
+
+  it('takes the proxy from the environment for the domain\'s scheme, lower case first, http:// when no scheme', async () => {
+    expect((await configWith(base, { HTTPS_PROXY: 'proxy.corp:3128' })).proxy).toEqual({ url: 'http://proxy.corp:3128', source: 'HTTPS_PROXY' })
+    expect((await configWith(base, { https_proxy: 'http://a:1', HTTPS_PROXY: 'http://b:2' })).proxy).toEqual({ url: 'http://a:1', source: 'https_proxy' })
+    expect((await configWith(base, { HTTP_PROXY: 'http://only-http:1' })).proxy).toEqual({ url: '', source: '' })
+    expect((await configWith({ ...base, domain: 'http://127.0.0.1:9' }, { HTTP_PROXY: 'http://p:1' })).proxy).toEqual({ url: 'http://p:1', source: 'HTTP_PROXY' })
+    expect((await configWith({ ...base, proxy: 'http://input:1' }, { HTTPS_PROXY: 'http://bad proxy' })).proxy).toEqual({ url: 'http://input:1', source: 'the `proxy` input' })
+  })
+
+  it('reports a malformed proxy in the environment in one line, without its value', async () => {
+    const error = await configWith(base, { HTTPS_PROXY: 'http://ci:s3cret@proxy host:3128' }).catch((caught: Error) => caught)
+    expect(String(error)).toBe('InputError: Input `proxy`: comes from HTTPS_PROXY in the environment, which is not a proxy URL; fix it, or set `proxy` to override it (write it as http://host:port or http://user:password@host:port)')
   })
 
   it('lets a dry run go without credentials', async () => {

@@ -39,10 +39,28 @@ describe('SlidingWindowLimiter', () => {
     const starts: number[] = []
     await Promise.all(Array.from({ length: 9 }, async () => {
       // The time the limiter counted: the moment this caller resumes may come later under load.
-      starts.push(await limiter.acquire())
+      starts.push((await limiter.acquire()).start)
     }))
     starts.sort((a, b) => a - b)
     for (let i = 3; i < starts.length; i++) expect(starts[i]! - starts[i - 3]!).toBeGreaterThanOrEqual(50)
+  })
+
+  it('counts a settled request from when its answer came back', async () => {
+    const clock = virtualClock()
+    const limiter = new SlidingWindowLimiter([{ count: 1, windowMs: 1000 }], clock.now, clock.sleep)
+    const slot = await limiter.acquire()
+    await clock.sleep(300) // the request is in flight for 300 ms
+    slot.settle()
+    await limiter.acquire()
+    expect(clock.now()).toBe(1301)
+  })
+
+  it('holds every request back while paused', async () => {
+    const clock = virtualClock()
+    const limiter = new SlidingWindowLimiter([{ count: 50, windowMs: 1000 }], clock.now, clock.sleep)
+    limiter.pauseUntil(2500)
+    limiter.pauseUntil(1000)
+    expect((await limiter.acquire()).start).toBe(2500)
   })
 })
 

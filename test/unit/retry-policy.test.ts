@@ -21,6 +21,10 @@ describe('decideRetry', () => {
     ['11247', { httpStatus: 200, code: 11247 }],
     ['429 / 99991400', { httpStatus: 429, code: 99991400 }],
     ['429 without a code', { httpStatus: 429 }],
+    ['429 with a code it does not know', { httpStatus: 429, code: 4242 }],
+    ['503 with 11246 (service internal error)', { httpStatus: 503, code: 11246 }],
+    ['500 with a code it does not know', { httpStatus: 500, code: 4242 }],
+    ['502 with code 1', { httpStatus: 502, code: 1 }],
   ])('retries %s', (_, details) => {
     expect(decideRetry(failure(details), 0, 3, 0.5)).toMatchObject({ retry: true })
   })
@@ -37,6 +41,8 @@ describe('decideRetry', () => {
     ['230099 card error', { httpStatus: 400, code: 230099 }],
     ['99991663 refused token (the client refreshes it itself)', { httpStatus: 400, code: 99991663 }],
     ['HTTP 404 that is not Feishu', { httpStatus: 404 }],
+    ['a 503 carrying a credential code', { httpStatus: 503, code: 10014 }],
+    ['a failure marked final (proxy refused, token not renewed)', { httpStatus: null, final: true }],
   ])('never retries %s', (_, details) => {
     expect(decideRetry(failure(details), 0, 3, 0.5)).toEqual({ retry: false })
   })
