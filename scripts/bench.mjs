@@ -151,6 +151,15 @@ for (const runtime of RUNTIMES) {
 say()
 
 if (write) {
-  writeFileSync(join(root, 'BENCHMARKS.md'), `${report.join('\n')}\n`)
+  // The figures are rewritten; the hand-kept history of what each change bought is kept.
+  const file = join(root, 'BENCHMARKS.md')
+  let previous = ''
+  try {
+    previous = readFileSync(file, 'utf8')
+  } catch {
+    // first run
+  }
+  const history = previous.indexOf('\n## History')
+  writeFileSync(file, `${report.join('\n')}\n${history >= 0 ? previous.slice(history) : ''}`)
   console.log('Wrote BENCHMARKS.md')
 }
