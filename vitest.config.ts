@@ -5,6 +5,9 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     // End-to-end tests spawn dist/index.js under two Node versions; give them room on a 2-core runner.
     testTimeout: 30_000,
+    // The JSON report lets .ci/run print a plain "N passed, N failed" closing line.
+    reporters: ['default', 'json'],
+    outputFile: { json: 'node_modules/.vitest/results.json' },
     hookTimeout: 30_000,
   },
 })
