@@ -113,14 +113,19 @@ export async function readConfig(env: Record<string, string | undefined> = proce
 function maskProxyCredentials(proxy: string | undefined): void {
   if (!proxy) return
   try {
-    const url = new URL(proxy)
+    const url = new URL(withHttpScheme(proxy))
     if (url.password) {
       core.setSecret(url.password)
       core.setSecret(decodeURIComponent(url.password))
     }
   } catch {
-    // Not a URL: checkProxy reports it for the input; the environment's is undici's to refuse.
+    // Not a URL: resolveProxy reports it, without repeating it, if it is the one in force.
   }
+}
+
+/** curl's reading of a proxy without a scheme: http://. */
+function withHttpScheme(proxy: string): string {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(proxy) ? proxy : `http://${proxy}`
 }
 
 /**
@@ -139,7 +144,7 @@ export function resolveProxy(input: string, baseUrl: string, env: Record<string,
 
 /** A proxy URL, with http:// added when no scheme is given; never repeats the value (it may hold a password). */
 function checkProxy(proxy: string, problem: string, input: string): string {
-  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(proxy) ? proxy : `http://${proxy}`
+  const withScheme = withHttpScheme(proxy)
   let url: URL
   try {
     url = new URL(withScheme)

@@ -101,6 +101,13 @@ describe('readConfig', () => {
     expect(printed).toContain('::add-mask::pa%2524%2524word')
   })
 
+  it('masks the password of a proxy written without a scheme', async () => {
+    const write = vi.mocked(process.stdout.write)
+    write.mockClear()
+    await configWith(base, { HTTPS_PROXY: 'ci:no-scheme-pw@proxy.corp:3128' })
+    expect(write.mock.calls.map(([chunk]) => String(chunk)).join('')).toContain('::add-mask::no-scheme-pw')
+  })
+
   it('takes the proxy from the environment for the domain\'s scheme, lower case first, http:// when no scheme', async () => {
     expect((await configWith(base, { HTTPS_PROXY: 'proxy.corp:3128' })).proxy).toEqual({ url: 'http://proxy.corp:3128', source: 'HTTPS_PROXY' })
     expect((await configWith(base, { https_proxy: 'http://a:1', HTTPS_PROXY: 'http://b:2' })).proxy).toEqual({ url: 'http://a:1', source: 'https_proxy' })
