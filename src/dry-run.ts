@@ -4,7 +4,6 @@
 import * as core from '@actions/core'
 import type { OutgoingMessage } from './compose.js'
 import type { DeliveryResult } from './deliver.js'
-import { FeishuError } from './errors.js'
 import { sendBody, sendUrl, TOKEN_PATH } from './feishu-client.js'
 import type { Receiver } from './receivers.js'
 
@@ -30,6 +29,5 @@ export function printDryRun(options: {
     core.endGroup()
   }
   // Nothing was delivered, and the outputs say so: a later step that checks `ok` is not misled.
-  const notSent = new FeishuError({ code: null, msg: '', httpStatus: null, logId: '', meaning: 'dry run: not sent', fix: 'set `dry-run: false` to send' })
-  return receivers.map((receiver) => ({ receiver, ok: false, messageId: '', chatId: '', error: notSent, stage: 'dry-run' as const }))
+  return receivers.map((receiver) => ({ receiver, ok: false, messageId: '', chatId: '', stage: 'dry-run' as const }))
 }

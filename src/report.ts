@@ -32,9 +32,11 @@ export function describeReceiver(receiver: Receiver): string {
   return `${receiver.receiveIdType} ${receiver.receiveId}`
 }
 
+const TOKEN_FAILED = 'getting a tenant access token failed: '
+
 function failureText(result: DeliveryResult): string {
   if (result.stage === 'dry-run') return 'dry run: not sent'
-  const what = result.stage === 'token' ? 'not sent: getting a tenant access token failed: ' : ''
+  const what = result.stage === 'token' ? `not sent: ${TOKEN_FAILED}` : ''
   return `${what}${result.error?.message ?? 'unknown error'}`
 }
 
@@ -68,7 +70,7 @@ export function reportDelivery(results: readonly DeliveryResult[], failOnError: 
   }
   const tokenFailure = failed.every((result) => result.stage === 'token') ? failed[0] : undefined
   const lines = tokenFailure
-    ? [`Nothing was sent: getting a tenant access token failed: ${tokenFailure.error?.message}`]
+    ? [`Nothing was sent: ${TOKEN_FAILED}${tokenFailure.error?.message}`]
     : [`${failed.length} of ${results.length} receiver(s) did not get the message:`, ...failed.map((result) => `- ${describeReceiver(result.receiver)}: ${failureText(result)}`)]
   const text = lines.join('\n')
   if (failOnError) {
