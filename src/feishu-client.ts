@@ -8,7 +8,7 @@ import { FeishuError } from './errors.js'
 import { explainCode, type FeishuErrorBody } from './feishu-codes.js'
 import { Http, withoutCredentials, type HttpAnswer } from './http.js'
 import { KeyedLimiter, SlidingWindowLimiter, type Limit } from './rate-limiter.js'
-import type { Receiver } from './receivers.js'
+import { describeReceiver, type Receiver } from './receivers.js'
 import { decideRetry, rateLimitWaitMs } from './retry-policy.js'
 
 export interface SentMessage {
@@ -102,7 +102,7 @@ export class FeishuClient {
   async sendMessage(receiver: Receiver, body: SendBody): Promise<SentMessage> {
     const key = `${receiver.receiveIdType}:${receiver.receiveId}`
     const url = sendUrl(this.options.baseUrl, receiver)
-    const answer = await this.withRetries(`${receiver.receiveIdType} ${receiver.receiveId}`, () => this.callWithToken(url, body, key))
+    const answer = await this.withRetries(describeReceiver(receiver), () => this.callWithToken(url, body, key))
     // Both ids go into logs and outputs and a later step's inputs: take only what has their shape.
     const messageId = answer.data?.message_id
     const chatId = answer.data?.chat_id

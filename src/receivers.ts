@@ -74,3 +74,8 @@ export function readReceivers(chatIds: string, receiveIds: string): { receivers:
   }
   return { receivers, duplicates }
 }
+
+/** How a receiver is named in log lines and messages: `chat_id oc_...`. */
+export function describeReceiver(receiver: Receiver): string {
+  return `${receiver.receiveIdType} ${receiver.receiveId}`
+}

@@ -3,7 +3,7 @@
 
 import * as core from '@actions/core'
 import type { DeliveryResult } from './deliver.js'
-import type { Receiver } from './receivers.js'
+import { describeReceiver } from './receivers.js'
 
 /** One entry of the `results` output. */
 export interface ResultEntry {
@@ -26,10 +26,6 @@ export function resultEntries(results: readonly DeliveryResult[]): ResultEntry[]
     code: result.ok ? 0 : (result.error?.code ?? null),
     error: result.ok ? '' : failureText(result),
   }))
-}
-
-export function describeReceiver(receiver: Receiver): string {
-  return `${receiver.receiveIdType} ${receiver.receiveId}`
 }
 
 const TOKEN_FAILED = 'getting a tenant access token failed: '
