@@ -1,10 +1,14 @@
-// Builds the message to send from the config and the built-in variables: the msg_type and the
-// content object of §4. Pure: no I/O, no logging. Sizes are checked here so an oversize
-// message is an input error, not a request Feishu rejects.
+// Builds the message to send from the config and the run's context: the msg_type and the
+// content object of §4, a built-in card when no content input is given, and the mentions.
+// Pure: no I/O, no logging (converting release notes loads the markdown parser, nothing else).
+// Sizes are checked here so an oversize message is an input error, not a request Feishu rejects.
 
+import { buildCard, releaseCard } from './cards.js'
 import { InputError } from './errors.js'
+import { builtinVariables, type RunContext } from './github-context.js'
 import type { Config, Content } from './inputs.js'
 import { fillString, fillTree } from './placeholders.js'
+import { releaseNotesToCardMarkdown } from './release-notes.js'
 import { isPlainObject, kindOf } from './structured.js'
 
 export type MsgType = 'text' | 'post' | 'interactive'
@@ -42,17 +46,43 @@ export function resolveVariables(config: Pick<Config, 'variables' | 'content'>, 
   return { all, user }
 }
 
-export function composeMessage(config: Pick<Config, 'content' | 'variables'>, builtins: ReadonlyMap<string, string>): OutgoingMessage {
+export type ComposeConfig = Pick<Config, 'content' | 'variables' | 'status' | 'title' | 'mentions'>
+
+/** `release_body` as a variable: the notes as card markdown, cut to leave room in a 30 KB card. */
+const RELEASE_BODY_BYTES = 24 * 1024
+
+export async function composeMessage(config: ComposeConfig, context: RunContext): Promise<OutgoingMessage> {
+  const builtins = builtinVariables(context, config.status)
+  // Converting the notes loads the markdown parser: only when something asks for them.
+  if (context.release && JSON.stringify([config.content, config.variables ?? null]).includes('release_body')) {
+    const notes = await releaseNotesToCardMarkdown(context.release.body, {
+      repositoryUrl: context.repositoryUrl, serverUrl: context.serverUrl, fullNotesUrl: context.release.url, maxBytes: RELEASE_BODY_BYTES,
+    })
+    builtins.set('release_body', notes.markdown)
+  } else {
+    builtins.set('release_body', '')
+  }
   const { all, user } = resolveVariables(config, builtins)
   const content = config.content
   let message: OutgoingMessage
   switch (content.kind) {
     case 'text':
-      message = { msgType: 'text', input: 'text', content: { text: fillString(content.text, all, 'text') } }
+      message = { msgType: 'text', input: 'text', content: { text: withTextMentions(fillString(content.text, all, 'text'), config.mentions) } }
       break
     case 'post':
-      message = { msgType: 'post', input: 'post', content: fillTree(normalizePost(content.post), all, 'post') as Record<string, unknown> }
+      message = { msgType: 'post', input: 'post', content: withPostMentions(fillTree(normalizePost(content.post), all, 'post') as Record<string, unknown>, config.mentions) }
       break
+    case 'preset': {
+      const options = { status: config.status, title: fillString(config.title, all, 'title'), mentions: config.mentions }
+      if (content.preset === 'release' && !context.release) {
+        throw new InputError('preset', `release needs a release in the event payload, and this run's ${context.eventName || 'event'} payload has none`)
+      }
+      const card = content.preset === 'release'
+        ? await releaseCard(context, { ...options, maxBytes: SIZE_LIMITS.interactive })
+        : buildCard(context, options)
+      message = { msgType: 'interactive', input: 'preset', content: card }
+      break
+    }
     case 'card':
       message = { msgType: 'interactive', input: content.input, content: fillTree(checkCard(content.card, content.input), all, content.input) as Record<string, unknown> }
       break
@@ -66,6 +96,22 @@ export function composeMessage(config: Pick<Config, 'content' | 'variables'>, bu
   }
   checkSize(message)
   return message
+}
+
+/** §4.1: <at user_id="..."></at> mentions in a text message, on a line of their own at the end. */
+function withTextMentions(text: string, mentions: readonly string[]): string {
+  if (mentions.length === 0) return text
+  return `${text}\n${mentions.map((id) => `<at user_id="${id}"></at>`).join(' ')}`
+}
+
+/** §4.2: a last paragraph of `at` nodes in every locale. */
+function withPostMentions(post: Record<string, unknown>, mentions: readonly string[]): Record<string, unknown> {
+  if (mentions.length === 0) return post
+  const paragraph = mentions.map((id) => ({ tag: 'at', user_id: id }))
+  return Object.fromEntries(Object.entries(post).map(([locale, body]) => {
+    const { content, ...rest } = body as { content: unknown[][] }
+    return [locale, { ...rest, content: [...content, paragraph] }]
+  }))
 }
 
 /**

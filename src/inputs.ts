@@ -6,7 +6,7 @@ import * as core from '@actions/core'
 import { readFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import { InputError } from './errors.js'
-import { readReceivers, type Receiver } from './receivers.js'
+import { readReceivers, splitList, type Receiver } from './receivers.js'
 import { parseMapping, parseStructured } from './structured.js'
 
 export type Content =
@@ -14,6 +14,14 @@ export type Content =
   | { readonly kind: 'post'; readonly input: 'post'; readonly post: unknown }
   | { readonly kind: 'card'; readonly input: 'card' | 'card-file'; readonly card: unknown }
   | { readonly kind: 'template'; readonly input: 'template-id'; readonly templateId: string; readonly templateVersion: string }
+  /** A built-in card, made from the event when no content input is given. */
+  | { readonly kind: 'preset'; readonly input: 'preset'; readonly preset: Preset }
+
+export type Preset = 'release' | 'workflow'
+
+/** What `${{ job.status }}` gives, and '' for "no status yet". */
+export const STATUSES = ['success', 'failure', 'cancelled', 'skipped'] as const
+export type Status = (typeof STATUSES)[number] | ''
 
 export interface Config {
   readonly appId: string
@@ -31,6 +39,13 @@ export interface Config {
   readonly maxRetries: number
   /** The proxy for requests to `baseUrl`: from the `proxy` input, else the environment; url '' when none. */
   readonly proxy: { readonly url: string; readonly source: string }
+  readonly status: Status
+  /** Replaces the built-in card's title; may hold ${name} placeholders. */
+  readonly title: string
+  /** open_ids (ou_...) and `all`, in the order given, each once. */
+  readonly mentions: readonly string[]
+  /** Write the job summary. */
+  readonly summary: boolean
 }
 
 export const DOMAINS: ReadonlyMap<string, string> = new Map([
@@ -42,14 +57,9 @@ export const DOMAINS: ReadonlyMap<string, string> = new Map([
 const NOT_YET: readonly (readonly [string, string, string])[] = [
   ['webhook', '', 'custom bot webhooks are not supported yet; use `app-id` and `app-secret`'],
   ['webhook-secret', '', 'custom bot webhooks are not supported yet; use `app-id` and `app-secret`'],
-  ['preset', 'auto', 'built-in cards are not supported yet; give text, post, card, card-file or template-id'],
-  ['status', '', 'built-in build cards are not supported yet; remove it'],
-  ['title', '', 'built-in cards are not supported yet; put the title in your card or post'],
-  ['mention', '', 'mentions are not supported yet; write <at user_id="ou_..."></at> in text, or <at id=ou_...></at> in card markdown'],
   ['update-message-id', '', 'updating a message is not supported yet; remove it'],
   ['reply-to', '', 'replies are not supported yet; remove it'],
   ['reply-in-thread', 'false', 'replies are not supported yet; remove it'],
-  ['summary', 'true', 'the job summary is not written yet, so it cannot be turned off; remove it'],
 ]
 
 const CONTENT_INPUTS = ['text', 'post', 'card', 'card-file', 'template-id'] as const
@@ -83,6 +93,13 @@ export async function readConfig(env: Record<string, string | undefined> = proce
   if (duplicates.length) core.notice(`Receivers given more than once get the message once: ${duplicates.join(', ')}`)
 
   const content = await readContent(input, env)
+  const status = readStatus(input('status'))
+  const title = input('title')
+  if (title && content.kind !== 'preset') throw new InputError('title', `replaces the title of the built-in cards, and \`${content.input}\` is given; put the title into your ${content.kind === 'text' ? 'text' : content.kind}`)
+  const mentions = readMentions(input('mention'))
+  if (mentions.length && (content.kind === 'card' || content.kind === 'template')) {
+    throw new InputError('mention', `works with text, post and the built-in cards; in your own card write <at id=ou_...></at> into a markdown element${content.kind === 'template' ? ', or pass the open_id as a Person variable of the template' : ''}`)
+  }
   const variablesSource = input('variables')
   const variables = variablesSource ? await parseMapping(variablesSource, 'variables') : undefined
   if (variables) checkVariableNames(variables)
@@ -105,7 +122,7 @@ export async function readConfig(env: Record<string, string | undefined> = proce
 
   return Object.freeze({
     appId, appSecret, baseUrl, receivers: Object.freeze(receivers), content, variables, uuid, dryRun, failOnError,
-    timeoutMs: Math.round(timeoutSeconds * 1000), maxRetries, proxy,
+    timeoutMs: Math.round(timeoutSeconds * 1000), maxRetries, proxy, status, title, mentions: Object.freeze(mentions), summary: booleanInput('summary'),
   })
 }
 
@@ -191,6 +208,11 @@ function isLoopback(hostname: string): boolean {
 async function readContent(input: (name: string) => string, env: Record<string, string | undefined>): Promise<Content> {
   const given = CONTENT_INPUTS.filter((name) => input(name) !== '')
   if (given.length > 1) throw new InputError(given[1]!, `only one content input may be given, but \`${given[0]}\` is set too`)
+  const presetInput = input('preset').trim().toLowerCase() || 'auto'
+  if (presetInput !== 'auto' && presetInput !== 'release' && presetInput !== 'workflow') {
+    throw new InputError('preset', `"${input('preset')}" is not auto, release or workflow`)
+  }
+  if (presetInput !== 'auto' && given[0]) throw new InputError('preset', `chooses a built-in card, used only when no content input is given, and \`${given[0]}\` is given; remove one of them`)
   const templateVersion = input('template-version')
   if (templateVersion && given[0] !== 'template-id') throw new InputError('template-version', 'is set but `template-id` is not')
   switch (given[0]) {
@@ -214,9 +236,34 @@ async function readContent(input: (name: string) => string, env: Record<string, 
     }
     case 'template-id':
       return { kind: 'template', input: 'template-id', templateId: input('template-id'), templateVersion }
-    default:
-      throw new InputError('text', 'nothing to send; give one of text, post, card, card-file or template-id')
+    default: {
+      const event = env.GITHUB_EVENT_NAME ?? ''
+      if (presetInput === 'release' && event !== 'release') {
+        throw new InputError('preset', `release needs a release event (on: release: types: [published]), and this run's event is ${event ? `"${event}"` : 'unknown'}; use preset workflow, or give text, post, card or template-id`)
+      }
+      const preset = presetInput === 'auto' ? (event === 'release' ? 'release' : 'workflow') : presetInput
+      return { kind: 'preset', input: 'preset', preset }
+    }
   }
+}
+
+function readStatus(value: string): Status {
+  const status = value.trim().toLowerCase()
+  if (status === '' || (STATUSES as readonly string[]).includes(status)) return status as Status
+  throw new InputError('status', `"${value}" is not a job status; use \${{ job.status }} (success, failure, cancelled or skipped), or leave it empty for "in progress"`)
+}
+
+/** open_ids and `all`: what Feishu mentions in text (<at user_id=...>) and card markdown (<at id=...>) alike. */
+function readMentions(value: string): string[] {
+  const mentions: string[] = []
+  for (const entry of splitList(value)) {
+    const mention = entry.toLowerCase() === 'all' || entry === '@all' ? 'all' : entry.replace(/^@/, '')
+    if (mention !== 'all' && !/^ou_[A-Za-z0-9_-]+$/.test(mention)) {
+      throw new InputError('mention', `"${entry}" is not an open_id (ou_...) or all; find a user's open_id in the Feishu admin console or with the contact API`)
+    }
+    if (!mentions.includes(mention)) mentions.push(mention)
+  }
+  return mentions
 }
 
 /** Names as Feishu's card builder allows them, and as ${name} can reach them. */

@@ -1,28 +1,35 @@
 // The action: inputs -> compose -> deliver -> report, with one try/catch that fails the step.
+// The job summary is written on every path, success or failure, unless `summary` is false.
 
 import * as core from '@actions/core'
-import { composeMessage } from './compose.js'
-import { deliver } from './deliver.js'
+import { composeMessage, type OutgoingMessage } from './compose.js'
+import { deliver, type DeliveryResult } from './deliver.js'
 import { printDryRun } from './dry-run.js'
 import { FeishuClient } from './feishu-client.js'
 import { describeProxy } from './http.js'
-import { builtinVariables } from './github-context.js'
+import { readRunContext } from './github-context.js'
 import { readConfig } from './inputs.js'
 import type { Receiver } from './receivers.js'
 import { reportDelivery, setOutputs } from './report.js'
+import { writeSummary, type SummaryInput } from './summary.js'
 import { messageUuid } from './uuid.js'
 
 export async function run(env: Record<string, string | undefined> = process.env): Promise<void> {
+  let summary: SummaryInput | undefined
+  let summaryWanted = true
   try {
     const config = await readConfig(env)
-    const message = composeMessage(config, builtinVariables(env))
+    summaryWanted = config.summary
+    const message: OutgoingMessage = await composeMessage(config, await readRunContext(env))
     const uuidFor = (receiver: Receiver, body: string): string =>
       messageUuid({ given: config.uuid, receiver, receiverCount: config.receivers.length, body, env })
     const proxy = describeProxy(config.proxy, env)
     core.info(`Sending ${message.msgType === 'interactive' ? 'a card' : `a ${message.msgType} message`} (from \`${message.input}\`) to ${config.receivers.length} receiver(s) via ${config.baseUrl}${proxy ? `, ${proxy}` : ''}`)
 
     if (config.dryRun) {
-      setOutputs(printDryRun({ hasCredentials: config.appId !== '', baseUrl: config.baseUrl, receivers: config.receivers, message, uuidFor }))
+      const results = printDryRun({ hasCredentials: config.appId !== '', baseUrl: config.baseUrl, receivers: config.receivers, message, uuidFor })
+      setOutputs(results)
+      summary = { results, message, dryRun: true }
       return
     }
 
@@ -30,13 +37,25 @@ export async function run(env: Record<string, string | undefined> = process.env)
       baseUrl: config.baseUrl, appId: config.appId, appSecret: config.appSecret, timeoutMs: config.timeoutMs,
       maxRetries: config.maxRetries, proxy: config.proxy.url, onSecret: core.setSecret, log: core.info, debug: core.debug,
     })
+    let results: DeliveryResult[]
     try {
-      const results = await deliver({ client, receivers: config.receivers, message, uuidFor })
-      reportDelivery(results, config.failOnError)
+      results = await deliver({ client, receivers: config.receivers, message, uuidFor })
     } finally {
       await client.close()
     }
+    summary = { results, message }
+    reportDelivery(results, config.failOnError)
   } catch (error) {
-    core.setFailed(error instanceof Error ? error.message : String(error))
+    const text = error instanceof Error ? error.message : String(error)
+    summary ??= { failure: text }
+    summaryWanted = summaryWanted && summaryInputIsOn()
+    core.setFailed(text)
+  } finally {
+    if (summary && summaryWanted) await writeSummary(summary, env)
   }
+}
+
+/** Read again after a failure, since readConfig may have failed before reading it. */
+function summaryInputIsOn(): boolean {
+  return core.getInput('summary').trim().toLowerCase() !== 'false'
 }

@@ -84,6 +84,7 @@ export const CONTEXT = {
  * @param {Record<string, string>} [options.files] files to create in the workspace first
  * @param {boolean} [options.debug] step debug logging on, as with the ACTIONS_STEP_DEBUG secret
  * @param {string[]} [options.nodeArgs] node options before the script, e.g. --import
+ * @param {{ name: string, payload: unknown }} [options.event] the event (GITHUB_EVENT_NAME and the payload file); default: a push
  * @returns {Promise<ActionRun>}
  */
 export async function runAction(options) {
@@ -93,7 +94,7 @@ export async function runAction(options) {
   const eventFile = join(workspace, 'event.json')
   writeFileSync(outputFile, '')
   writeFileSync(summaryFile, '')
-  writeFileSync(eventFile, readFileSync(join(root, 'test', 'fixtures', 'push-event.json')))
+  writeFileSync(eventFile, options.event ? JSON.stringify(options.event.payload) : readFileSync(join(root, 'test', 'fixtures', 'push-event.json')))
   for (const [name, content] of Object.entries(options.files ?? {})) writeFileSync(join(workspace, name), content)
   /** @type {Record<string, string>} */
   const env = {
@@ -104,6 +105,7 @@ export async function runAction(options) {
     GITHUB_STEP_SUMMARY: summaryFile,
     GITHUB_EVENT_PATH: eventFile,
     RUNNER_TEMP: workspace,
+    ...(options.event ? { GITHUB_EVENT_NAME: options.event.name } : {}),
     ...(options.debug ? { RUNNER_DEBUG: '1', ACTIONS_STEP_DEBUG: 'true' } : {}),
     ...inputEnv(options.inputs),
     ...options.env,

@@ -1,35 +1,36 @@
 import { describe, expect, it } from 'vitest'
 import { composeMessage } from '../../src/compose.js'
 import type { Content } from '../../src/inputs.js'
-import { builtinVariables } from '../../src/github-context.js'
+import { runContext } from '../../src/github-context.js'
 
-const builtins = builtinVariables({ GITHUB_REPOSITORY: 'octo/app', GITHUB_REF_NAME: 'v1.2.3', GITHUB_SHA: '0123456789abcdef', GITHUB_RUN_ID: '42' })
-const compose = (content: Content, variables?: Record<string, unknown>) => composeMessage({ content, variables }, builtins)
+const context = runContext({ GITHUB_REPOSITORY: 'octo/app', GITHUB_REF_NAME: 'v1.2.3', GITHUB_SHA: '0123456789abcdef', GITHUB_RUN_ID: '42' }, {})
+const compose = (content: Content, variables?: Record<string, unknown>, mentions: string[] = []) =>
+  composeMessage({ content, variables, status: '', title: '', mentions }, context)
 
-describe('composeMessage', () => {
-  it('fills text from built-ins and variables', () => {
-    const message = compose({ kind: 'text', input: 'text', text: '${repository} ${ref_name} ${short_sha} by ${who}\n${run_url}' }, { who: 'ci' })
+describe('composeMessage', async () => {
+  it('fills text from built-ins and variables', async () => {
+    const message = await compose({ kind: 'text', input: 'text', text: '${repository} ${ref_name} ${short_sha} by ${who}\n${run_url}' }, { who: 'ci' })
     expect(message).toEqual({ msgType: 'text', input: 'text', content: { text: 'octo/app v1.2.3 0123456 by ci\nhttps://github.com/octo/app/actions/runs/42' } })
   })
 
-  it('lets variables use built-ins', () => {
-    const message = compose({ kind: 'text', input: 'text', text: '${tag} ${repository}' }, { tag: 'release ${ref_name}' })
+  it('lets variables use built-ins', async () => {
+    const message = await compose({ kind: 'text', input: 'text', text: '${tag} ${repository}' }, { tag: 'release ${ref_name}' })
     expect(message.content).toEqual({ text: 'release v1.2.3 octo/app' })
   })
 
-  it('refuses a variable that would replace a built-in in text, post or card, but not in a template', () => {
-    expect(() => compose({ kind: 'text', input: 'text', text: '${run_url}' }, { run_url: 'https://evil.example' })).toThrow('Input `variables`: "run_url" is a built-in variable; give yours another name')
-    expect(() => compose({ kind: 'card', input: 'card', card: {} }, { repository: 'x' })).toThrow('"repository" is a built-in variable')
-    const template = compose({ kind: 'template', input: 'template-id', templateId: 'AAq1', templateVersion: '' }, { repository: '${repository}!' })
+  it('refuses a variable that would replace a built-in in text, post or card, but not in a template', async () => {
+    await expect(compose({ kind: 'text', input: 'text', text: '${run_url}' }, { run_url: 'https://evil.example' })).rejects.toThrow('Input `variables`: "run_url" is a built-in variable; give yours another name')
+    await expect(compose({ kind: 'card', input: 'card', card: {} }, { repository: 'x' })).rejects.toThrow('"repository" is a built-in variable')
+    const template = await compose({ kind: 'template', input: 'template-id', templateId: 'AAq1', templateVersion: '' }, { repository: '${repository}!' })
     expect(template.content).toEqual({ type: 'template', data: { template_id: 'AAq1', template_variable: { repository: 'octo/app!' } } })
   })
 
-  it('accepts a post by locale, the custom-bot wrapper, or a bare title/content', () => {
+  it('accepts a post by locale, the custom-bot wrapper, or a bare title/content', async () => {
     const body = { title: 'T ${ref_name}', content: [[{ tag: 'text', text: 'x' }]] }
     const expected = { zh_cn: { title: 'T v1.2.3', content: [[{ tag: 'text', text: 'x' }]] } }
-    expect(compose({ kind: 'post', input: 'post', post: { zh_cn: body } }).content).toEqual(expected)
-    expect(compose({ kind: 'post', input: 'post', post: { post: { zh_cn: body } } }).content).toEqual(expected)
-    expect(compose({ kind: 'post', input: 'post', post: body }).content).toEqual(expected)
+    expect((await compose({ kind: 'post', input: 'post', post: { zh_cn: body } })).content).toEqual(expected)
+    expect((await compose({ kind: 'post', input: 'post', post: { post: { zh_cn: body } } })).content).toEqual(expected)
+    expect((await compose({ kind: 'post', input: 'post', post: body })).content).toEqual(expected)
   })
 
   it.each([
@@ -37,20 +38,20 @@ describe('composeMessage', () => {
     [{ zh_cn: { content: 'text' } }, 'zh_cn.content must be a list of paragraphs'],
     [{ zh_cn: { content: [[{ text: 'no tag' }]] } }, 'zh_cn.content[0][0] needs a tag'],
     [{ zh_cn: { title: 3, content: [] } }, 'zh_cn.title must be a string'],
-  ])('rejects the post %j', (post, message) => {
-    expect(() => compose({ kind: 'post', input: 'post', post })).toThrow(`Input \`post\`: ${message}`)
+  ])('rejects the post %j', async (post, message) => {
+    await expect(compose({ kind: 'post', input: 'post', post })).rejects.toThrow(`Input \`post\`: ${message}`)
   })
 
-  it('sends a template with version and typed variables, built-ins filled', () => {
-    const message = compose({ kind: 'template', input: 'template-id', templateId: 'AAq1', templateVersion: '1.0.2' }, { version: '${ref_name}', count: 3, services: ['api', '${repository}'] })
+  it('sends a template with version and typed variables, built-ins filled', async () => {
+    const message = await compose({ kind: 'template', input: 'template-id', templateId: 'AAq1', templateVersion: '1.0.2' }, { version: '${ref_name}', count: 3, services: ['api', '${repository}'] })
     expect(message).toEqual({
       msgType: 'interactive', input: 'template-id',
       content: { type: 'template', data: { template_id: 'AAq1', template_version_name: '1.0.2', template_variable: { version: 'v1.2.3', count: 3, services: ['api', 'octo/app'] } } },
     })
   })
 
-  it('omits template_version_name and template_variable when not given', () => {
-    expect(compose({ kind: 'template', input: 'template-id', templateId: 'AAq1', templateVersion: '' }).content).toEqual({ type: 'template', data: { template_id: 'AAq1' } })
+  it('omits template_version_name and template_variable when not given', async () => {
+    expect((await compose({ kind: 'template', input: 'template-id', templateId: 'AAq1', templateVersion: '' })).content).toEqual({ type: 'template', data: { template_id: 'AAq1' } })
   })
 
   it.each([
@@ -58,15 +59,54 @@ describe('composeMessage', () => {
     [{ msg_type: 'interactive', card: {} }, 'looks like a whole request body'],
     [{ schema: '2.0', elements: [] }, 'is a card JSON 2.0 (schema "2.0"), whose elements go under body.elements'],
     [{ type: 'template', data: {} }, 'is a template envelope without data.template_id'],
-  ])('rejects the card %j', (card, message) => {
-    expect(() => compose({ kind: 'card', input: 'card-file', card })).toThrow(`Input \`card-file\`: ${message}`)
+  ])('rejects the card %j', async (card, message) => {
+    await expect(compose({ kind: 'card', input: 'card-file', card })).rejects.toThrow(`Input \`card-file\`: ${message}`)
   })
 
-  it('checks sizes after filling: text 150 KB, cards 30 KB', () => {
-    expect(() => compose({ kind: 'text', input: 'text', text: 'a'.repeat(150 * 1024 - 300) })).not.toThrow()
-    expect(() => compose({ kind: 'text', input: 'text', text: '\n'.repeat(76 * 1024) })).toThrow('Feishu accepts at most 150 KB for text messages')
-    expect(() => compose({ kind: 'text', input: 'text', text: 'a'.repeat(150 * 1024) })).toThrow('Feishu accepts at most 150 KB for text messages')
-    expect(() => compose({ kind: 'card', input: 'card', card: { elements: [{ tag: 'markdown', content: '${big}' }] } }, { big: '字'.repeat(11000) }))
-      .toThrow(/Input `card`: the message is 32\.\d KB after filling placeholders; Feishu accepts at most 30 KB/)
+  it('checks sizes after filling: text 150 KB, cards 30 KB', async () => {
+    await expect(compose({ kind: 'text', input: 'text', text: 'a'.repeat(150 * 1024 - 300) })).resolves.toBeDefined()
+    await expect(compose({ kind: 'text', input: 'text', text: '\n'.repeat(76 * 1024) })).rejects.toThrow('Feishu accepts at most 150 KB for text messages')
+    await expect(compose({ kind: 'text', input: 'text', text: 'a'.repeat(150 * 1024) })).rejects.toThrow('Feishu accepts at most 150 KB for text messages')
+    await expect(compose({ kind: 'card', input: 'card', card: { elements: [{ tag: 'markdown', content: '${big}' }] } }, { big: '字'.repeat(11000) }))
+      .rejects.toThrow(/Input `card`: the message is 32\.\d KB after filling placeholders; Feishu accepts at most 30 KB/)
+  })
+})
+
+describe('mentions and built-in cards', () => {
+  it('adds mentions to text as <at user_id> and to every post locale as at nodes', async () => {
+    expect((await compose({ kind: 'text', input: 'text', text: 'Build failed' }, undefined, ['ou_a', 'all'])).content)
+      .toEqual({ text: 'Build failed\n<at user_id="ou_a"></at> <at user_id="all"></at>' })
+    const post = await compose({ kind: 'post', input: 'post', post: { zh_cn: { title: 't', content: [[{ tag: 'text', text: 'x' }]] }, en_us: { content: [] } } }, undefined, ['ou_a'])
+    expect(post.content).toEqual({
+      zh_cn: { title: 't', content: [[{ tag: 'text', text: 'x' }], [{ tag: 'at', user_id: 'ou_a' }]] },
+      en_us: { content: [[{ tag: 'at', user_id: 'ou_a' }]] },
+    })
+  })
+
+  it('a text that quotes a commit message through ${commit_message} gets no mention from it', async () => {
+    const push = runContext({ GITHUB_EVENT_NAME: 'push', GITHUB_REPOSITORY: 'o/r' }, { head_commit: { id: 'a'.repeat(40), message: 'hi <at user_id="all"></at>' } })
+    const message = await composeMessage({ content: { kind: 'text', input: 'text', text: 'New commit: ${commit_message}' }, variables: undefined, status: '', title: '', mentions: [] }, push)
+    expect(JSON.stringify(message.content)).not.toMatch(/<at/)
+  })
+
+  it('builds the workflow card, filling the title with variables', async () => {
+    const message = await composeMessage({ content: { kind: 'preset', input: 'preset', preset: 'workflow' }, variables: undefined, status: 'failure', title: 'Nightly ${status} on ${ref_name}', mentions: ['ou_a'] }, context)
+    expect(message.msgType).toBe('interactive')
+    expect(message.content).toMatchObject({ schema: '2.0', header: { template: 'red', title: { content: 'Nightly failure on v1.2.3' } } })
+    expect(JSON.stringify(message.content)).toContain('<at id=ou_a></at>')
+  })
+
+  it('release card needs a release in the payload', async () => {
+    await expect(composeMessage({ content: { kind: 'preset', input: 'preset', preset: 'release' }, variables: undefined, status: '', title: '', mentions: [] }, context))
+      .rejects.toThrow('Input `preset`: release needs a release in the event payload')
+  })
+
+  it('offers the release notes as ${release_body}, converted to card markdown', async () => {
+    const release = runContext({ GITHUB_EVENT_NAME: 'release', GITHUB_REPOSITORY: 'o/r' }, { release: { tag_name: 'v2', html_url: 'https://github.com/o/r/releases/tag/v2', body: '# Big\n\nFixes #3 <at id=all></at>' } })
+    const message = await composeMessage({ content: { kind: 'card', input: 'card', card: { elements: [{ tag: 'markdown', content: '${release_tag}: ${release_body}' }] } }, variables: undefined, status: '', title: '', mentions: [] }, release)
+    const content = JSON.stringify(message.content)
+    expect(content).toContain('v2: ')
+    expect(content).toContain('[#3](https://github.com/o/r/issues/3)')
+    expect(content).not.toMatch(/<at/)
   })
 })

@@ -32,6 +32,19 @@ describe('readConfig', () => {
     expect(config.variables).toEqual({ version: 'v1', count: 3, ok: true, services: ['api', 'web'], meta: { a: 1 } })
   })
 
+  it('chooses the built-in card when no content input is given: release card on release events, else the build card', async () => {
+    const none = { ...base, text: '' }
+    expect((await configWith(none, { GITHUB_EVENT_NAME: 'push' })).content).toEqual({ kind: 'preset', input: 'preset', preset: 'workflow' })
+    expect((await configWith(none, { GITHUB_EVENT_NAME: 'release' })).content).toEqual({ kind: 'preset', input: 'preset', preset: 'release' })
+    expect((await configWith({ ...none, preset: 'Workflow' }, { GITHUB_EVENT_NAME: 'release' })).content).toEqual({ kind: 'preset', input: 'preset', preset: 'workflow' })
+  })
+
+  it('reads status, title, mentions and summary', async () => {
+    const config = await configWith({ ...base, text: '', status: 'Failure', title: 'Nightly ${status}', mention: 'ou_a\nall, @ou_b ou_a', summary: 'false' })
+    expect(config).toMatchObject({ status: 'failure', title: 'Nightly ${status}', mentions: ['ou_a', 'all', 'ou_b'], summary: false })
+    expect((await configWith(base)).summary).toBe(true)
+  })
+
   it('reads card-file relative to GITHUB_WORKSPACE', async () => {
     const workspace = mkdtempSync(join(tmpdir(), 'ws-'))
     writeFileSync(join(workspace, 'card.yml'), 'header:\n  title: {tag: plain_text, content: Hi}\nelements: []\n')
@@ -45,7 +58,14 @@ describe('readConfig', () => {
     ['an id without a secret', { 'app-secret': '' }, 'Input `app-secret`: is empty but `app-id` is set'],
     ['no receiver', { 'chat-id': '' }, 'Input `chat-id`: no receiver given'],
     ['two content inputs', { card: '{}' }, 'Input `card`: only one content input may be given, but `text` is set too'],
-    ['no content', { text: '' }, 'Input `text`: nothing to send'],
+    ['preset with a content input', { preset: 'workflow' }, 'Input `preset`: chooses a built-in card, used only when no content input is given, and `text` is given'],
+    ['an unknown preset', { text: '', preset: 'deploy' }, 'Input `preset`: "deploy" is not auto, release or workflow'],
+    ['preset release on a push', { text: '', preset: 'release' }, 'Input `preset`: release needs a release event (on: release: types: [published]), and this run\'s event is "push"'],
+    ['an unknown status', { status: 'failed' }, 'Input `status`: "failed" is not a job status'],
+    ['title with text', { title: 'Hi' }, 'Input `title`: replaces the title of the built-in cards, and `text` is given'],
+    ['a mention that is not an open_id', { mention: 'ou_1, boss@example.com' }, 'Input `mention`: "boss@example.com" is not an open_id (ou_...) or all'],
+    ['a mention with a raw card', { text: '', card: '{}', mention: 'all' }, 'Input `mention`: works with text, post and the built-in cards'],
+    ['summary not a boolean', { summary: 'yes please' }, 'Input `summary`: "yes please" is not a boolean'],
     ['template-version alone', { 'template-version': '1.0.0' }, 'Input `template-version`: is set but `template-id` is not'],
     ['unparseable card', { text: '', card: '{"header": ' }, 'Input `card`: is not valid JSON (line 1, column 11: Unexpected end of JSON input)'],
     ['unparseable post', { text: '', post: 'zh_cn: [' }, 'Input `post`: is not valid YAML (line 2, column 1: unexpected end of the stream within a flow collection)'],
@@ -65,14 +85,9 @@ describe('readConfig', () => {
     ['a bad boolean', { 'dry-run': 'yes please' }, 'Input `dry-run`: "yes please" is not a boolean'],
     ['an http domain', { domain: 'http://open.example.com' }, 'Input `domain`: http is only accepted for loopback hosts'],
     ['webhook (later)', { webhook: 'https://open.feishu.cn/open-apis/bot/v2/hook/abc' }, 'Input `webhook`: custom bot webhooks are not supported yet'],
-    ['mention (later)', { mention: 'all' }, 'Input `mention`: mentions are not supported yet'],
-    ['preset (later)', { preset: 'release' }, 'Input `preset`: built-in cards are not supported yet'],
-    ['status (later)', { status: 'failure' }, 'Input `status`'],
-    ['title (later)', { title: 'T' }, 'Input `title`'],
     ['update-message-id (later)', { 'update-message-id': 'om_1' }, 'Input `update-message-id`'],
     ['reply-to (later)', { 'reply-to': 'om_1' }, 'Input `reply-to`'],
     ['reply-in-thread (later)', { 'reply-in-thread': 'true' }, 'Input `reply-in-thread`'],
-    ['summary (later)', { summary: 'false' }, 'Input `summary`'],
     ['negative max-retries', { 'max-retries': '-1' }, 'Input `max-retries`: "-1" is not a whole number from 0 to 10'],
     ['fractional max-retries', { 'max-retries': '2.5' }, 'Input `max-retries`: "2.5" is not a whole number'],
     ['too many retries', { 'max-retries': '11' }, 'Input `max-retries`: "11" is not a whole number'],
@@ -80,7 +95,7 @@ describe('readConfig', () => {
     ['a socks proxy', { proxy: 'socks5://proxy.corp:1080' }, 'Input `proxy`: is not a proxy URL ("socks5:" proxies are not supported'],
     ['webhook-secret (later)', { 'webhook-secret': 's3cr3t' }, 'Input `webhook-secret`'],
   ])('rejects %s in one line naming the input', async (_, inputs, message) => {
-    const error = await configWith({ ...base, ...inputs }).then(() => undefined, (caught: Error) => caught)
+    const error = await configWith({ ...base, ...inputs }, { GITHUB_EVENT_NAME: 'push' }).then(() => undefined, (caught: Error) => caught)
     expect(error?.message).toContain(message)
     expect(error?.message).not.toContain('\n')
   })
