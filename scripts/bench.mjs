@@ -7,7 +7,8 @@
 //   2. cold run: the action sending one text to one chat against the fake Feishu server, as the
 //      runner starts it, alternated with a bare node script making the same two requests with
 //      fetch; median wall time and peak memory of each, and the ratio
-//   3. cold run with the release card: pending the built-in release card (issue 3)
+//   3. cold run with the release card: the same, on a recorded release event whose body is a
+//      real release note (Node.js's latest), so the markdown conversion is included
 //   4. fan-out: 100 receivers with Feishu's limits switched on in the fake, against the minimum
 //      time those limits allow
 // NODE_EXTRA_CA_CERTS is removed from every measured process: it costs ~37 ms a start here and
@@ -18,6 +19,7 @@ import { cpus, tmpdir, totalmem } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { startFakeFeishu } from '../test/fake-feishu.mjs'
+import { eventEnv, examplePayload, nodeReleaseNotes } from '../test/github-events.mjs'
 import { ACTION, CONTEXT, inputEnv, RUNTIMES } from '../test/run-action.mjs'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
@@ -97,37 +99,50 @@ for (const [label, inputs] of /** @type {[string, Record<string, string>][]} */ 
 }
 say()
 
-// 2. Cold run
+// 2 and 3. Cold runs
+/**
+ * Alternates the action with the baseline; prints one table row per runtime.
+ * @param {Record<string, string>} inputs @param {Record<string, string>} env
+ */
+async function coldRuns(inputs, env = {}) {
+  say('| runtime | action median | baseline median | ratio | action peak RSS | baseline peak RSS | ratio |')
+  say('|---|---|---|---|---|---|---|')
+  for (const runtime of RUNTIMES) {
+    /** @type {{ seconds: number, peakKb: number }[]} */
+    const action = []
+    /** @type {{ seconds: number, peakKb: number }[]} */
+    const baseline = []
+    for (let i = 0; i < runs; i++) {
+      const pair = [
+        async () => action.push(await measure(runtime.bin, [ACTION], { ...actionEnv(fake.url, inputs), ...env })),
+        async () => baseline.push(await measure(runtime.bin, [join(root, 'scripts', 'bench-baseline.mjs')], { BASELINE_URL: fake.url })),
+      ]
+      // Alternate which goes first, so neither always runs on a warmer machine.
+      for (const step of i % 2 ? pair.reverse() : pair) await step()
+      fake.reset()
+    }
+    const [aTime, bTime] = [median(action.map((run) => run.seconds)), median(baseline.map((run) => run.seconds))]
+    const [aMem, bMem] = [median(action.map((run) => run.peakKb)), median(baseline.map((run) => run.peakKb))]
+    say(`| ${runtime.name} | ${(aTime * 1000).toFixed(0)} ms | ${(bTime * 1000).toFixed(0)} ms | ${(aTime / bTime).toFixed(2)}x | ${(aMem / 1024).toFixed(1)} MB | ${(bMem / 1024).toFixed(1)} MB | ${(aMem / bMem).toFixed(2)}x |`)
+  }
+  say()
+}
+
 say('## 2. Cold run: one text to one chat')
 say()
-say('| runtime | action median | baseline median | ratio | action peak RSS | baseline peak RSS | ratio |')
-say('|---|---|---|---|---|---|---|')
-for (const runtime of RUNTIMES) {
-  /** @type {{ seconds: number, peakKb: number }[]} */
-  const action = []
-  /** @type {{ seconds: number, peakKb: number }[]} */
-  const baseline = []
-  for (let i = 0; i < runs; i++) {
-    const pair = [
-      async () => action.push(await measure(runtime.bin, [ACTION], actionEnv(fake.url, { text: 'Build passed' }))),
-      async () => baseline.push(await measure(runtime.bin, [join(root, 'scripts', 'bench-baseline.mjs')], { BASELINE_URL: fake.url })),
-    ]
-    // Alternate which goes first, so neither always runs on a warmer machine.
-    for (const step of i % 2 ? pair.reverse() : pair) await step()
-    fake.reset()
-  }
-  const [aTime, bTime] = [median(action.map((run) => run.seconds)), median(baseline.map((run) => run.seconds))]
-  const [aMem, bMem] = [median(action.map((run) => run.peakKb)), median(baseline.map((run) => run.peakKb))]
-  say(`| ${runtime.name} | ${(aTime * 1000).toFixed(0)} ms | ${(bTime * 1000).toFixed(0)} ms | ${(aTime / bTime).toFixed(2)}x | ${(aMem / 1024).toFixed(1)} MB | ${(bMem / 1024).toFixed(1)} MB | ${(aMem / bMem).toFixed(2)}x |`)
-}
-say()
-await fake.close()
+await coldRuns({ text: 'Build passed' })
 
-// 3. Release card
 say('## 3. Cold run with the release card')
 say()
-say('Not measured yet: the built-in release card arrives with issue 3.')
+const releasePayload = examplePayload('release', 'published')
+releasePayload.release.body = nodeReleaseNotes()[0]
+const releaseDir = mkdtempSync(join(tmpdir(), 'bench-release-'))
+const releaseEvent = join(releaseDir, 'event.json')
+writeFileSync(releaseEvent, JSON.stringify(releasePayload))
+say(`A recorded \`release\` event (published) whose notes are Node.js's latest release note (${releasePayload.release.body.length} characters of GitHub markdown); no content input, so the action converts the notes and sends the release card. The baseline is the same bare script as in 2 (token and one send).`)
 say()
+await coldRuns({}, { ...eventEnv('release', releasePayload), GITHUB_EVENT_PATH: releaseEvent })
+await fake.close()
 
 // 4. Fan-out
 say("## 4. Fan-out: 100 receivers with Feishu's limits on")
