@@ -9,7 +9,7 @@
 import type { RunContext } from './github-context.js'
 import { firstLine } from './github-context.js'
 import type { Status } from './inputs.js'
-import { escapeCardMarkdown, neutralizeMarkup, releaseNotesToCardMarkdown } from './release-notes.js'
+import { escapeCardMarkdown, neutralizeMarkup, releaseNotesToCardMarkdown, safeHttpUrl } from './release-notes.js'
 
 export type Card = Record<string, unknown>
 
@@ -22,14 +22,17 @@ export interface CardOptions {
   readonly maxBytes: number
 }
 
-type HeaderColor = 'green' | 'red' | 'grey' | 'blue' | 'orange' | 'wathet'
+/** Header templates (§4.5). */
+type HeaderColor = 'green' | 'red' | 'grey' | 'blue' | 'orange'
+/** Text tags have their own palette: `neutral` where the header is `grey`. */
+type TagColor = 'green' | 'red' | 'neutral' | 'blue' | 'orange'
 
-const STATUS_LOOK: Record<Status, { color: HeaderColor; tag: string; verb: string }> = {
-  success: { color: 'green', tag: 'Success', verb: 'succeeded' },
-  failure: { color: 'red', tag: 'Failure', verb: 'failed' },
-  cancelled: { color: 'grey', tag: 'Cancelled', verb: 'was cancelled' },
-  skipped: { color: 'grey', tag: 'Skipped', verb: 'was skipped' },
-  '': { color: 'blue', tag: 'In progress', verb: 'is in progress' },
+const STATUS_LOOK: Record<Status, { color: HeaderColor; tagColor: TagColor; tag: string; verb: string }> = {
+  success: { color: 'green', tagColor: 'green', tag: 'Success', verb: 'succeeded' },
+  failure: { color: 'red', tagColor: 'red', tag: 'Failure', verb: 'failed' },
+  cancelled: { color: 'grey', tagColor: 'neutral', tag: 'Cancelled', verb: 'was cancelled' },
+  skipped: { color: 'grey', tagColor: 'neutral', tag: 'Skipped', verb: 'was skipped' },
+  '': { color: 'blue', tagColor: 'blue', tag: 'In progress', verb: 'is in progress' },
 }
 
 /** Feishu markdown of the mention input: <at id=...></at> is the card syntax (§4.5). */
@@ -47,7 +50,9 @@ function markdown(content: string): Card {
 
 /** Text that people write can be any length; a card field shows one line of it. */
 function clip(text: string, chars = 200): string {
-  return text.length > chars ? `${text.slice(0, chars - 1)}…` : text
+  if (text.length <= chars) return text
+  // By code point, so an emoji is never cut in half.
+  return `${Array.from(text).slice(0, chars - 1).join('')}…`
 }
 
 /** A markdown link with text that stays text; '' url gives the text alone. */
@@ -67,7 +72,7 @@ function buttons(links: readonly { label: string; url: string; primary?: boolean
   return [{ tag: 'column_set', columns: shown.map((item) => ({ tag: 'column', width: 'auto', elements: [button(item)] })) }]
 }
 
-function card(options: { title: string; subtitle: string; color: HeaderColor; tag?: { text: string; color: HeaderColor }; summary: string; elements: Card[] }): Card {
+function card(options: { title: string; subtitle: string; color: HeaderColor; tag?: { text: string; color: TagColor }; summary: string; elements: Card[] }): Card {
   const header: Card = { title: plainText(options.title), template: options.color }
   if (options.subtitle) header.subtitle = plainText(options.subtitle)
   if (options.tag) header.text_tag_list = [{ tag: 'text_tag', text: plainText(options.tag.text), color: options.tag.color }]
@@ -114,15 +119,16 @@ export function buildCard(context: RunContext, options: Omit<CardOptions, 'maxBy
     { label: pr ? 'Changes' : 'Commit', url: pr ? context.compareUrl : context.commitUrl },
   ]))
   return card({
-    title, subtitle: context.repository, color: look.color, tag: { text: look.tag, color: look.color },
+    title, subtitle: context.repository, color: look.color, tag: { text: look.tag, color: look.tagColor },
     summary: `${workflow} ${look.verb}${context.repository ? ` · ${context.repository}` : ''}`, elements,
   })
 }
 
-/** A conclusion of a triggering run as a status; anything else (neutral, timed_out, ...) reads as failure or none. */
+/** A triggering run's conclusion as a status: '' only while it has none. */
 function asStatus(conclusion: string): Status {
   if (conclusion === 'success' || conclusion === 'failure' || conclusion === 'cancelled' || conclusion === 'skipped') return conclusion
   if (conclusion === 'timed_out' || conclusion === 'startup_failure' || conclusion === 'action_required') return 'failure'
+  if (conclusion === 'neutral' || conclusion === 'stale') return 'skipped'
   return ''
 }
 
@@ -179,7 +185,9 @@ function findCompareUrl(body: string, repositoryUrl: string): string {
   const start = body.indexOf(prefix)
   if (start < 0) return ''
   const match = /^[\w.\-/]+\.\.\.?[\w.\-/]+/.exec(body.slice(start + prefix.length))
-  return match ? prefix + match[0] : ''
+  // A `..` path segment would lead the button elsewhere on the host.
+  if (!match || /(^|\/)\.\.(\/|$)/.test(match[0])) return ''
+  return safeHttpUrl(prefix + match[0], false) ?? ''
 }
 
 function formatTime(iso: string): string {

@@ -31,7 +31,7 @@ export const SIZE_LIMITS: Record<MsgType, number> = { text: 150 * 1024, post: 30
  * otherwise add a line such as `run_url: ...` and change a link without anyone noticing. Template
  * variables are the template's own names, so they may.
  */
-export function resolveVariables(config: Pick<Config, 'variables' | 'content'>, builtins: ReadonlyMap<string, string>): {
+export function resolveVariables(config: Pick<Config, 'variables' | 'content'>, builtins: ReadonlyMap<string, unknown>): {
   all: Map<string, unknown>
   user: Record<string, unknown> | undefined
 } {

@@ -7,7 +7,8 @@
 // a release. The context keeps it as written; the variables make Feishu markup in it inert.
 
 import { readFile } from 'node:fs/promises'
-import { neutralizeMarkup } from './release-notes.js'
+import { UntrustedText } from './placeholders.js'
+import { escapeCardMarkdown, neutralizeMarkup, safeHttpUrl } from './release-notes.js'
 
 export type Environment = Record<string, string | undefined>
 
@@ -91,8 +92,8 @@ type Json = Record<string, unknown>
 
 const object = (value: unknown): Json => (typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Json) : {})
 const text = (value: unknown): string => (typeof value === 'string' ? value : typeof value === 'number' ? String(value) : '')
-/** Only http(s) URLs become links. */
-const link = (value: unknown): string => (/^https?:\/\/[^\s<>"]+$/.test(text(value)) ? text(value) : '')
+/** Only http(s) URLs become links, percent-encoded so they cannot end a markdown link early. */
+const link = (value: unknown): string => safeHttpUrl(text(value), false) ?? ''
 
 /** Pure: the context from the environment and an already parsed payload. */
 export function runContext(env: Environment, payloadValue: unknown): RunContext {
@@ -129,7 +130,9 @@ export function runContext(env: Environment, payloadValue: unknown): RunContext 
     // GITHUB_SHA of a pull_request run is a merge commit nobody wrote; the head is what was pushed.
     if (text(head.sha)) sha = text(head.sha)
     if (pullRequest.headRef) subject = { type: 'branch', name: pullRequest.headRef }
-    if (repositoryUrl && pullRequest.baseRef && pullRequest.headRef) compareUrl = `${repositoryUrl}/compare/${pullRequest.baseRef}...${text(head.label) || pullRequest.headRef}`
+    // Branch names are anyone's text: each goes in as one encoded path segment.
+    const headLabel = text(head.label) || pullRequest.headRef
+    if (repositoryUrl && pullRequest.baseRef && headLabel) compareUrl = link(`${repositoryUrl}/compare/${encodeURIComponent(pullRequest.baseRef)}...${encodeURIComponent(headLabel).replace(/%3A/gi, ':')}`)
   }
 
   const run = object(payload.workflow_run)
@@ -185,14 +188,23 @@ export function firstLine(message: string): string {
 }
 
 /**
- * The built-in variables, all strings ('' when the run does not have one). Text that people
- * wrote (names, messages, titles, branches) is neutralized so it cannot become a Feishu mention
- * or tag wherever a template puts it. `release_body` is added by compose, which converts it.
+ * Text that people wrote, as a variable: Feishu tags made inert, and `](` broken so it cannot
+ * turn into a link where Feishu reads markdown links (text messages too, §4.1); in markdown
+ * fields, every markdown character is made literal as well.
  */
-export function builtinVariables(context: RunContext, status = ''): Map<string, string> {
-  const safe = neutralizeMarkup
+function untrusted(value: string): UntrustedText {
+  return new UntrustedText(neutralizeMarkup(value).replace(/\]\(/g, ']\u200B('), escapeCardMarkdown(value))
+}
+
+/**
+ * The built-in variables ('' when the run does not have one). Text that people wrote (names,
+ * messages, titles, branches) is an UntrustedText, so it cannot become a Feishu mention, tag or
+ * link wherever a template puts it. `release_body` is added by compose, which converts it.
+ */
+export function builtinVariables(context: RunContext, status = ''): Map<string, unknown> {
+  const safe = untrusted
   const { release, pullRequest } = context
-  return new Map([
+  return new Map<string, unknown>([
     ['repository', context.repository],
     ['repository_url', context.repositoryUrl],
     ['ref', safe(context.ref)],

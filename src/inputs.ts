@@ -257,7 +257,7 @@ function readStatus(value: string): Status {
 function readMentions(value: string): string[] {
   const mentions: string[] = []
   for (const entry of splitList(value)) {
-    const mention = entry.toLowerCase() === 'all' || entry === '@all' ? 'all' : entry.replace(/^@/, '')
+    const mention = /^@?all$/i.test(entry) ? 'all' : entry.replace(/^@/, '')
     if (mention !== 'all' && !/^ou_[A-Za-z0-9_-]+$/.test(mention)) {
       throw new InputError('mention', `"${entry}" is not an open_id (ou_...) or all; find a user's open_id in the Feishu admin console or with the contact API`)
     }

@@ -48,7 +48,7 @@ export async function run(env: Record<string, string | undefined> = process.env)
   } catch (error) {
     const text = error instanceof Error ? error.message : String(error)
     summary ??= { failure: text }
-    summaryWanted = summaryWanted && summaryInputIsOn()
+    summaryWanted = summaryWanted && summaryInputIsOn(env)
     core.setFailed(text)
   } finally {
     if (summary && summaryWanted) await writeSummary(summary, env)
@@ -56,6 +56,6 @@ export async function run(env: Record<string, string | undefined> = process.env)
 }
 
 /** Read again after a failure, since readConfig may have failed before reading it. */
-function summaryInputIsOn(): boolean {
-  return core.getInput('summary').trim().toLowerCase() !== 'false'
+function summaryInputIsOn(env: Record<string, string | undefined>): boolean {
+  return (env.INPUT_SUMMARY ?? '').trim().toLowerCase() !== 'false'
 }

@@ -227,7 +227,7 @@ function resolveLinks(options: NotesOptions): Links {
  * Entities are decoded first (CommonMark does so in link destinations); `&` that would start an
  * entity again is percent-encoded so nothing decodes into `<` inside the URL either.
  */
-function safeHttpUrl(raw: string, decode = true): string | undefined {
+export function safeHttpUrl(raw: string, decode = true): string | undefined {
   let url: URL
   try {
     url = new URL(decode ? decodeEntities(raw.trim()) : raw.trim())

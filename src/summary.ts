@@ -1,15 +1,15 @@
 // The job summary: one table of receivers with their result, and a readable preview of what was
 // sent (title, text, fields, buttons as links), written as GitHub markdown. Pure rendering plus
-// one write through @actions/core. Only what is already in the logs goes in: receivers, message
-// ids, and errors that the client has redacted; never a credential.
+// one write through @actions/core. What goes in: receivers, message ids, errors that the client
+// has already redacted, and the message itself; never a credential.
 
 import * as core from '@actions/core'
 import type { OutgoingMessage } from './compose.js'
 import type { DeliveryResult } from './deliver.js'
 import { describeReceiver } from './receivers.js'
 
-/** Keeps the summary readable, and far below GitHub's 1 MiB per step. */
-const PREVIEW_CHARS = 20_000
+/** Room for a whole 30 KB card, and far below GitHub's 1 MiB per step. */
+const PREVIEW_CHARS = 40_000
 
 export interface SummaryInput {
   readonly results?: readonly DeliveryResult[]
@@ -48,7 +48,12 @@ export function renderSummary({ results = [], message, failure, dryRun }: Summar
   if (message) {
     const what = message.msgType === 'interactive' ? 'a card' : message.msgType === 'post' ? 'a rich-text post' : 'a text message'
     let preview = previewMessage(message).join('\n')
-    if (preview.length > PREVIEW_CHARS) preview = `${preview.slice(0, PREVIEW_CHARS)}\n\n… (preview cut)`
+    if (preview.length > PREVIEW_CHARS) {
+      preview = preview.slice(0, preview.lastIndexOf('\n', PREVIEW_CHARS))
+      // A code fence left open would swallow the rest of the summary.
+      if ((preview.match(/^\s*```/gm) ?? []).length % 2) preview += '\n```'
+      preview += '\n\n… (preview cut)'
+    }
     const verb = dryRun ? 'Would send' : delivered === 0 ? 'Tried to send' : 'Sent'
     lines.push(`<details open><summary>${verb}: ${what} (from <code>${message.input}</code>)</summary>`, '', preview, '', '</details>', '')
   }

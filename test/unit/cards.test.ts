@@ -66,7 +66,20 @@ describe('buildCard', () => {
     expect(elements(card)[0].content).toContain('build(test): check workflow run event payload')
     payload.workflow_run.conclusion = 'failure'
     expect(header(build('workflow_run', payload, '')).template).toBe('red')
+    payload.workflow_run.conclusion = 'neutral'
+    expect(header(build('workflow_run', payload, '')).template).toBe('grey')
     expect(header(build('workflow_run', payload, 'cancelled')).template).toBe('grey')
+  })
+
+  it('text tags use their own palette: neutral where the header is grey', () => {
+    const card = build('push', examplePayload('push', undefined, 4), 'cancelled')
+    expect(header(card).template).toBe('grey')
+    expect(header(card).text_tag_list).toEqual([{ tag: 'text_tag', text: { tag: 'plain_text', content: 'Cancelled' }, color: 'neutral' }])
+  })
+
+  it('a long title is cut by code point, never inside an emoji', () => {
+    const card = build('push', examplePayload('push', undefined, 4), 'success', { title: `${'x'.repeat(198)}🚀🚀` })
+    expect(header(card).title.content).toBe(`${'x'.repeat(198)}🚀…`)
   })
 
   it('title replaces the built-in one; mentions come only from the mention input', () => {
@@ -136,6 +149,11 @@ describe('releaseCard', () => {
   it('no notes: says so', async () => {
     const card = await releaseCard(release(null), { status: '', title: '', mentions: [], maxBytes: 30 * 1024 })
     expect(elements(card)[2].content).toBe('*No release notes.*')
+  })
+
+  it('a compare link that climbs out of the repository is not made a button', async () => {
+    const card = await releaseCard(release('**Full Changelog**: https://github.com/Codertocat/Hello-World/compare/../../../evil/x...y'), { status: '', title: '', mentions: [], maxBytes: 30 * 1024 })
+    expect(buttonUrls(card)).toEqual(['https://github.com/Codertocat/Hello-World/releases/tag/0.0.1'])
   })
 
   it('assets are listed as links; the compare view of generated notes becomes a button', async () => {

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { builtinVariables, runContext } from '../../src/github-context.js'
+import { fillString, fillTree, UntrustedText } from '../../src/placeholders.js'
+import { escapeCardMarkdown } from '../../src/release-notes.js'
 import { eventEnv, examplePayload } from '../github-events.mjs'
 
 const BASE = { GITHUB_SERVER_URL: 'https://github.com', GITHUB_RUN_ID: '42', GITHUB_RUN_NUMBER: '7', GITHUB_WORKFLOW: 'CI', GITHUB_JOB: 'build' }
@@ -67,6 +69,7 @@ describe('runContext from recorded GitHub payloads', () => {
   })
 })
 
+/* eslint-disable @typescript-eslint/no-explicit-any */
 describe('builtinVariables', () => {
   it('has the documented names', () => {
     const context = contextOf('release', examplePayload('release', 'published'))
@@ -82,7 +85,29 @@ describe('builtinVariables', () => {
     payload.pull_request.title = 'Fix <at user_id="all"></at> and <at id=all></at>'
     const variables = builtinVariables(contextOf('pull_request', payload, { GITHUB_REF_NAME: 'x<at id=all>' }))
     for (const name of ['pull_request_title', 'ref_name']) {
-      expect(variables.get(name)).not.toMatch(/<at/i)
+      const value = variables.get(name) as UntrustedText
+      expect(value).toBeInstanceOf(UntrustedText)
+      expect(value.plain).not.toMatch(/<at/i)
+      expect(value.markdown).not.toMatch(/<at/i)
     }
+  })
+
+  it('fills a PR title as text in plain fields and as escaped markdown in markdown fields: never a link', () => {
+    const payload = examplePayload('pull_request', 'opened')
+    payload.pull_request.title = '[Approve](tel://1) **now**'
+    const variables = builtinVariables(contextOf('pull_request', payload))
+    const card = fillTree({ header: { title: { tag: 'plain_text', content: '${pull_request_title}' } }, elements: [{ tag: 'markdown', content: 'PR: ${pull_request_title}' }, { tag: 'div', text: { tag: 'lark_md', content: '${pull_request_title}' } }] }, variables, 'card') as any
+    expect(card.header.title.content).toBe('[Approve]\u200B(tel://1) **now**')
+    expect(card.elements[0].content).toBe(`PR: ${escapeCardMarkdown('[Approve](tel://1) **now**')}`)
+    expect(card.elements[0].content).not.toMatch(/\]\(|\*\*/)
+    expect(card.elements[1].text.content).not.toMatch(/\]\(/)
+    expect(fillString('${pull_request_title}', variables, 'text')).not.toMatch(/\]\(/)
+  })
+
+  it('compare_url: branch names are encoded, so a # or ) in one cannot cut or end the link', () => {
+    const payload = examplePayload('pull_request', 'opened')
+    payload.pull_request.head.label = 'octo:fix/#1<x>&lt;"q")'
+    const context = contextOf('pull_request', payload)
+    expect(context.compareUrl).toBe('https://github.com/Codertocat/Hello-World/compare/master...octo:fix%2F%231%3Cx%3E%26lt%3B%22q%22%29')
   })
 })

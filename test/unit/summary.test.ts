@@ -75,3 +75,14 @@ describe('previewMessage on GitHub', () => {
     expect(preview).toContain('a <\u200B b')
   })
 })
+
+describe('a preview longer than the summary allows', () => {
+  it('is cut at a line, with any open code fence closed', () => {
+    const notes = Array.from({ length: 4000 }, (_, index) => `\`\`\`js\nconst n = ${index}\n\`\`\``).join('\n\n')
+    const card: OutgoingMessage = { msgType: 'interactive', input: 'preset', content: { schema: '2.0', body: { elements: [{ tag: 'markdown', content: notes }] } } }
+    const summary = renderSummary({ results: [{ receiver: chat, ok: true, messageId: 'om_1', chatId: 'oc_1' }], message: card })
+    expect(summary.length).toBeLessThan(45_000)
+    expect((summary.match(/^\s*```/gm) ?? []).length % 2).toBe(0)
+    expect(summary).toMatch(/… \(preview cut\)\n\n<\/details>/)
+  })
+})
