@@ -69,7 +69,7 @@ describe('runContext from recorded GitHub payloads', () => {
   })
 })
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
+ 
 describe('builtinVariables', () => {
   it('has the documented names', () => {
     const context = contextOf('release', examplePayload('release', 'published'))
