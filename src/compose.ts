@@ -1,7 +1,9 @@
 // Builds the message to send from the config and the run's context: the msg_type and the
 // content object of §4, a built-in card when no content input is given, and the mentions.
 // Pure: no I/O, no logging (converting release notes loads the markdown parser, nothing else).
-// Sizes are checked here so an oversize message is an input error, not a request Feishu rejects.
+// Sizes are checked here, against the limit of the transport in `config.mode`, so an oversize
+// message is an input error, not a request Feishu rejects. How the content is wrapped for each
+// transport is the deliver layer's business.
 
 import { buildCard, releaseCard } from './cards.js'
 import { InputError } from './errors.js'
@@ -23,6 +25,17 @@ export interface OutgoingMessage {
 
 /** §3.1: text up to 150 KB of request body; post and card content up to 30 KB. */
 export const SIZE_LIMITS: Record<MsgType, number> = { text: 150 * 1024, post: 30 * 1024, interactive: 30 * 1024 }
+
+/** §7.1: a custom bot takes a request body of at most 20 KB, whatever the message type. */
+export const WEBHOOK_BODY_LIMIT = 20 * 1024
+
+/**
+ * Room in a webhook body for what surrounds the content object, which is embedded as it is (not
+ * as a string): msg_type, the post wrapper, timestamp and sign take about 110 bytes.
+ */
+export const WEBHOOK_ENVELOPE_BYTES = 160
+
+export type ComposeConfig = Pick<Config, 'content' | 'variables' | 'status' | 'title' | 'mentions'> & Partial<Pick<Config, 'mode' | 'updateMessageId'>>
 
 /**
  * The variables a message can use: built-ins, then the `variables` input. String values inside
@@ -46,17 +59,16 @@ export function resolveVariables(config: Pick<Config, 'variables' | 'content'>, 
   return { all, user }
 }
 
-export type ComposeConfig = Pick<Config, 'content' | 'variables' | 'status' | 'title' | 'mentions'>
-
-/** `release_body` as a variable: the notes as card markdown, cut to leave room in a 30 KB card. */
+/** `release_body` as a variable: the notes as card markdown, cut to leave room in a 30 KB card (20 KB webhook body). */
 const RELEASE_BODY_BYTES = 24 * 1024
 
+/** `config.mode` (default app) decides the size limit and whether a card is made shareable; `updateMessageId`, whether it must be. */
 export async function composeMessage(config: ComposeConfig, context: RunContext): Promise<OutgoingMessage> {
   const builtins = builtinVariables(context, config.status)
   // Converting the notes loads the markdown parser: only when something asks for them.
   if (context.release && JSON.stringify([config.content, config.variables ?? null]).includes('release_body')) {
     const notes = await releaseNotesToCardMarkdown(context.release.body, {
-      repositoryUrl: context.repositoryUrl, serverUrl: context.serverUrl, fullNotesUrl: context.release.url, maxBytes: RELEASE_BODY_BYTES,
+      repositoryUrl: context.repositoryUrl, serverUrl: context.serverUrl, fullNotesUrl: context.release.url, maxBytes: config.mode === 'webhook' ? RELEASE_BODY_BYTES - 10 * 1024 : RELEASE_BODY_BYTES,
     })
     builtins.set('release_body', notes.markdown)
   } else {
@@ -78,7 +90,7 @@ export async function composeMessage(config: ComposeConfig, context: RunContext)
         throw new InputError('preset', `release needs a release in the event payload, and this run's ${context.eventName || 'event'} payload has none`)
       }
       const card = content.preset === 'release'
-        ? await releaseCard(context, { ...options, maxBytes: SIZE_LIMITS.interactive })
+        ? await releaseCard(context, { ...options, maxBytes: config.mode === 'webhook' ? WEBHOOK_BODY_LIMIT - WEBHOOK_ENVELOPE_BYTES : SIZE_LIMITS.interactive })
         : buildCard(context, options)
       message = { msgType: 'interactive', input: 'preset', content: card }
       break
@@ -94,7 +106,10 @@ export async function composeMessage(config: ComposeConfig, context: RunContext)
       break
     }
   }
-  checkSize(message)
+  if (message.msgType === 'interactive' && config.mode !== 'webhook') {
+    message = { ...message, content: shared(message.content, message.input, Boolean(config.updateMessageId)) }
+  }
+  checkSize(message, config.mode ?? 'app')
   return message
 }
 
@@ -112,6 +127,24 @@ function withPostMentions(post: Record<string, unknown>, mentions: readonly stri
     const { content, ...rest } = body as { content: unknown[][] }
     return [locale, { ...rest, content: [...content, paragraph] }]
   }))
+}
+
+/**
+ * §4.5, §5.2: a sent card can be updated only when it and the new card are shared cards
+ * (config.update_multi true). JSON 2.0 cards and templates are shared already; a 1.0 card is not
+ * unless it says so, so the app bot sends it with update_multi: true and a later step can update
+ * it. A card that sets update_multi itself keeps it, and cannot be used for an update if false.
+ * Custom bots never update (no message id), so webhook cards are left as written.
+ */
+function shared(card: Record<string, unknown>, input: Content['input'], updating: boolean): Record<string, unknown> {
+  if (card.schema === '2.0' || card.type === 'template' || card.type === 'card') return card
+  if (card.config !== undefined && !isPlainObject(card.config)) return card
+  const config = card.config ?? {}
+  if (!('update_multi' in config)) return { ...card, config: { ...config, update_multi: true } }
+  if (updating && config.update_multi !== true) {
+    throw new InputError(input, 'sets config.update_multi to something other than true, but only shared cards (update_multi: true) can be updated; remove it')
+  }
+  return card
 }
 
 /**
@@ -151,8 +184,15 @@ function checkCard(card: unknown, input: 'card' | 'card-file'): Record<string, u
   return card
 }
 
-function checkSize(message: OutgoingMessage): void {
+function checkSize(message: OutgoingMessage, mode: Config['mode']): void {
   const content = JSON.stringify(message.content)
+  if (mode === 'webhook') {
+    const bytes = Buffer.byteLength(content, 'utf8') + WEBHOOK_ENVELOPE_BYTES
+    if (bytes > WEBHOOK_BODY_LIMIT) {
+      throw new InputError(message.input, `the message is ${(bytes / 1024).toFixed(1)} KB after filling placeholders; a custom bot webhook accepts at most ${WEBHOOK_BODY_LIMIT / 1024} KB for the whole request`)
+    }
+    return
+  }
   // Text is limited by the request body, where the content string is escaped once more (a
   // newline becomes \\n): measured that way, with room for the other fields of the body.
   const bytes = message.msgType === 'text' ? Buffer.byteLength(JSON.stringify(content), 'utf8') + 256 : Buffer.byteLength(content, 'utf8')

@@ -1,16 +1,19 @@
-// Delivers one composed message to every receiver: one token for the run, then one send per
-// receiver, several at a time (the client keeps them within Feishu's rate limits). A failure
-// for one receiver never stops the others, and every receiver ends with a result. Knows
-// nothing of GitHub or of how results are reported.
+// Delivers one composed message to every target: with the app bot, one token for the run, then
+// one request per target (a send per receiver, or the one reply or card update), several at a
+// time (the client keeps them within Feishu's rate limits); with a custom bot, one post to its
+// hook. A failure for one target never stops the others, and every target ends with a result.
+// Knows nothing of GitHub or of how results are reported.
 
-import type { OutgoingMessage } from './compose.js'
 import { FeishuError } from './errors.js'
-import { sendBody, type FeishuClient } from './feishu-client.js'
-import type { Receiver } from './receivers.js'
+import type { AppRequest, FeishuClient } from './feishu-client.js'
+import { WEBHOOK_TARGET, type AppTarget, type Target } from './receivers.js'
+import type { OutgoingMessage } from './compose.js'
+import type { WebhookClient } from './webhook-client.js'
 
 export interface DeliveryResult {
-  readonly receiver: Receiver
+  readonly receiver: Target
   readonly ok: boolean
+  /** The message sent, replied or updated; '' when it failed, and always for a custom bot (no id, §7.4). */
   readonly messageId: string
   readonly chatId: string
   readonly error?: FeishuError
@@ -26,36 +29,43 @@ const CONCURRENCY = 16
 
 export async function deliver(options: {
   client: FeishuClient
-  receivers: readonly Receiver[]
-  message: OutgoingMessage
-  uuidFor: (receiver: Receiver, body: string) => string
+  targets: readonly AppTarget[]
+  requestFor: (target: AppTarget) => AppRequest
 }): Promise<DeliveryResult[]> {
-  const { client, receivers, message } = options
+  const { client, targets } = options
   try {
     await client.tenantToken()
   } catch (error) {
     const failure = asFeishuError(error)
-    return receivers.map((receiver) => ({ receiver, ok: false, messageId: '', chatId: '', error: failure, stage: 'token' as const }))
+    return targets.map((receiver) => ({ receiver, ok: false, messageId: '', chatId: '', error: failure, stage: 'token' as const }))
   }
 
-  const content = JSON.stringify(message.content)
-  const results: DeliveryResult[] = new Array(receivers.length)
+  const results: DeliveryResult[] = new Array(targets.length)
   let next = 0
   const worker = async (): Promise<void> => {
-    while (next < receivers.length) {
+    while (next < targets.length) {
       const index = next++
-      const receiver = receivers[index]!
+      const receiver = targets[index]!
       try {
-        const body = sendBody(receiver, message.msgType, content, options.uuidFor(receiver, content))
-        const sent = await client.sendMessage(receiver, body)
+        const sent = await client.deliver(receiver, options.requestFor(receiver))
         results[index] = { receiver, ok: true, ...sent }
       } catch (error) {
         results[index] = { receiver, ok: false, messageId: '', chatId: '', error: asFeishuError(error), stage: 'send' }
       }
     }
   }
-  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, receivers.length) }, worker))
+  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, targets.length) }, worker))
   return results
+}
+
+/** One post to a custom bot's hook; delivered means Feishu said code 0, and there is no message id. */
+export async function deliverByWebhook(client: WebhookClient, message: OutgoingMessage): Promise<DeliveryResult[]> {
+  try {
+    await client.send(message)
+    return [{ receiver: WEBHOOK_TARGET, ok: true, messageId: '', chatId: '' }]
+  } catch (error) {
+    return [{ receiver: WEBHOOK_TARGET, ok: false, messageId: '', chatId: '', error: asFeishuError(error), stage: 'send' }]
+  }
 }
 
 function asFeishuError(error: unknown): FeishuError {

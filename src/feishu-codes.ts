@@ -1,5 +1,5 @@
 // One table from Feishu's error codes to what they mean and what the user should change
-// (facts from ../shared/feishu-api.md §1.1, §3, §4.6, §5, §8). Explains; never decides
+// (facts from ../shared/feishu-api.md §1.1, §3, §4.6, §5, §7.4, §8). Explains; never decides
 // whether to retry — that belongs to the delivery layer.
 
 interface Explanation {
@@ -59,17 +59,27 @@ const CODES: Record<number, Explanation> = {
   230075: { meaning: 'encrypted (secret) chats are not supported', fix: 'send to a normal chat' },
   230099: { meaning: 'Feishu could not build the card', fix: 'check the card JSON or template against Feishu\'s card docs' },
   232009: { meaning: 'the chat has been dissolved', fix: 'update the chat id' },
-  230011: { meaning: 'the message was recalled', fix: 'use a message that still exists' },
-  230031: { meaning: 'the message is older than 14 days and can no longer be updated', fix: 'send a new message instead' },
-  230110: { meaning: 'the message was deleted', fix: 'use a message that still exists' },
-  230071: { meaning: 'this chat does not support thread replies', fix: 'reply without reply-in-thread' },
-  11232: { meaning: 'Feishu is throttling messages (service-wide rate limit)', fix: 'send less often; avoid peak minutes such as :00 and :30' },
+  // Update and reply (§5.1, §5.2)
+  230011: { meaning: 'the message was recalled, so it can no longer be updated or replied to', fix: 'send a new message instead (remove `update-message-id` / `reply-to`), or give the id of a message that still exists' },
+  230031: { meaning: 'the card was sent more than 14 days ago and can no longer be updated', fix: 'send a new message instead (remove `update-message-id`); cards can be updated for 14 days after sending' },
+  230110: { meaning: 'the message was deleted, so it can no longer be updated or replied to', fix: 'send a new message instead (remove `update-message-id` / `reply-to`), or give the id of a message that still exists' },
+  230071: { meaning: 'this chat does not support thread replies', fix: 'set `reply-in-thread: false` to reply in the chat itself' },
+  230072: { meaning: 'an aggregated (merged) message cannot get a thread reply', fix: 'set `reply-in-thread: false`, or reply to another message' },
+  230050: { meaning: 'the message is not visible to the bot', fix: 'check `reply-to`: the bot must be in the chat of the message' },
+  11232: { meaning: 'Feishu is throttling messages (service-wide rate limit; a custom bot takes at most 5 a second and 100 a minute)', fix: 'send less often; avoid peak minutes such as :00 and :30' },
   11233: { meaning: 'Feishu is throttling messages to this chat', fix: 'send less often to this chat' },
   11247: { meaning: 'Feishu is throttling messages (internal rate limit)', fix: 'send less often' },
   11235: { meaning: 'this group does not allow @all', fix: 'remove the @all mention or change the group setting' },
   10002: { meaning: 'the bot is not a member of this chat', fix: 'add the app\'s bot to the group' },
   10030: { meaning: 'the bot is not a member of this chat', fix: 'add the app\'s bot to the group' },
   18121: { meaning: 'an identical request is already being processed', fix: 'try again in a moment' },
+  // Custom bot webhooks (§7.3, §7.4)
+  9499: { meaning: 'the custom bot refused the request as malformed or too large (at most 20 KB)', fix: 'shorten the message; check the card or post against Feishu\'s message formats' },
+  19001: { meaning: 'Feishu does not know this hook: the custom bot was removed, or the URL is incomplete', fix: 'copy the webhook URL again from the group (Settings > Group bots > your custom bot) into the secret that `webhook` reads' },
+  19002: { meaning: 'the custom bot could not read the message type (msg_type)', fix: 'this is a bug in the action; please report it' },
+  19021: { meaning: 'the custom bot refused the signature: it does not match the bot\'s secret, or the timestamp is more than an hour off Feishu\'s clock', fix: 'set `webhook-secret` to the secret shown under the bot\'s Security settings > Set signature verification (resetting it there changes it); if signing is on, `webhook-secret` is required; check the runner\'s clock' },
+  19022: { meaning: 'the runner\'s IP address is not in the custom bot\'s IP allowlist', fix: 'GitHub-hosted runners have no fixed IP: remove the IP allowlist in the bot\'s Security settings (use signature verification instead), or run on a self-hosted runner whose IP is listed' },
+  19024: { meaning: 'the message contains none of the custom bot\'s keywords', fix: 'put one of the keywords set under the bot\'s Security settings > Custom keywords into the text or title (links are not searched), or remove that option' },
 }
 
 /** Sub-codes inside 230099 "Failed to create card content" (§4.6). */

@@ -32,7 +32,7 @@ export class Http {
   }
 
   /** Sends one request; rejects with undici's own error when no answer is read in time. */
-  async send(method: 'POST', url: string, headers: Record<string, string>, body: string): Promise<HttpAnswer> {
+  async send(method: 'POST' | 'PATCH', url: string, headers: Record<string, string>, body: string): Promise<HttpAnswer> {
     const response = await request(url, { method, headers, body, dispatcher: this.dispatcher, signal: AbortSignal.timeout(this.timeoutMs) })
     return { status: response.statusCode, headers: response.headers, text: await response.body.text() }
   }

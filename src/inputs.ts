@@ -6,8 +6,9 @@ import * as core from '@actions/core'
 import { readFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import { InputError } from './errors.js'
-import { readReceivers, splitList, type Receiver } from './receivers.js'
+import { MESSAGE_ID, readReceivers, splitList, type Receiver } from './receivers.js'
 import { parseMapping, parseStructured } from './structured.js'
+import { hookBase, hookTokenIn, isLoopback, resolveWebhookUrl } from './webhook-url.js'
 
 export type Content =
   | { readonly kind: 'text'; readonly input: 'text'; readonly text: string }
@@ -24,10 +25,26 @@ export const STATUSES = ['success', 'failure', 'cancelled', 'skipped'] as const
 export type Status = (typeof STATUSES)[number] | ''
 
 export interface Config {
+  /** app: the app's bot, through the Open API; webhook: a group's custom bot (§7). */
+  readonly mode: 'app' | 'webhook'
   readonly appId: string
   readonly appSecret: string
-  /** API base URL without trailing slash, e.g. https://open.feishu.cn */
+  /**
+   * API base URL without trailing slash, e.g. https://open.feishu.cn. In webhook mode, the part
+   * of the hook URL before /open-apis: the host actually used.
+   */
   readonly baseUrl: string
+  /** Webhook mode: the full hook URL to post to. A credential, masked; '' in app mode. */
+  readonly webhookUrl: string
+  /** Webhook mode: the signing secret (masked); '' when requests are not signed. */
+  readonly webhookSecret: string
+  /** App mode: the card (om_...) to update in place instead of sending; '' when not updating. */
+  readonly updateMessageId: string
+  /** App mode: the message (om_...) to reply to; '' when not replying. */
+  readonly replyTo: string
+  /** With replyTo: reply in the message's thread. */
+  readonly replyInThread: boolean
+  /** Who gets a new message (app mode, no update or reply); empty otherwise. */
   readonly receivers: readonly Receiver[]
   readonly content: Content
   /** The `variables` mapping as parsed (types kept), or undefined when not given. */
@@ -53,15 +70,6 @@ export const DOMAINS: ReadonlyMap<string, string> = new Map([
   ['lark', 'https://open.larksuite.com'],
 ])
 
-/** Inputs declared in action.yml whose behaviour ships in a later version, with their defaults. */
-const NOT_YET: readonly (readonly [string, string, string])[] = [
-  ['webhook', '', 'custom bot webhooks are not supported yet; use `app-id` and `app-secret`'],
-  ['webhook-secret', '', 'custom bot webhooks are not supported yet; use `app-id` and `app-secret`'],
-  ['update-message-id', '', 'updating a message is not supported yet; remove it'],
-  ['reply-to', '', 'replies are not supported yet; remove it'],
-  ['reply-in-thread', 'false', 'replies are not supported yet; remove it'],
-]
-
 const CONTENT_INPUTS = ['text', 'post', 'card', 'card-file', 'template-id'] as const
 
 export async function readConfig(env: Record<string, string | undefined> = process.env): Promise<Config> {
@@ -71,26 +79,37 @@ export async function readConfig(env: Record<string, string | undefined> = proce
     const value = input(name)
     if (value) core.setSecret(value)
   }
+  maskHookToken(input('webhook'))
   for (const proxy of [input('proxy'), env.https_proxy, env.HTTPS_PROXY, env.http_proxy, env.HTTP_PROXY]) maskProxyCredentials(proxy)
-
-  for (const [name, defaultValue, why] of NOT_YET) {
-    const value = input(name)
-    if (value !== '' && value.toLowerCase() !== defaultValue) throw new InputError(name, `${why} (this version only accepts the default${defaultValue ? ` "${defaultValue}"` : ''})`)
-  }
 
   const dryRun = booleanInput('dry-run')
   const failOnError = booleanInput('fail-on-error')
   const appId = input('app-id')
   const appSecret = input('app-secret')
-  if (appId && !appSecret) throw new InputError('app-secret', 'is empty but `app-id` is set; give both (as repository secrets)')
-  if (appSecret && !appId) throw new InputError('app-id', 'is empty but `app-secret` is set; give both (as repository secrets)')
-  if (!appId && !dryRun) throw new InputError('app-id', 'app-id and app-secret are required (store them as repository secrets; in a pull request from a fork, secrets are empty)')
-  if (appId && !appId.startsWith('cli_')) core.warning(`Input \`app-id\` does not start with cli_; App IDs of self-built apps usually do. Check it is not the secret.`)
+  const webhook = input('webhook')
+  const webhookSecret = input('webhook-secret')
+  const mode = webhook ? 'webhook' : 'app'
+  const domainUrl = resolveBaseUrl(input('domain'))
+  let baseUrl = domainUrl
+  let webhookUrl = ''
+  if (mode === 'webhook') {
+    if (appId || appSecret) throw new InputError('webhook', `give either \`webhook\` (a group's custom bot) or \`app-id\` and \`app-secret\` (an app's bot), not both; \`${appId ? 'app-id' : 'app-secret'}\` is set too`)
+    webhookUrl = resolveWebhookUrl(webhook, domainUrl)
+    if (webhookUrl !== webhook) core.setSecret(webhookUrl)
+    baseUrl = hookBase(webhookUrl)
+    if (baseUrl !== domainUrl && input('domain').toLowerCase() !== 'feishu') {
+      core.warning(`Input \`domain\` is not used: the webhook URL names its own host (${baseUrl}).`)
+    }
+  } else {
+    if (webhookSecret) throw new InputError('webhook-secret', 'is set but `webhook` is not; give the custom bot\'s hook URL in `webhook`, or remove `webhook-secret`')
+    if (appId && !appSecret) throw new InputError('app-secret', 'is empty but `app-id` is set; give both (as repository secrets)')
+    if (appSecret && !appId) throw new InputError('app-id', 'is empty but `app-secret` is set; give both (as repository secrets)')
+    if (!appId && !dryRun) throw new InputError('app-id', 'app-id and app-secret (an app\'s bot), or webhook (a group\'s custom bot), are required; store them as repository secrets (in a pull request from a fork, secrets are empty)')
+    if (appId && !appId.startsWith('cli_')) core.warning(`Input \`app-id\` does not start with cli_; App IDs of self-built apps usually do. Check it is not the secret.`)
+  }
 
-  const baseUrl = resolveBaseUrl(input('domain'))
-  const { receivers, duplicates } = readReceivers(input('chat-id'), input('receive-id'))
-  if (receivers.length === 0) throw new InputError('chat-id', 'no receiver given; set `chat-id` (oc_...) or `receive-id`')
-  if (duplicates.length) core.notice(`Receivers given more than once get the message once: ${duplicates.join(', ')}`)
+  const { updateMessageId, replyTo, replyInThread } = readTarget(input, mode)
+  const receivers = readAllReceivers(input, mode === 'webhook' ? 'webhook' : updateMessageId ? 'update-message-id' : replyTo ? 'reply-to' : '')
 
   const content = await readContent(input, env)
   const status = readStatus(input('status'))
@@ -100,6 +119,9 @@ export async function readConfig(env: Record<string, string | undefined> = proce
   if (mentions.length && (content.kind === 'card' || content.kind === 'template')) {
     throw new InputError('mention', `works with text, post and the built-in cards; in your own card write <at id=ou_...></at> into a markdown element${content.kind === 'template' ? ', or pass the open_id as a Person variable of the template' : ''}`)
   }
+  if (updateMessageId && (content.kind === 'text' || content.kind === 'post')) {
+    throw new InputError(content.input, 'cannot update a message: only cards can be updated; with `update-message-id` give card, card-file or template-id, or no content input for the built-in card')
+  }
   const variablesSource = input('variables')
   const variables = variablesSource ? await parseMapping(variablesSource, 'variables') : undefined
   if (variables) checkVariableNames(variables)
@@ -107,6 +129,8 @@ export async function readConfig(env: Record<string, string | undefined> = proce
   const uuid = input('uuid')
   if (uuid.length > 50) throw new InputError('uuid', `is ${uuid.length} characters long; Feishu accepts at most 50`)
   if (!/^[\x21-\x7e]*$/.test(uuid)) throw new InputError('uuid', 'may only contain printable ASCII characters without spaces (letters, digits, - _ . and the like)')
+  if (uuid && mode === 'webhook') throw new InputError('uuid', 'custom bot webhooks take no idempotency key; remove `uuid`')
+  if (uuid && updateMessageId) throw new InputError('uuid', 'a card update carries no uuid (updating to the same content twice is harmless); remove `uuid`')
 
   const timeoutText = input('timeout')
   const timeoutSeconds = Number(timeoutText)
@@ -121,9 +145,66 @@ export async function readConfig(env: Record<string, string | undefined> = proce
   const proxy = resolveProxy(input('proxy'), baseUrl, env)
 
   return Object.freeze({
-    appId, appSecret, baseUrl, receivers: Object.freeze(receivers), content, variables, uuid, dryRun, failOnError,
+    mode, appId, appSecret, baseUrl, webhookUrl, webhookSecret, updateMessageId, replyTo, replyInThread,
+    receivers: Object.freeze(receivers), content, variables, uuid, dryRun, failOnError,
     timeoutMs: Math.round(timeoutSeconds * 1000), maxRetries, proxy, status, title, mentions: Object.freeze(mentions), summary: booleanInput('summary'),
   })
+}
+
+/** The hook token is a credential in its own right: masked apart from the URL, even when the URL is malformed. */
+function maskHookToken(webhook: string): void {
+  const token = hookTokenIn(webhook)
+  if (!token) return
+  core.setSecret(token)
+  try {
+    const decoded = decodeURIComponent(token)
+    if (decoded !== token) core.setSecret(decoded)
+  } catch {
+    // Not percent-encoded: masked as it is.
+  }
+}
+
+/**
+ * update-message-id and reply-to name the message a step acts on. Only an app bot can: a custom
+ * bot gets no message id back (§7.4), so it has nothing to update or reply to.
+ */
+function readTarget(input: (name: string) => string, mode: Config['mode']): Pick<Config, 'updateMessageId' | 'replyTo' | 'replyInThread'> {
+  const updateMessageId = input('update-message-id')
+  const replyTo = input('reply-to')
+  const replyInThread = booleanInput('reply-in-thread')
+  if (mode === 'webhook') {
+    const why = 'a custom bot webhook cannot update or reply to messages: Feishu gives custom bots no message id; use an app bot (app-id and app-secret) for that'
+    if (updateMessageId) throw new InputError('update-message-id', why)
+    if (replyTo) throw new InputError('reply-to', why)
+    if (replyInThread) throw new InputError('reply-in-thread', why)
+  }
+  if (updateMessageId && replyTo) throw new InputError('reply-to', 'cannot be combined with `update-message-id`: a step either updates a card or replies to a message')
+  if (replyInThread && !replyTo) throw new InputError('reply-in-thread', 'is true but `reply-to` is not set')
+  for (const [name, id] of [['update-message-id', updateMessageId], ['reply-to', replyTo]] as const) {
+    if (id && !MESSAGE_ID.test(id)) throw new InputError(name, 'is not a message id: message ids start with om_ (use the message-id output of the step that sent it)')
+  }
+  return { updateMessageId, replyTo, replyInThread }
+}
+
+/**
+ * The receivers of a new message. A custom bot posts only into its own group, and an update or a
+ * reply goes where its message is, so `targetInput` (the input that decides where the message
+ * goes, when it is not chat-id/receive-id) rules the receiver inputs out.
+ */
+function readAllReceivers(input: (name: string) => string, targetInput: '' | 'webhook' | 'update-message-id' | 'reply-to'): Receiver[] {
+  if (targetInput) {
+    for (const name of ['chat-id', 'receive-id']) {
+      if (!input(name)) continue
+      throw new InputError(name, targetInput === 'webhook'
+        ? `cannot be used with \`webhook\`: a custom bot posts only into the group it was added to; remove \`${name}\``
+        : `cannot be used with \`${targetInput}\`: the message id is the target, in its own chat; remove \`${name}\``)
+    }
+    return []
+  }
+  const { receivers, duplicates } = readReceivers(input('chat-id'), input('receive-id'))
+  if (receivers.length === 0) throw new InputError('chat-id', 'no receiver given; set `chat-id` (oc_...) or `receive-id`')
+  if (duplicates.length) core.notice(`Receivers given more than once get the message once: ${duplicates.join(', ')}`)
+  return receivers
 }
 
 /** A proxy URL may carry a user and password; they are credentials too. */
@@ -199,10 +280,6 @@ export function resolveBaseUrl(domain: string): string {
   if (url.search || url.hash) throw new InputError('domain', 'must be a base URL without ?query or #fragment')
   if (url.pathname.includes('/open-apis')) throw new InputError('domain', `must be the base URL only (e.g. ${url.origin}), without /open-apis/...`)
   return `${url.origin}${url.pathname.replace(/\/+$/, '')}`
-}
-
-function isLoopback(hostname: string): boolean {
-  return hostname === 'localhost' || hostname === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname)
 }
 
 async function readContent(input: (name: string) => string, env: Record<string, string | undefined>): Promise<Content> {

@@ -1,4 +1,5 @@
-// Reads the receiver inputs into typed receivers (§3.1 receive_id_type). Pure; no I/O.
+// Reads the receiver inputs into typed receivers (§3.1 receive_id_type), and names the other
+// places a message can go: the message an update or reply acts on, a custom bot's group. Pure; no I/O.
 
 import { InputError } from './errors.js'
 
@@ -10,6 +11,23 @@ export interface Receiver {
   readonly receiveIdType: ReceiveIdType
 }
 
+/** The message (om_...) an update (§5.2) or a reply (§5.1) acts on; the type names the input. */
+export interface MessageTarget {
+  readonly receiveId: string
+  readonly receiveIdType: 'update_message_id' | 'reply_to'
+}
+
+/** What one app request goes to. */
+export type AppTarget = Receiver | MessageTarget
+
+/**
+ * Where one delivery goes, as the results output reports it (receive_id, receive_id_type). A custom
+ * bot posts into its own group, which it does not name: receive_id is empty.
+ */
+export type Target = AppTarget | { readonly receiveId: ''; readonly receiveIdType: 'webhook' }
+
+export const WEBHOOK_TARGET: Target = Object.freeze({ receiveId: '', receiveIdType: 'webhook' })
+
 /**
  * Splits a list input on newlines and commas, and on what people also type between ids: spaces,
  * semicolons, and the full-width comma and semicolon of Chinese keyboards. No id contains any.
@@ -17,6 +35,9 @@ export interface Receiver {
 export function splitList(value: string): string[] {
   return value.split(/[\s,;\uff0c\uff1b\u3001]+/).filter(Boolean)
 }
+
+/** A message id (§3.2), as update, reply and the outputs use it. */
+export const MESSAGE_ID = /^om_[A-Za-z0-9_-]+$/
 
 /** What each kind of id looks like; anything else would only come back from Feishu as 230034. */
 const SHAPES: Record<ReceiveIdType, RegExp> = {
@@ -75,7 +96,16 @@ export function readReceivers(chatIds: string, receiveIds: string): { receivers:
   return { receivers, duplicates }
 }
 
-/** How a receiver is named in log lines and messages: `chat_id oc_...`. */
-export function describeReceiver(receiver: Receiver): string {
-  return `${receiver.receiveIdType} ${receiver.receiveId}`
+/** How a target is named in log lines and messages: `chat_id oc_...`, `reply to om_...`. */
+export function describeReceiver(target: Target): string {
+  switch (target.receiveIdType) {
+    case 'webhook':
+      return 'custom bot webhook'
+    case 'update_message_id':
+      return `update of ${target.receiveId}`
+    case 'reply_to':
+      return `reply to ${target.receiveId}`
+    default:
+      return `${target.receiveIdType} ${target.receiveId}`
+  }
 }

@@ -53,21 +53,39 @@ export function setOutputs(results: readonly DeliveryResult[]): void {
   core.endGroup()
 }
 
+/** What one delivery did, for the log. */
+function deliveredLine({ receiver, messageId, chatId }: DeliveryResult): string {
+  switch (receiver.receiveIdType) {
+    case 'webhook':
+      return 'Delivered by the custom bot webhook (Feishu gives custom bots no message id).'
+    case 'update_message_id':
+      return `Updated card ${messageId}.`
+    case 'reply_to':
+      return `Replied to ${receiver.receiveId}: message ${messageId} in chat ${chatId}`
+    default:
+      return `Delivered to ${describeReceiver(receiver)}: message ${messageId} in chat ${chatId}`
+  }
+}
+
 /** Logs one line per delivery, sets the outputs, then fails the step (or warns) naming every receiver that failed. */
 export function reportDelivery(results: readonly DeliveryResult[], failOnError: boolean): void {
   for (const result of results) {
-    if (result.ok) core.info(`Delivered to ${describeReceiver(result.receiver)}: message ${result.messageId} in chat ${result.chatId}`)
+    if (result.ok) core.info(deliveredLine(result))
   }
   setOutputs(results)
   const failed = results.filter((result) => !result.ok)
+  // A custom bot, an update or a reply is one request, not a list of receivers.
+  const single = results.length === 1 && ['webhook', 'update_message_id', 'reply_to'].includes(results[0]!.receiver.receiveIdType)
   if (failed.length === 0) {
-    core.info(`Delivered to all ${results.length} receiver(s).`)
+    if (!single) core.info(`Delivered to all ${results.length} receiver(s).`)
     return
   }
   const tokenFailure = failed.every((result) => result.stage === 'token') ? failed[0] : undefined
   const lines = tokenFailure
     ? [`Nothing was sent: ${TOKEN_FAILED}${tokenFailure.error?.message}`]
-    : [`${failed.length} of ${results.length} receiver(s) did not get the message:`, ...failed.map((result) => `- ${describeReceiver(result.receiver)}: ${failureText(result)}`)]
+    : single
+      ? [`The ${describeReceiver(failed[0]!.receiver)} failed: ${failureText(failed[0]!)}`]
+      : [`${failed.length} of ${results.length} receiver(s) did not get the message:`, ...failed.map((result) => `- ${describeReceiver(result.receiver)}: ${failureText(result)}`)]
   const text = lines.join('\n')
   if (failOnError) {
     core.setFailed(text)

@@ -8,8 +8,16 @@ export type RetryDecision =
   | { readonly retry: false }
   | { readonly retry: true; readonly waitMs: number; readonly reason: string }
 
-/** Credentials, permissions, the monthly quota, the message itself: the same request fails the same way. */
-const NEVER = new Set([10003, 10014, 10015, 99991543, 99991672, 99991673, 99991401, 99991403, 230001, 230002, 230006, 230013, 230025, 230027, 230034, 230035, 230099])
+/**
+ * Credentials, permissions, the monthly quota, the message itself, a message that is gone or too
+ * old, a custom bot's signature, IP allowlist, keywords and payload: the same request fails the same way.
+ */
+const NEVER = new Set([
+  10003, 10014, 10015, 99991543, 99991672, 99991673, 99991401, 99991403,
+  230001, 230002, 230006, 230013, 230025, 230027, 230034, 230035, 230099,
+  230011, 230031, 230071, 230110,
+  9499, 19001, 19002, 19021, 19022, 19024,
+])
 /** Feishu's own signals to slow down: per-chat/user limits and legacy IM throttling codes. */
 const THROTTLED = new Set([230020, 11232, 11233, 11247])
 /** Internal errors and "still processing": the same request may well succeed later. */

@@ -4,7 +4,7 @@
 
 import { createHash, randomUUID } from 'node:crypto'
 import type { Environment } from './github-context.js'
-import type { Receiver } from './receivers.js'
+import type { Target } from './receivers.js'
 
 const MAX_LENGTH = 50
 
@@ -22,7 +22,7 @@ function digest(parts: readonly string[]): string {
  */
 export function messageUuid(options: {
   given: string
-  receiver: Receiver
+  receiver: Target
   receiverCount: number
   body: string
   env: Environment

@@ -3,7 +3,7 @@
  * Fake Feishu / Lark Open Platform server for tests, listening on loopback.
  *
  * Owns: the tenant token endpoint, message send, reply and card patch — the parts of the Open API
- * the Action talks to. Everything follows ../shared/feishu-api.md (section numbers below refer to
+ * the Action talks to — and the custom bot webhook `POST /open-apis/bot/v2/hook/:token` (§7). Everything follows ../shared/feishu-api.md (section numbers below refer to
  * it). The fake validates requests the way Feishu documents it and answers with the documented
  * error codes, so a client that passes against it has at least honoured the written contract.
  * Where the doc is silent or UNCONFIRMED, the choice made here is marked "UNCONFIRMED" in a comment.
@@ -32,7 +32,7 @@ import { URL } from 'node:url';
  * @typedef {object} FakeTemplate
  * @property {string[]} versions published version names, oldest first (the last one is "latest")
  * @property {Record<string, TemplateVarType>} [variables]
- * @property {string[]} [allowedApps] app ids allowed to send it; absent = every app
+ * @property {string[]} [allowedApps] app ids (or custom bot hook tokens) allowed to send it; absent = every app
  *
  * @typedef {object} FakeOptions
  * @property {number} [port] default 0 (random)
@@ -45,12 +45,32 @@ import { URL } from 'node:url';
  * @property {number} [tokenTtlSeconds] lifetime of issued tenant tokens, default 7200
  * @property {number} [authErrorStatus] HTTP status for 99991661 / 99991663, default 400
  * @property {FakeLimits} [limits] Feishu's rate limits (§3.3, §3.4); off unless given
+ * @property {Record<string, FakeBot>} [bots] custom bots by hook token (§7); default one bot, token 'demo-hook-token', no security options
+ * @property {string[]} [noThreadChats] chats that do not support thread replies: reply_in_thread there answers 230071 (§5.1)
  * @property {{ key: string, cert: string }} [tls] serve https with this key and certificate (PEM)
  *
  * @typedef {object} FakeLimits
  * @property {number} [appPerSecond] messages per app in any 1000 ms, else HTTP 429 / 99991400 with x-ogw-ratelimit-reset
  * @property {number} [appPerMinute] messages per app in any 60 s, same answer
  * @property {number} [chatPerSecond] messages to one chat (a user's p2p chat included) in any 1000 ms, else HTTP 400 / 230020
+ * @property {number} [patchPerSecond] updates (PATCH) of one message in any 1000 ms (§5.2: 5), else HTTP 400 / 230020
+ * @property {number} [botPerSecond] requests to one custom bot in any 1000 ms, else 11232; default 5 (§3.3), always on
+ * @property {number} [botPerMinute] requests to one custom bot in any 60 s, else 11232; default 100 (§3.3), always on
+ *
+ * @typedef {object} FakeBot A group's custom bot (§7.1). Its limits (§3.3) apply: see FakeLimits.botPerSecond.
+ * @property {string} [secret] signature verification on, with this secret (§7.3): a request without a valid sign answers 19021
+ * @property {string[]} [keywords] custom keywords (§7.3): a message must contain one in a text or title, else 19024
+ * @property {boolean} [ipAllowed] false: the IP allowlist is on and the caller is not on it, so every request answers 19022
+ * @property {string} [chatId] the group the bot belongs to, default 'oc_demo'
+ *
+ * @typedef {object} WebhookMessage A message a custom bot delivered.
+ * @property {string} token the hook token it came through
+ * @property {string} chat_id the bot's group
+ * @property {string} msg_type
+ * @property {any} content the `content` object (text, post, image, share_chat); undefined for cards
+ * @property {any} card the `card` object (interactive); undefined otherwise
+ * @property {any} body the whole request body as received (timestamp and sign included)
+ * @property {number} time Date.now() when it was stored
  *
  * @typedef {object} RecordedRequest
  * @property {string} method
@@ -79,6 +99,8 @@ import { URL } from 'node:url';
  * @property {string} [root_id] replies only
  * @property {string} [parent_id] replies only
  * @property {string} [thread_id] thread replies only
+ * @property {boolean} [recalled] set by markMessage: reply and PATCH answer 230011
+ * @property {boolean} [deleted] set by markMessage: reply and PATCH answer 230110
  *
  * @typedef {object} InjectRule
  * @property {string} [path] exact pathname or a substring of it; absent = any path
@@ -96,8 +118,13 @@ import { URL } from 'node:url';
  * @property {string} url base URL without trailing slash
  * @property {RecordedRequest[]} requests
  * @property {StoredMessage[]} messages
+ * @property {WebhookMessage[]} webhookMessages what custom bots delivered, in order
  * @property {string[]} tokens tenant tokens issued, in order
  * @property {(token: string) => void} expireToken
+ * @property {(fields: { chat_id: string, msg_type: string, content: string, app_id?: string }) => StoredMessage} addMessage
+ *   stores a message as if the app had sent it earlier (receive_id: the chat), for replies and updates
+ * @property {(messageId: string, state: 'recalled' | 'deleted' | 'old') => void} markMessage
+ *   recalled / deleted as by a user; old: sent 15 days ago, past the 14-day update window (§5.2)
  * @property {(rule: InjectRule) => void} inject
  * @property {() => Promise<void>} close
  * @property {() => void} reset
@@ -105,7 +132,7 @@ import { URL } from 'node:url';
 
 /**
  * @typedef {{ status: number, body: Record<string, any>, headers?: Record<string, string> }} Reply
- * @typedef {{ method: string, path: string, query: Record<string, string>, headers: Record<string, string>, body: any }} Ctx
+ * @typedef {{ method: string, path: string, query: Record<string, string>, headers: Record<string, string>, body: any, rawBody: string }} Ctx
  * @typedef {{ token: string, appId: string, expiresAt: number, expired: boolean }} TokenInfo
  * @typedef {{ appId: string, scopes: string[] }} Caller
  */
@@ -114,6 +141,7 @@ const TOKEN_PATH = '/open-apis/auth/v3/tenant_access_token/internal';
 const MESSAGES_PATH = '/open-apis/im/v1/messages';
 const REPLY_PATH = /^\/open-apis\/im\/v1\/messages\/([^/]+)\/reply$/;
 const MESSAGE_PATH = /^\/open-apis\/im\/v1\/messages\/([^/]+)$/;
+const HOOK_PATH = /^\/open-apis\/bot\/v2\/hook\/([^/]*)$/;
 
 // §9: any one of these suffices.
 const SEND_SCOPES = ['im:message', 'im:message:send_as_bot', 'im:message:send'];
@@ -143,8 +171,14 @@ const CARD_LIMIT = 30 * 1024; // §3.1, post and interactive
 const UUID_WINDOW_MS = 60 * 60 * 1000; // §3.5
 const REUSE_TOKEN_MS = 30 * 60 * 1000; // §1.1
 const PATCH_WINDOW_MS = 14 * 24 * 60 * 60 * 1000; // §5.2
+const HOOK_BODY_LIMIT = 20 * 1024; // §7.1
+const HOOK_SIGN_WINDOW_S = 3600; // §7.3
+// §7.2: what a custom bot can send.
+const HOOK_MSG_TYPES = ['text', 'post', 'image', 'share_chat', 'interactive'];
+// §7.3: keywords are looked for in text-like values only (not in href, url, ...).
+const HOOK_TEXT_KEYS = ['text', 'title', 'content'];
 
-/** @type {Required<Pick<FakeOptions, 'apps' | 'chats' | 'users' | 'outOfRange' | 'templates'>>} */
+/** @type {Required<Pick<FakeOptions, 'apps' | 'chats' | 'users' | 'outOfRange' | 'templates' | 'bots'>>} */
 const DEFAULTS = {
   apps: { cli_test: { secret: 'test-secret', scopes: ['im:message:send_as_bot'] } },
   chats: ['oc_demo', 'oc_1', 'oc_2', 'oc_3', 'oc_4', 'oc_5', 'oc_6'],
@@ -160,6 +194,7 @@ const DEFAULTS = {
       variables: { version: 'string', run: 'string', count: 'number', services: 'array', ok: 'boolean' },
     },
   },
+  bots: { 'demo-hook-token': {} },
 };
 
 /** @param {number} bytes */
@@ -477,6 +512,98 @@ function isSharedCard(card) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Custom bot webhooks (§7)
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * §7.4: webhook errors carry only `code`, `msg` and `data:{}`. Their HTTP status is UNCONFIRMED
+ * ("likely 200 with non-zero code"); the fake answers 200, so a client that trusts the status fails.
+ * @param {number} code @param {string} msg @returns {Reply}
+ */
+function hookFail(code, msg) {
+  return { status: 200, body: { code, msg, data: {} } };
+}
+
+/** §7.4, both clouds. @type {Reply} */
+const HOOK_SUCCESS = { status: 200, body: { StatusCode: 0, StatusMessage: 'success', code: 0, data: {}, msg: 'success' } };
+
+/** §7.3: base64(HMAC-SHA256(key = timestamp + "\n" + secret, message = "")). @param {string} timestamp @param {string} secret */
+export function hookSign(timestamp, secret) {
+  return crypto.createHmac('sha256', `${timestamp}\n${secret}`).update('').digest('base64');
+}
+
+/**
+ * §7.3 signature: `timestamp` (seconds, as a string per the doc) within an hour of now, and `sign`.
+ * @param {Record<string, any>} body @param {string} secret @returns {Reply | undefined}
+ */
+function checkHookSign(body, secret) {
+  const refused = hookFail(19021, 'sign match fail or timestamp is not within one hour from current time');
+  const timestamp = body.timestamp;
+  if (typeof timestamp !== 'string' || !/^\d{1,12}$/.test(timestamp)) return refused;
+  if (Math.abs(Date.now() / 1000 - Number(timestamp)) > HOOK_SIGN_WINDOW_S) return refused;
+  return body.sign === hookSign(timestamp, secret) ? undefined : refused;
+}
+
+/**
+ * §7.2 payload shapes, which differ from the app API's: `content` is an object, not a string; cards
+ * go in `card`; a post is wrapped in `post`; share_chat carries `share_chat_id`. The app API's shapes
+ * are rejected as malformed (9499). A missing or unknown msg_type answers 19002 (legacy table;
+ * UNCONFIRMED for v2 hooks). Cards and templates are checked as for the app API (§4.5), and their
+ * errors keep the 230099 code and sub-code (§7.4 table).
+ * @param {Record<string, any>} body @param {string} token @param {Record<string, FakeTemplate>} templates
+ * @returns {Reply | undefined}
+ */
+function validateHookPayload(body, token, templates) {
+  const malformed = hookFail(9499, 'Bad Request');
+  if (typeof body.msg_type !== 'string' || !HOOK_MSG_TYPES.includes(body.msg_type)) {
+    return hookFail(19002, "params error, msg_type need: incorrect input format or can't find msg_type");
+  }
+  if (body.msg_type === 'interactive') {
+    // A card in `content` (string or object) is the app API's shape.
+    if (!isObject(body.card)) return malformed;
+    const invalid = validateInteractive(body.card, token, templates);
+    return invalid ? hookFail(invalid.body.code, invalid.body.msg) : undefined;
+  }
+  const content = body.content;
+  // A JSON string in `content` is the app API's shape.
+  if (!isObject(content)) return malformed;
+  switch (body.msg_type) {
+    case 'text':
+      return typeof content.text === 'string' ? undefined : malformed;
+    case 'post':
+      // Locales at the top of `content`, without the `post` wrapper, are the app API's shape.
+      return isObject(content.post) && Object.keys(content).length === 1 && !validatePost(content.post) ? undefined : malformed;
+    case 'image':
+      return typeof content.image_key === 'string' ? undefined : malformed;
+    default: // share_chat: `share_chat_id`, where the app API has `chat_id`
+      return typeof content.share_chat_id === 'string' ? undefined : malformed;
+  }
+}
+
+/**
+ * The text-like strings of a webhook message, where keywords are looked for (§7.3): values of text,
+ * title and content keys at any depth, and the string values of template variables (how Feishu
+ * treats templates here is UNCONFIRMED).
+ * @param {unknown} value @param {string[]} [out] @param {string} [key]
+ */
+function hookTexts(value, out = [], key = '') {
+  if (typeof value === 'string') {
+    if (HOOK_TEXT_KEYS.includes(key)) out.push(value);
+  } else if (Array.isArray(value)) {
+    for (const item of value) hookTexts(item, out, key);
+  } else if (isObject(value)) {
+    for (const [name, child] of Object.entries(value)) {
+      if (name === 'template_variable' && isObject(child)) {
+        for (const variable of Object.values(child)) hookTexts(variable, out, 'text');
+      } else {
+        hookTexts(child, out, name);
+      }
+    }
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
 // The server
 // ---------------------------------------------------------------------------------------------
 
@@ -487,6 +614,8 @@ export async function startFakeFeishu(options = {}) {
   const users = options.users ?? DEFAULTS.users;
   const outOfRange = options.outOfRange ?? DEFAULTS.outOfRange;
   const templates = options.templates ?? DEFAULTS.templates;
+  const bots = options.bots ?? DEFAULTS.bots;
+  const noThreadChats = options.noThreadChats ?? [];
   const tokenTtlMs = (options.tokenTtlSeconds ?? 7200) * 1000;
   // §8 leaves the HTTP status of auth errors UNCONFIRMED ("typically 400/401/403"); 400 matches
   // §3.2 ("every entry of the error table lists 400"). Configurable so clients can be tested on 401.
@@ -515,6 +644,12 @@ export async function startFakeFeishu(options = {}) {
   const appSends = new Map();
   /** @type {Map<string, number[]>} chat id -> times of accepted sends, for the per-chat limit */
   const chatSends = new Map();
+  /** @type {Map<string, number[]>} message id -> times of accepted updates, for the per-message limit */
+  const patchTimes = new Map();
+  /** @type {Map<string, number[]>} hook token -> times of requests, for the custom bot limits */
+  const hookTimes = new Map();
+  /** @type {WebhookMessage[]} */
+  const webhookMessages = [];
 
   /**
    * §3.4: the gateway answers HTTP 429 / 99991400 with x-ogw-ratelimit-reset (seconds until the
@@ -544,6 +679,39 @@ export async function startFakeFeishu(options = {}) {
     const times = (chatSends.get(chatId) ?? []).filter((time) => time > now - 1000);
     chatSends.set(chatId, times);
     return times.length >= limits.chatPerSecond ? fail(400, 230020, 'This operation triggers the frequency limit.') : undefined;
+  }
+
+  /**
+   * §3.3 / §5.2: 5 updates a second per message; the answer is UNCONFIRMED, 230020 (the IM
+   * frequency-limit code PATCH lists among its errors) is used.
+   * @param {string} messageId @returns {Reply | undefined}
+   */
+  function patchLimit(messageId) {
+    if (limits.patchPerSecond === undefined) return undefined;
+    const now = Date.now();
+    const times = (patchTimes.get(messageId) ?? []).filter((time) => time > now - 1000);
+    patchTimes.set(messageId, times);
+    if (times.length >= limits.patchPerSecond) return fail(400, 230020, 'This operation triggers the frequency limit.');
+    times.push(now);
+    return undefined;
+  }
+
+  /**
+   * §3.3 / §7.1: a custom bot takes 5 requests a second and 100 a minute, strictly; beyond that,
+   * 11232. Every request to a known token counts, throttled ones excepted.
+   * @param {string} token @returns {Reply | undefined}
+   */
+  function hookLimit(token) {
+    const now = Date.now();
+    const times = (hookTimes.get(token) ?? []).filter((time) => time > now - 60_000);
+    hookTimes.set(token, times);
+    for (const [count, windowMs] of [[limits.botPerSecond ?? 5, 1000], [limits.botPerMinute ?? 100, 60_000]]) {
+      if (times.filter((time) => time > now - /** @type {number} */ (windowMs)).length >= /** @type {number} */ (count)) {
+        return hookFail(11232, 'frequency limited psm[lark.oapi.app_platform_runtime]appID[1]');
+      }
+    }
+    times.push(now);
+    return undefined;
   }
 
   /** @param {string} appId @param {string} chatId */
@@ -760,6 +928,8 @@ export async function startFakeFeishu(options = {}) {
     // An unknown message_id has no documented code; 230001 (invalid parameter) is used. UNCONFIRMED.
     const parent = messagesById.get(messageId);
     if (!parent) return invalidParam(`message_id ${messageId} does not exist`, 'message_id');
+    const gone = goneMessage(parent);
+    if (gone) return gone;
     if (!isJsonRequest(ctx)) return invalidParam('Content-Type must be application/json');
     const body = ctx.body;
     if (!isObject(body)) return invalidParam('request body must be a JSON object');
@@ -770,6 +940,9 @@ export async function startFakeFeishu(options = {}) {
     }
     const content = validateContent(body.msg_type, body.content, caller.appId, templates);
     if ('error' in content) return content.error;
+    if (body.reply_in_thread === true && !parent.thread_id && noThreadChats.includes(parent.chat_id)) {
+      return fail(400, 230071, 'This chat does not support thread replies.');
+    }
 
     const duplicate = findDuplicate(caller.appId, body.uuid);
     if (duplicate) return messageReply(duplicate);
@@ -801,6 +974,8 @@ export async function startFakeFeishu(options = {}) {
     if (!message) return invalidParam(`message_id ${messageId} does not exist`, 'message_id');
     if (message.app_id !== caller.appId) return invalidParam('only the app that sent the card can update it', 'message_id');
     if (message.msg_type !== 'interactive') return invalidParam('only interactive (card) messages can be updated', 'message_id');
+    const gone = goneMessage(message);
+    if (gone) return gone;
     if (Date.now() - Number(message.create_time) > PATCH_WINDOW_MS) {
       return fail(400, 230031, 'The message was sent more than 14 days ago and can no longer be updated.');
     }
@@ -811,15 +986,62 @@ export async function startFakeFeishu(options = {}) {
     }
     const content = validateContent('interactive', body.content, caller.appId, templates);
     if ('error' in content) return content.error;
+    // §5.2 names no code for a card that is not shared; 230001 is used. UNCONFIRMED.
     if (!isSharedCard(message.parsedContent) || !isSharedCard(content.parsed)) {
       return invalidParam('both the sent card and the new card must be shared cards (config.update_multi: true)', 'content');
     }
+    const throttled = patchLimit(messageId);
+    if (throttled) return throttled;
 
     message.content = body.content;
     message.parsedContent = content.parsed;
     message.update_time = String(Date.now());
     message.updated = true;
     return { status: 200, body: { code: 0, msg: 'success', data: {} } };
+  }
+
+  /**
+   * §5.1 / §5.2: 230011 recalled, 230110 deleted. §5.1 lists only 230011 for replies; answering a
+   * reply to a deleted message with 230110 as PATCH does is UNCONFIRMED.
+   * @param {StoredMessage} message @returns {Reply | undefined}
+   */
+  function goneMessage(message) {
+    if (message.recalled) return fail(400, 230011, 'The message has been recalled.');
+    if (message.deleted) return fail(400, 230110, 'The message has been deleted.');
+    return undefined;
+  }
+
+  /**
+   * §7: a custom bot's hook. The order of the checks is not documented (UNCONFIRMED): token, IP
+   * allowlist, rate limit, size, JSON, signature, payload shape, keywords.
+   * @param {Ctx} ctx @param {string} token @returns {Reply}
+   */
+  function handleHook(ctx, token) {
+    const bot = Object.hasOwn(bots, token) ? bots[token] : undefined;
+    // An unknown token is not documented (UNCONFIRMED). The fake answers like the other webhook
+    // errors: HTTP 200, code 19001 with the text Feishu is reported to give.
+    if (!bot) return hookFail(19001, 'param invalid: incoming webhook access token invalid');
+    if (bot.ipAllowed === false) return hookFail(19022, 'Ip Not Allowed');
+    const throttled = hookLimit(token);
+    if (throttled) return throttled;
+    if (Buffer.byteLength(ctx.rawBody, 'utf8') > HOOK_BODY_LIMIT) return hookFail(9499, 'Bad Request');
+    const body = ctx.body;
+    if (!isJsonRequest(ctx) || !isObject(body)) return hookFail(9499, 'Bad Request');
+    if (bot.secret !== undefined) {
+      const unsigned = checkHookSign(body, bot.secret);
+      if (unsigned) return unsigned;
+    }
+    const invalid = validateHookPayload(body, token, templates);
+    if (invalid) return invalid;
+    const keywords = bot.keywords ?? [];
+    if (keywords.length > 0) {
+      const texts = hookTexts(body.msg_type === 'interactive' ? body.card : body.content);
+      if (!keywords.some((keyword) => texts.some((text) => text.includes(keyword)))) return hookFail(19024, 'Key Words Not Found');
+    }
+    webhookMessages.push({
+      token, chat_id: bot.chatId ?? 'oc_demo', msg_type: body.msg_type, content: body.content, card: body.card, body, time: Date.now(),
+    });
+    return HOOK_SUCCESS;
   }
 
   /** @param {Ctx} ctx @returns {Reply} */
@@ -833,6 +1055,8 @@ export async function startFakeFeishu(options = {}) {
     // DELETE (recall, §5.3) and PUT (edit) exist on Feishu but are not implemented by the fake.
     const message = MESSAGE_PATH.exec(ctx.path);
     if (message) return ctx.method === 'PATCH' ? handlePatch(ctx, message[1] ?? '') : wrongMethod();
+    const hook = HOOK_PATH.exec(ctx.path);
+    if (hook) return ctx.method === 'POST' ? handleHook(ctx, hook[1] ?? '') : wrongMethod();
     return fail(404, 99991201, '404 page not found');
   }
 
@@ -885,9 +1109,9 @@ export async function startFakeFeishu(options = {}) {
       body = undefined;
     }
     /** @type {Ctx} */
-    const ctx = { method: (req.method ?? 'GET').toUpperCase(), path: url.pathname, query: Object.fromEntries(url.searchParams), headers, body };
+    const ctx = { method: (req.method ?? 'GET').toUpperCase(), path: url.pathname, query: Object.fromEntries(url.searchParams), headers, body, rawBody };
     /** @type {RecordedRequest} */
-    const record = { ...ctx, rawBody, status: 0, response: undefined, time: Date.now() };
+    const record = { ...ctx, status: 0, response: undefined, time: Date.now() };
     requests.push(record);
 
     const rule = takeRule(ctx.method, ctx.path);
@@ -941,10 +1165,24 @@ export async function startFakeFeishu(options = {}) {
     url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${address.port}`,
     requests,
     messages,
+    webhookMessages,
     tokens,
     expireToken(token) {
       const info = tokenInfo.get(token);
       if (info) info.expired = true;
+    },
+    addMessage(fields) {
+      return storeMessage({
+        chat_id: fields.chat_id, receive_id: fields.chat_id, receive_id_type: 'chat_id', msg_type: fields.msg_type,
+        content: fields.content, parsedContent: JSON.parse(fields.content), uuid: undefined, app_id: fields.app_id ?? Object.keys(apps)[0] ?? '',
+      });
+    },
+    markMessage(messageId, state) {
+      const message = messagesById.get(messageId);
+      if (!message) throw new Error(`fake Feishu: no message ${messageId}`);
+      if (state === 'recalled') message.recalled = true;
+      else if (state === 'deleted') message.deleted = true;
+      else message.create_time = String(Date.now() - 15 * 24 * 60 * 60 * 1000);
     },
     inject(rule) {
       rules.push({ ...rule });
@@ -963,6 +1201,9 @@ export async function startFakeFeishu(options = {}) {
       uuidIndex.clear();
       appSends.clear();
       chatSends.clear();
+      patchTimes.clear();
+      hookTimes.clear();
+      webhookMessages.length = 0;
       rules = [];
     },
   };

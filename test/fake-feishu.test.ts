@@ -1,7 +1,7 @@
 // Checks the fake Feishu server itself against ../shared/feishu-api.md, so tests of the Action that
 // rely on it rely on documented behaviour.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { startFakeFeishu } from './fake-feishu.mjs';
+import { hookSign, startFakeFeishu } from './fake-feishu.mjs';
 
 type Fake = Awaited<ReturnType<typeof startFakeFeishu>>;
 type Answer = { status: number; json: any; headers: Headers };
@@ -405,5 +405,230 @@ describe('routing and fault injection', () => {
     const a = await send(text('oc_demo', 'after reset'));
     expect(a.status).toBe(200);
     expect(fake.messages).toHaveLength(1);
+  });
+});
+
+describe('custom bot webhooks (§7)', () => {
+  let hooks: Fake;
+  const HOOK = '/open-apis/bot/v2/hook/';
+  const SUCCESS = { StatusCode: 0, StatusMessage: 'success', code: 0, data: {}, msg: 'success' };
+
+  beforeAll(async () => {
+    hooks = await startFakeFeishu({
+      bots: {
+        open: {},
+        signed: { secret: 'demo' },
+        guarded: { keywords: ['deploy', 'release'] },
+        allowlisted: { ipAllowed: false },
+        team: { chatId: 'oc_team' },
+      },
+      templates: { AAqOpen: { versions: ['1.0.0'] }, AAqAppOnly: { versions: ['1.0.0'], allowedApps: ['cli_test'] } },
+      // Feishu's 5 a second would throttle this file's own quick requests; the limit has a test of its own.
+      limits: { botPerSecond: 1000, botPerMinute: 1000 },
+    });
+  });
+  afterAll(() => hooks.close());
+
+  async function hook(token: string, body: unknown): Promise<Answer> {
+    const res = await fetch(hooks.url + HOOK + token, { method: 'POST', headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+    return { status: res.status, json: await res.json(), headers: res.headers };
+  }
+  const now = () => String(Math.floor(Date.now() / 1000));
+  function expectHookError(a: Answer, code: number) {
+    expect(a.status).toBe(200);
+    expect(a.json).toEqual({ code, msg: expect.any(String), data: {} });
+  }
+
+  it('signs with the §7.3 test vectors', () => {
+    expect(hookSign('1599360473', 'demo')).toBe('l1N0gAcBjdwBvGm1xMjOF0XSyaLRpR7tuO5dHfhAYc8=');
+    expect(hookSign('100', 'demo')).toBe('jquNHnVOwmDRfw+vqTIrY5dooJAgi5EcRtLsQE4wfXg=');
+  });
+
+  it('delivers the §7.2 shapes with the documented success body, and records them', async () => {
+    const before = hooks.webhookMessages.length;
+    const post = { post: { zh_cn: { title: 'T', content: [[{ tag: 'text', text: 'x' }, { tag: 'a', text: 'run', href: 'https://example.com' }]] } } };
+    const card = { header: { title: { tag: 'plain_text', content: 'C' } }, elements: [{ tag: 'markdown', content: 'm' }] };
+    const template = { type: 'template', data: { template_id: 'AAqOpen', template_version_name: '1.0.0', template_variable: { a: 1 } } };
+    for (const body of [
+      { msg_type: 'text', content: { text: 'hi' } },
+      { msg_type: 'post', content: post },
+      { msg_type: 'interactive', card },
+      { msg_type: 'interactive', card: { schema: '2.0', body: { elements: [{ tag: 'markdown', content: 'v2' }] } } },
+      { msg_type: 'interactive', card: template },
+      { msg_type: 'image', content: { image_key: 'img_v2_1' } },
+      { msg_type: 'share_chat', content: { share_chat_id: 'oc_1' } },
+    ]) {
+      const a = await hook('team', body);
+      expect(a.status).toBe(200);
+      expect(a.json).toEqual(SUCCESS);
+    }
+    const stored = hooks.webhookMessages.slice(before);
+    expect(stored.map((m) => [m.token, m.chat_id, m.msg_type])).toEqual([
+      ['team', 'oc_team', 'text'], ['team', 'oc_team', 'post'], ['team', 'oc_team', 'interactive'], ['team', 'oc_team', 'interactive'],
+      ['team', 'oc_team', 'interactive'], ['team', 'oc_team', 'image'], ['team', 'oc_team', 'share_chat'],
+    ]);
+    expect(stored[0]!.content).toEqual({ text: 'hi' });
+    expect(stored[2]!.card).toEqual(card);
+    expect(stored[4]!.card).toEqual(template);
+  });
+
+  it.each([
+    ['content as a JSON string (the app API shape)', { msg_type: 'text', content: '{"text":"hi"}' }, 9499],
+    ['a card in content', { msg_type: 'interactive', content: JSON.stringify({ elements: [] }) }, 9499],
+    ['a card object in content', { msg_type: 'interactive', content: { elements: [] } }, 9499],
+    ['a card as a string', { msg_type: 'interactive', card: '{"elements":[]}' }, 9499],
+    ['a post without the post wrapper', { msg_type: 'post', content: { zh_cn: { title: 'T', content: [] } } }, 9499],
+    ['a post with a broken node', { msg_type: 'post', content: { post: { zh_cn: { content: [[{ tag: 'a', text: 'x' }]] } } } }, 9499],
+    ['share_chat with chat_id (the app API field)', { msg_type: 'share_chat', content: { chat_id: 'oc_1' } }, 9499],
+    ['text without text', { msg_type: 'text', content: { body: 'hi' } }, 9499],
+    ['no msg_type', { content: { text: 'hi' } }, 19002],
+    ['an unknown msg_type', { msg_type: 'file', content: { file_key: 'f' } }, 19002],
+    ['a body that is not JSON', 'msg_type=text', 9499],
+    ['a body over 20 KB', { msg_type: 'text', content: { text: 'x'.repeat(20 * 1024) } }, 9499],
+    ['a 2.0 card with a 1.0 tag', { msg_type: 'interactive', card: { schema: '2.0', body: { elements: [{ tag: 'note', elements: [] }] } } }, 230099],
+  ])('rejects %s', async (_, body, code) => {
+    const before = hooks.webhookMessages.length;
+    expectHookError(await hook('open', body), code);
+    expect(hooks.webhookMessages).toHaveLength(before);
+  });
+
+  it('accepts a body just under 20 KB', async () => {
+    const envelope = JSON.stringify({ msg_type: 'text', content: { text: '' } }).length;
+    expect((await hook('open', { msg_type: 'text', content: { text: 'x'.repeat(20 * 1024 - envelope) } })).json.code).toBe(0);
+  });
+
+  it('a template that does not list the bot: 230099 / 200381', async () => {
+    const a = await hook('open', { msg_type: 'interactive', card: { type: 'template', data: { template_id: 'AAqAppOnly' } } });
+    expectHookError(a, 230099);
+    expect(a.json.msg).toContain('ErrCode: 200381');
+  });
+
+  it('signature: a valid sign passes; none, a wrong secret, a stale or millisecond timestamp answer 19021', async () => {
+    const ts = now();
+    const text = { msg_type: 'text', content: { text: 'signed' } };
+    expect((await hook('signed', { timestamp: ts, sign: hookSign(ts, 'demo'), ...text })).json).toEqual(SUCCESS);
+    const almostAnHour = String(Number(ts) - 3590);
+    expect((await hook('signed', { timestamp: almostAnHour, sign: hookSign(almostAnHour, 'demo'), ...text })).json.code).toBe(0);
+    const stale = String(Number(ts) - 3700);
+    const ms = String(Date.now());
+    for (const body of [
+      text,
+      { timestamp: ts, ...text },
+      { timestamp: ts, sign: hookSign(ts, 'wrong'), ...text },
+      { timestamp: stale, sign: hookSign(stale, 'demo'), ...text },
+      { timestamp: ms, sign: hookSign(ms, 'demo'), ...text },
+      { timestamp: Number(ts), sign: hookSign(ts, 'demo'), ...text },
+    ]) {
+      const a = await hook('signed', body);
+      expectHookError(a, 19021);
+      expect(a.json.msg).toBe('sign match fail or timestamp is not within one hour from current time');
+    }
+  });
+
+  it('keywords: found in a text or title passes; missing, or only in a link, answers 19024', async () => {
+    expect((await hook('guarded', { msg_type: 'text', content: { text: 'deploy done' } })).json.code).toBe(0);
+    expect((await hook('guarded', { msg_type: 'post', content: { post: { zh_cn: { title: 'release 1', content: [] } } } })).json.code).toBe(0);
+    expect((await hook('guarded', { msg_type: 'interactive', card: { elements: [{ tag: 'markdown', content: 'we deploy' }] } })).json.code).toBe(0);
+    const missing = await hook('guarded', { msg_type: 'text', content: { text: 'hello' } });
+    expectHookError(missing, 19024);
+    expect(missing.json.msg).toBe('Key Words Not Found');
+    const inLink = { msg_type: 'post', content: { post: { zh_cn: { content: [[{ tag: 'a', text: 'open', href: 'https://example.com/deploy' }]] } } } };
+    expectHookError(await hook('guarded', inLink), 19024);
+  });
+
+  it('IP allowlist: 19022; unknown token: 19001 (UNCONFIRMED)', async () => {
+    expectHookError(await hook('allowlisted', { msg_type: 'text', content: { text: 'x' } }), 19022);
+    expectHookError(await hook('no-such-token', { msg_type: 'text', content: { text: 'x' } }), 19001);
+  });
+
+  it('5 requests a second per bot by default, then 11232; the minute limit too', async () => {
+    const limited = await startFakeFeishu({ bots: { a: {}, b: {} }, limits: { botPerMinute: 7 } });
+    try {
+      const send = async (token: string) => {
+        const res = await fetch(`${limited.url}${HOOK}${token}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ msg_type: 'text', content: { text: 'x' } }) });
+        return (await res.json() as Json).code;
+      };
+      const codes = [];
+      for (let i = 0; i < 6; i++) codes.push(await send('a'));
+      expect(codes).toEqual([0, 0, 0, 0, 0, 11232]);
+      expect(await send('b')).toBe(0); // per bot
+      await new Promise((resolve) => setTimeout(resolve, 1010));
+      expect([await send('a'), await send('a'), await send('a')]).toEqual([0, 0, 11232]);
+      expect(limited.webhookMessages).toHaveLength(8);
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it('only POST', async () => {
+    const res = await fetch(hooks.url + HOOK + 'open');
+    expect((await res.json() as Json).code).toBe(99991301);
+  });
+});
+
+describe('reply and patch: recalled, deleted, old, threads, limits (§5)', () => {
+  let fake2: Fake;
+  let auth: Record<string, string>;
+  const shared = JSON.stringify({ config: { update_multi: true }, elements: [{ tag: 'markdown', content: 'v1' }] });
+  const newCard = JSON.stringify({ config: { update_multi: true }, elements: [{ tag: 'markdown', content: 'v2' }] });
+
+  beforeAll(async () => {
+    fake2 = await startFakeFeishu({ noThreadChats: ['oc_2'], limits: { patchPerSecond: 5 } });
+    const res = await fetch(fake2.url + TOKEN, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ app_id: 'cli_test', app_secret: 'test-secret' }) });
+    auth = { authorization: `Bearer ${(await res.json() as Json).tenant_access_token}` };
+  });
+  afterAll(() => fake2.close());
+
+  async function call2(method: string, path: string, body: unknown): Promise<Answer> {
+    const res = await fetch(fake2.url + path, { method, headers: { 'content-type': 'application/json; charset=utf-8', ...auth }, body: JSON.stringify(body) });
+    return { status: res.status, json: await res.json(), headers: res.headers };
+  }
+  const reply = (id: string, extra: Record<string, unknown> = {}) => call2('POST', `${SEND}/${id}/reply`, { msg_type: 'text', content: '{"text":"r"}', ...extra });
+  const patch = (id: string, content = newCard) => call2('PATCH', `${SEND}/${id}`, { content });
+
+  it('addMessage stores a message the app sent earlier; it can be updated and replied to', async () => {
+    const message = fake2.addMessage({ chat_id: 'oc_1', msg_type: 'interactive', content: shared });
+    expect(message.message_id).toMatch(/^om_/);
+    expect((await patch(message.message_id)).json.code).toBe(0);
+    expect(fake2.messages.find((m) => m.message_id === message.message_id)).toMatchObject({ updated: true, content: newCard });
+    expect((await reply(message.message_id)).json.data).toMatchObject({ parent_id: message.message_id, chat_id: 'oc_1' });
+  });
+
+  it.each([
+    ['recalled', 230011, 230011],
+    ['deleted', 230110, 230110],
+    ['old', 230031, 0],
+  ] as const)('a %s message: PATCH answers %i, reply %i', async (state, patchCode, replyCode) => {
+    const message = fake2.addMessage({ chat_id: 'oc_1', msg_type: 'interactive', content: shared });
+    fake2.markMessage(message.message_id, state);
+    const patched = await patch(message.message_id);
+    expect(patched.json.code).toBe(patchCode);
+    expect(patched.status).toBe(400);
+    expect((await reply(message.message_id)).json.code).toBe(replyCode);
+  });
+
+  it('reply_in_thread in a chat without threads: 230071; a plain reply there works', async () => {
+    const message = fake2.addMessage({ chat_id: 'oc_2', msg_type: 'text', content: '{"text":"p"}' });
+    const a = await reply(message.message_id, { reply_in_thread: true });
+    expect([a.status, a.json.code]).toEqual([400, 230071]);
+    const plain = await reply(message.message_id);
+    expect(plain.json.code).toBe(0);
+    expect(plain.json.data.thread_id).toBeUndefined();
+  });
+
+  it('a thread reply starts a thread; a reply to a message in it stays there', async () => {
+    const message = fake2.addMessage({ chat_id: 'oc_1', msg_type: 'text', content: '{"text":"p"}' });
+    const first = (await reply(message.message_id, { reply_in_thread: true })).json.data;
+    expect(first.thread_id).toMatch(/^omt_/);
+    const second = (await reply(first.message_id)).json.data;
+    expect(second).toMatchObject({ thread_id: first.thread_id, root_id: message.message_id, parent_id: first.message_id });
+  });
+
+  it('PATCH: a non-shared new card is refused; the 6th update in a second answers 230020', async () => {
+    const message = fake2.addMessage({ chat_id: 'oc_1', msg_type: 'interactive', content: shared });
+    expect((await patch(message.message_id, JSON.stringify({ elements: [] }))).json.code).toBe(230001);
+    const codes = [];
+    for (let i = 0; i < 6; i++) codes.push((await patch(message.message_id)).json.code);
+    expect(codes).toEqual([0, 0, 0, 0, 0, 230020]);
   });
 });

@@ -109,4 +109,43 @@ describe('mentions and built-in cards', () => {
     expect(content).toContain('[#3](https://github.com/o/r/issues/3)')
     expect(content).not.toMatch(/<at/)
   })
+
+  it('checks webhook messages against the 20 KB body limit, for every type', async () => {
+    const webhook = (content: Content, variables?: Record<string, unknown>) => composeMessage({ content, variables, mode: 'webhook', status: '', title: '', mentions: [] }, context)
+    await expect(webhook({ kind: 'text', input: 'text', text: 'a'.repeat(19 * 1024) })).resolves.toBeDefined()
+    await expect(webhook({ kind: 'text', input: 'text', text: 'a'.repeat(20 * 1024) }))
+      .rejects.toThrow(/^Input `text`: the message is 20\.\d KB after filling placeholders; a custom bot webhook accepts at most 20 KB for the whole request$/)
+    const card = { elements: [{ tag: 'markdown', content: '${big}' }] }
+    await expect(compose({ kind: 'card', input: 'card', card }, { big: 'x'.repeat(25 * 1024) })).resolves.toBeDefined()
+    await expect(webhook({ kind: 'card', input: 'card', card }, { big: 'x'.repeat(25 * 1024) })).rejects.toThrow(/^Input `card`: .* at most 20 KB/)
+    await expect(webhook({ kind: 'template', input: 'template-id', templateId: 'AAq1', templateVersion: '' }, { notes: 'x'.repeat(21 * 1024) })).rejects.toThrow(/^Input `template-id`: .* at most 20 KB/)
+  })
+})
+
+describe('update_multi (§4.5, §5.2)', () => {
+  const app = async (card: Record<string, unknown>, more: { mode?: 'app' | 'webhook'; updateMessageId?: string } = {}) =>
+    (await composeMessage({ content: { kind: 'card', input: 'card', card }, variables: undefined, status: '', title: '', mentions: [], ...more }, context)).content
+
+  it('a 1.0 card the app bot sends becomes shared, its own config kept', async () => {
+    expect(await app({ elements: [] })).toEqual({ elements: [], config: { update_multi: true } })
+    expect(await app({ config: { wide_screen_mode: true }, elements: [] })).toEqual({ config: { wide_screen_mode: true, update_multi: true }, elements: [] })
+    expect(await app({ schema: '1.0', elements: [] }, { updateMessageId: 'om_1' })).toEqual({ schema: '1.0', elements: [], config: { update_multi: true } })
+  })
+
+  it('leaves 2.0 cards, templates, an update_multi the card sets, and webhook cards alone', async () => {
+    for (const card of [
+      { schema: '2.0', body: { elements: [] } },
+      { type: 'template', data: { template_id: 'AAq1' } },
+      { config: { update_multi: false }, elements: [] },
+      { config: 'not a mapping' },
+    ]) expect(await app(card)).toEqual(card)
+    expect(await app({ elements: [] }, { mode: 'webhook' })).toEqual({ elements: [] })
+    const template = await composeMessage({ content: { kind: 'template', input: 'template-id', templateId: 'AAq1', templateVersion: '' }, variables: undefined, status: '', title: '', mentions: [] }, context)
+    expect(template.content).toEqual({ type: 'template', data: { template_id: 'AAq1' } })
+  })
+
+  it('an update with a card that is not shared is an input error', async () => {
+    await expect(app({ config: { update_multi: false }, elements: [] }, { updateMessageId: 'om_1' }))
+      .rejects.toThrow('Input `card`: sets config.update_multi to something other than true, but only shared cards (update_multi: true) can be updated; remove it')
+  })
 })

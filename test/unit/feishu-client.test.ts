@@ -1,40 +1,25 @@
 // The client against a raw loopback server that answers whatever a test scripts, including what
 // a broken or hostile server would: bodies that are not objects, redirects, echoed secrets.
-import http from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { FeishuError } from '../../src/errors.js'
-import { FeishuClient } from '../../src/feishu-client.js'
+import { appRequest, FeishuClient } from '../../src/feishu-client.js'
+import { startScriptedServer, type Scripted, type ScriptedServer } from './scripted-server.js'
 
-interface Scripted { status: number; body: string; headers?: Record<string, string> }
 const TOKEN_OK: Scripted = { status: 200, body: JSON.stringify({ code: 0, msg: 'ok', tenant_access_token: 't-tok123456', expire: 7200 }) }
 const SECRET = 'sec-ret-value'
 const receiver = { receiveId: 'oc_1', receiveIdType: 'chat_id' as const }
-const body = { receive_id: 'oc_1', msg_type: 'text', content: '{"text":"x"}', uuid: 'u1' }
+const message = { msgType: 'text', content: '{"text":"x"}', uuid: 'u1', replyInThread: false }
+const send = () => appRequest(baseUrl, receiver, message)
 
-let server: http.Server
+let server: ScriptedServer
 let baseUrl = ''
-let script: Scripted[] = []
-let seen = 0
 
 beforeAll(async () => {
-  server = http.createServer((request, response) => {
-    request.resume()
-    request.on('end', () => {
-      seen++
-      const next = script.shift() ?? { status: 500, body: '{}' }
-      response.writeHead(next.status, { 'content-type': 'application/json', ...next.headers })
-      response.end(next.body)
-    })
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  server = await startScriptedServer()
+  baseUrl = server.url
 })
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())))
-beforeEach(() => {
-  script = []
-  seen = 0
-})
+afterAll(() => server.close())
+beforeEach(() => server.reset())
 
 function client(maxRetries = 0) {
   const lines: string[] = []
@@ -44,10 +29,10 @@ function client(maxRetries = 0) {
 }
 
 async function sendFailure(...answers: Scripted[]): Promise<FeishuError> {
-  script = [TOKEN_OK, ...answers]
+  server.script = [TOKEN_OK, ...answers]
   const { instance } = client()
   try {
-    await instance.sendMessage(receiver, body)
+    await instance.deliver(receiver, send())
   } catch (error) {
     return error as FeishuError
   } finally {
@@ -58,9 +43,9 @@ async function sendFailure(...answers: Scripted[]): Promise<FeishuError> {
 
 describe('FeishuClient', () => {
   it('returns the message and chat ids, masking the token on arrival', async () => {
-    script = [TOKEN_OK, { status: 200, body: JSON.stringify({ code: 0, msg: 'success', data: { message_id: 'om_1', chat_id: 'oc_1' } }) }]
+    server.script = [TOKEN_OK, { status: 200, body: JSON.stringify({ code: 0, msg: 'success', data: { message_id: 'om_1', chat_id: 'oc_1' } }) }]
     const { instance, secrets } = client()
-    await expect(instance.sendMessage(receiver, body)).resolves.toEqual({ messageId: 'om_1', chatId: 'oc_1' })
+    await expect(instance.deliver(receiver, send())).resolves.toEqual({ messageId: 'om_1', chatId: 'oc_1' })
     expect(secrets).toEqual(['t-tok123456'])
     await instance.close()
   })
@@ -92,7 +77,7 @@ describe('FeishuClient', () => {
     expect(error.message).not.toContain('tok123456')
     expect(error.msg).toBe('token *** (***) invalid; secret ***')
 
-    script = [{ status: 200, body: JSON.stringify({ code: 10014, msg: `app secret invalid: ${SECRET}` }) }]
+    server.script = [{ status: 200, body: JSON.stringify({ code: 10014, msg: `app secret invalid: ${SECRET}` }) }]
     const { instance } = client()
     const tokenError = await instance.tenantToken().catch((caught: FeishuError) => caught)
     expect(String(tokenError)).not.toContain(SECRET)
@@ -100,21 +85,63 @@ describe('FeishuClient', () => {
   })
 
   it('does not retry a code-0 answer it cannot use', async () => {
-    script = [TOKEN_OK, { status: 200, body: JSON.stringify({ code: 0, data: {} }) }]
+    server.script = [TOKEN_OK, { status: 200, body: JSON.stringify({ code: 0, data: {} }) }]
     const { instance } = client(3)
-    await expect(instance.sendMessage(receiver, body)).rejects.toThrow(/without a message id/)
-    expect(seen).toBe(2)
+    await expect(instance.deliver(receiver, send())).rejects.toThrow(/without a message id/)
+    expect(server.received.length).toBe(2)
     await instance.close()
   })
 
   it('logs one line per retry with the reason and the wait', async () => {
-    script = [TOKEN_OK, { status: 503, body: '{}' }, { status: 429, body: JSON.stringify({ code: 99991400, msg: 'limit' }), headers: { 'x-ogw-ratelimit-reset': '2' } }, { status: 200, body: JSON.stringify({ code: 0, data: { message_id: 'om_9' } }) }]
+    server.script = [TOKEN_OK, { status: 503, body: '{}' }, { status: 429, body: JSON.stringify({ code: 99991400, msg: 'limit' }), headers: { 'x-ogw-ratelimit-reset': '2' } }, { status: 200, body: JSON.stringify({ code: 0, data: { message_id: 'om_9' } }) }]
     const { instance, lines } = client(3)
-    await expect(instance.sendMessage(receiver, body)).resolves.toEqual({ messageId: 'om_9', chatId: '' })
+    await expect(instance.deliver(receiver, send())).resolves.toEqual({ messageId: 'om_9', chatId: '' })
     expect(lines).toEqual([
       expect.stringMatching(/^chat_id oc_1: HTTP 503; retry 1 of 3 in 0\.\d s$/),
       expect.stringMatching(/^chat_id oc_1: rate limited \(HTTP 429, code 99991400, x-ogw-ratelimit-reset 2\); retry 2 of 3 in 2\.\d s$/),
     ])
     await instance.close()
+  })
+})
+
+describe('appRequest and the client for replies and updates (§5.1, §5.2)', () => {
+  const base = 'https://open.larksuite.com'
+  it('builds a send, a reply and an update', () => {
+    expect(appRequest(base, receiver, message)).toEqual({
+      method: 'POST', url: `${base}/open-apis/im/v1/messages?receive_id_type=chat_id`, limitKey: 'chat_id:oc_1',
+      body: { receive_id: 'oc_1', msg_type: 'text', content: '{"text":"x"}', uuid: 'u1' },
+    })
+    expect(appRequest(base, { receiveIdType: 'reply_to', receiveId: 'om_p' }, { ...message, replyInThread: true })).toEqual({
+      method: 'POST', url: `${base}/open-apis/im/v1/messages/om_p/reply`, limitKey: 'message:om_p',
+      body: { msg_type: 'text', content: '{"text":"x"}', reply_in_thread: true, uuid: 'u1' },
+    })
+    expect(appRequest(base, { receiveIdType: 'update_message_id', receiveId: 'om_c' }, { ...message, msgType: 'interactive', content: '{}' })).toEqual({
+      method: 'PATCH', url: `${base}/open-apis/im/v1/messages/om_c`, limitKey: 'message:om_c', body: { content: '{}' },
+    })
+  })
+
+  it('an update answers data {}: the result is the updated card\'s id; a reply answers its own id and chat', async () => {
+    const ok = (data: object) => ({ status: 200, body: JSON.stringify({ code: 0, msg: 'success', data }) })
+    server.script = [TOKEN_OK, ok({}), ok({ message_id: 'om_r', chat_id: 'oc_9', parent_id: 'om_p' })]
+    const { instance } = client()
+    const update = { receiveIdType: 'update_message_id' as const, receiveId: 'om_c' }
+    await expect(instance.deliver(update, appRequest(baseUrl, update, message))).resolves.toEqual({ messageId: 'om_c', chatId: '' })
+    const reply = { receiveIdType: 'reply_to' as const, receiveId: 'om_p' }
+    await expect(instance.deliver(reply, appRequest(baseUrl, reply, message))).resolves.toEqual({ messageId: 'om_r', chatId: 'oc_9' })
+    expect(server.received.map((request) => [request.method, request.url])).toEqual([
+      ['POST', '/open-apis/auth/v3/tenant_access_token/internal'], ['PATCH', '/open-apis/im/v1/messages/om_c'], ['POST', '/open-apis/im/v1/messages/om_p/reply'],
+    ])
+    expect(JSON.parse(server.received[1]!.body)).toEqual({ content: '{"text":"x"}' })
+    await instance.close()
+  })
+
+  it('never retries a recalled, deleted or old message', async () => {
+    for (const code of [230011, 230110, 230031]) {
+      server.script = [TOKEN_OK, { status: 400, body: JSON.stringify({ code, msg: 'gone' }) }]
+      const { instance } = client(3)
+      const update = { receiveIdType: 'update_message_id' as const, receiveId: 'om_c' }
+      await expect(instance.deliver(update, appRequest(baseUrl, update, message))).rejects.toMatchObject({ code, attempts: 1 })
+      await instance.close()
+    }
   })
 })

@@ -53,7 +53,7 @@ describe('readConfig', () => {
   })
 
   it.each([
-    ['no credentials', { 'app-id': '', 'app-secret': '' }, 'Input `app-id`: app-id and app-secret are required'],
+    ['no credentials', { 'app-id': '', 'app-secret': '' }, 'Input `app-id`: app-id and app-secret (an app\'s bot), or webhook (a group\'s custom bot), are required'],
     ['a secret without an id', { 'app-id': '' }, 'Input `app-id`: is empty but `app-secret` is set'],
     ['an id without a secret', { 'app-secret': '' }, 'Input `app-secret`: is empty but `app-id` is set'],
     ['no receiver', { 'chat-id': '' }, 'Input `chat-id`: no receiver given'],
@@ -84,16 +84,11 @@ describe('readConfig', () => {
     ['a bad timeout', { timeout: 'soon' }, 'Input `timeout`: "soon" is not a number of seconds'],
     ['a bad boolean', { 'dry-run': 'yes please' }, 'Input `dry-run`: "yes please" is not a boolean'],
     ['an http domain', { domain: 'http://open.example.com' }, 'Input `domain`: http is only accepted for loopback hosts'],
-    ['webhook (later)', { webhook: 'https://open.feishu.cn/open-apis/bot/v2/hook/abc' }, 'Input `webhook`: custom bot webhooks are not supported yet'],
-    ['update-message-id (later)', { 'update-message-id': 'om_1' }, 'Input `update-message-id`'],
-    ['reply-to (later)', { 'reply-to': 'om_1' }, 'Input `reply-to`'],
-    ['reply-in-thread (later)', { 'reply-in-thread': 'true' }, 'Input `reply-in-thread`'],
     ['negative max-retries', { 'max-retries': '-1' }, 'Input `max-retries`: "-1" is not a whole number from 0 to 10'],
     ['fractional max-retries', { 'max-retries': '2.5' }, 'Input `max-retries`: "2.5" is not a whole number'],
     ['too many retries', { 'max-retries': '11' }, 'Input `max-retries`: "11" is not a whole number'],
     ['a proxy that is not a URL', { proxy: 'http://proxy corp:3128' }, 'Input `proxy`: is not a proxy URL (write it as http://host:port'],
     ['a socks proxy', { proxy: 'socks5://proxy.corp:1080' }, 'Input `proxy`: is not a proxy URL ("socks5:" proxies are not supported'],
-    ['webhook-secret (later)', { 'webhook-secret': 's3cr3t' }, 'Input `webhook-secret`'],
   ])('rejects %s in one line naming the input', async (_, inputs, message) => {
     const error = await configWith({ ...base, ...inputs }, { GITHUB_EVENT_NAME: 'push' }).then(() => undefined, (caught: Error) => caught)
     expect(error?.message).toContain(message)
@@ -138,6 +133,113 @@ describe('readConfig', () => {
 
   it('lets a dry run go without credentials', async () => {
     await expect(configWith({ ...base, 'app-id': '', 'app-secret': '', 'dry-run': 'true' })).resolves.toMatchObject({ dryRun: true, appId: '' })
+  })
+})
+
+describe('readConfig: webhook mode', () => {
+  const TOKEN = 'a1b2c3d4-0000-4000-8000-0123456789ab'
+  const FEISHU_HOOK = `https://open.feishu.cn/open-apis/bot/v2/hook/${TOKEN}`
+  const LARK_HOOK = `https://open.larksuite.com/open-apis/bot/v2/hook/${TOKEN}`
+  const hookStep = { webhook: FEISHU_HOOK, text: 'hi' }
+
+  it('reads a hook URL: webhook mode, no receivers, the host it names', async () => {
+    const config = await configWith(hookStep)
+    expect(config).toMatchObject({ mode: 'webhook', webhookUrl: FEISHU_HOOK, webhookSecret: '', baseUrl: 'https://open.feishu.cn', receivers: [], appId: '', updateMessageId: '', replyTo: '', replyInThread: false })
+  })
+
+  it.each([
+    ['a Feishu URL, default domain', FEISHU_HOOK, 'feishu', FEISHU_HOOK, 'https://open.feishu.cn'],
+    ['a Lark URL, default domain: used as given', LARK_HOOK, 'feishu', LARK_HOOK, 'https://open.larksuite.com'],
+    ['a Feishu URL with domain lark: used as given', FEISHU_HOOK, 'lark', FEISHU_HOOK, 'https://open.feishu.cn'],
+    ['a bare token, domain feishu', TOKEN, 'feishu', FEISHU_HOOK, 'https://open.feishu.cn'],
+    ['a bare token, domain lark', TOKEN, 'lark', LARK_HOOK, 'https://open.larksuite.com'],
+    ['a bare token, a private base URL', TOKEN, 'https://open.example.com', `https://open.example.com/open-apis/bot/v2/hook/${TOKEN}`, 'https://open.example.com'],
+    ['a loopback http URL', `http://127.0.0.1:9/open-apis/bot/v2/hook/${TOKEN}`, 'feishu', `http://127.0.0.1:9/open-apis/bot/v2/hook/${TOKEN}`, 'http://127.0.0.1:9'],
+  ])('%s', async (_, webhook, domain, url, baseUrl) => {
+    const config = await configWith({ webhook, domain, text: 'hi' })
+    expect([config.webhookUrl, config.baseUrl]).toEqual([url, baseUrl])
+  })
+
+  it('warns that domain is not used when a full URL names another host', async () => {
+    const write = vi.mocked(process.stdout.write)
+    write.mockClear()
+    await configWith({ ...hookStep, domain: 'lark' })
+    expect(write.mock.calls.map(([chunk]) => String(chunk)).join('')).toContain('::warning::Input `domain` is not used: the webhook URL names its own host (https://open.feishu.cn).')
+  })
+
+  it('masks the URL, the token and the secret before anything else, also for a bare token and a malformed URL', async () => {
+    const write = vi.mocked(process.stdout.write)
+    for (const [webhook, resolved] of [[FEISHU_HOOK, FEISHU_HOOK], [TOKEN, FEISHU_HOOK]]) {
+      write.mockClear()
+      await configWith({ webhook: webhook!, 'webhook-secret': 'sign-s3cret', text: 'hi' })
+      const lines = write.mock.calls.map(([chunk]) => String(chunk).trim())
+      expect(lines).toEqual(expect.arrayContaining([`::add-mask::${webhook}`, `::add-mask::${TOKEN}`, '::add-mask::sign-s3cret', `::add-mask::${resolved}`]))
+      expect(lines.every((line) => line.startsWith('::add-mask::'))).toBe(true)
+    }
+    write.mockClear()
+    await configWith({ webhook: `ftp://open.feishu.cn/open-apis/bot/v2/hook/${TOKEN}`, text: 'hi' }).catch(() => undefined)
+    expect(write.mock.calls.map(([chunk]) => String(chunk).trim())).toContain(`::add-mask::${TOKEN}`)
+  })
+
+  it.each([
+    ['webhook and app-id', { 'app-id': 'cli_x', 'app-secret': 's' }, 'Input `webhook`: give either `webhook` (a group\'s custom bot) or `app-id` and `app-secret` (an app\'s bot), not both; `app-id` is set too'],
+    ['webhook and app-secret', { 'app-secret': 's' }, 'Input `webhook`: give either'],
+    ['webhook and chat-id', { 'chat-id': 'oc_1' }, 'Input `chat-id`: cannot be used with `webhook`: a custom bot posts only into the group it was added to'],
+    ['webhook and receive-id', { 'receive-id': 'ou_1' }, 'Input `receive-id`: cannot be used with `webhook`'],
+    ['webhook and update-message-id', { 'update-message-id': 'om_1' }, 'Input `update-message-id`: a custom bot webhook cannot update or reply to messages: Feishu gives custom bots no message id'],
+    ['webhook and reply-to', { 'reply-to': 'om_1' }, 'Input `reply-to`: a custom bot webhook cannot update or reply'],
+    ['webhook and reply-in-thread', { 'reply-in-thread': 'true' }, 'Input `reply-in-thread`: a custom bot webhook cannot update or reply'],
+    ['webhook and uuid', { uuid: 'u-1' }, 'Input `uuid`: custom bot webhooks take no idempotency key'],
+    ['an http hook off loopback', { webhook: `http://open.feishu.cn/open-apis/bot/v2/hook/${TOKEN}` }, 'Input `webhook`: must be an https:// URL (http is only accepted for loopback hosts), not http://open.feishu.cn'],
+    ['a URL that is not a hook', { webhook: `https://open.feishu.cn/open-apis/bot/v1/hook/${TOKEN}` }, 'Input `webhook`: is a URL on open.feishu.cn, but not a custom bot hook: its path must be /open-apis/bot/v2/hook/<token>'],
+    ['a hook URL with a query', { webhook: `${FEISHU_HOOK}?x=1` }, 'Input `webhook`: must be the hook URL as Feishu shows it'],
+    ['a hook URL with a trailing path', { webhook: `${FEISHU_HOOK}/more` }, 'Input `webhook`: is a URL on open.feishu.cn, but not a custom bot hook'],
+    ['a hook URL without a scheme', { webhook: `open.feishu.cn/open-apis/bot/v2/hook/${TOKEN}` }, 'Input `webhook`: is neither a hook URL'],
+    ['a token with a space', { webhook: 'abc def' }, 'Input `webhook`: is neither a hook URL'],
+    ['a secret without a webhook', { webhook: '', 'webhook-secret': 'sign-s3cret', 'app-id': 'cli_x', 'app-secret': 's', 'chat-id': 'oc_1' }, 'Input `webhook-secret`: is set but `webhook` is not'],
+  ])('rejects %s in one line naming the input, never repeating the token', async (_, inputs, message) => {
+    const error = await configWith({ ...hookStep, ...inputs }).then(() => undefined, (caught: Error) => caught)
+    expect(error?.message).toContain(message)
+    expect(error?.message).not.toContain('\n')
+    expect(error?.message).not.toContain(TOKEN)
+    expect(error?.message).not.toContain('sign-s3cret')
+  })
+})
+
+describe('readConfig: update and reply', () => {
+  const app = { 'app-id': 'cli_test', 'app-secret': 'test-secret' }
+  const card = '{"elements": []}'
+
+  it('an update targets the message: no receivers needed', async () => {
+    const config = await configWith({ ...app, 'update-message-id': 'om_abc', card })
+    expect(config).toMatchObject({ mode: 'app', updateMessageId: 'om_abc', replyTo: '', receivers: [], content: { kind: 'card' } })
+  })
+
+  it('a reply targets the message, with any content, in its thread when asked', async () => {
+    const config = await configWith({ ...app, 'reply-to': 'om_abc', 'reply-in-thread': 'true', text: 'tests passed' })
+    expect(config).toMatchObject({ mode: 'app', replyTo: 'om_abc', replyInThread: true, receivers: [], content: { kind: 'text' } })
+    await expect(configWith({ ...app, 'reply-to': 'om_abc', post: '{zh_cn: {content: []}}' })).resolves.toMatchObject({ replyInThread: false })
+  })
+
+  it('a template card can be the update', async () => {
+    await expect(configWith({ ...app, 'update-message-id': 'om_abc', 'template-id': 'AAq1' })).resolves.toMatchObject({ updateMessageId: 'om_abc' })
+  })
+
+  it.each([
+    ['update and reply together', { 'update-message-id': 'om_1', 'reply-to': 'om_2', card }, 'Input `reply-to`: cannot be combined with `update-message-id`'],
+    ['an update with chat-id', { 'update-message-id': 'om_1', 'chat-id': 'oc_1', card }, 'Input `chat-id`: cannot be used with `update-message-id`: the message id is the target'],
+    ['a reply with receive-id', { 'reply-to': 'om_1', 'receive-id': 'ou_1', text: 'x' }, 'Input `receive-id`: cannot be used with `reply-to`'],
+    ['an update with text', { 'update-message-id': 'om_1', text: 'x' }, 'Input `text`: cannot update a message: only cards can be updated'],
+    ['an update with post', { 'update-message-id': 'om_1', post: '{zh_cn: {content: []}}' }, 'Input `post`: cannot update a message: only cards can be updated'],
+    ['reply-in-thread without reply-to', { 'reply-in-thread': 'true', 'chat-id': 'oc_1', text: 'x' }, 'Input `reply-in-thread`: is true but `reply-to` is not set'],
+    ['a reply-in-thread that is not a boolean', { 'reply-to': 'om_1', 'reply-in-thread': 'thread', text: 'x' }, 'Input `reply-in-thread`: "thread" is not a boolean'],
+    ['a malformed update id', { 'update-message-id': 'oc_1', card }, 'Input `update-message-id`: is not a message id: message ids start with om_'],
+    ['a malformed reply id', { 'reply-to': 'om_1 om_2', text: 'x' }, 'Input `reply-to`: is not a message id'],
+    ['uuid with an update', { 'update-message-id': 'om_1', card, uuid: 'u-1' }, 'Input `uuid`: a card update carries no uuid'],
+  ])('rejects %s in one line naming the input', async (_, inputs, message) => {
+    const error = await configWith({ ...app, ...inputs }).then(() => undefined, (caught: Error) => caught)
+    expect(error?.message).toContain(message)
+    expect(error?.message).not.toContain('\n')
   })
 })
 
