@@ -1,7 +1,7 @@
 // Prints the requests a real run would make, with secrets hidden, and sends nothing: not even
 // the token request, so a dry run works without credentials.
 
-import * as core from '@actions/core'
+import * as core from './workflow-commands.js'
 import type { OutgoingMessage } from './compose.js'
 import type { DeliveryResult } from './deliver.js'
 import { TOKEN_PATH, type AppRequest } from './feishu-client.js'

@@ -2,7 +2,7 @@
 // each mistake in a workflow is reported before any network call, in one line naming the input.
 // Secrets are masked here, before anything else can log.
 
-import * as core from '@actions/core'
+import * as core from './workflow-commands.js'
 import { readFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import { InputError } from './errors.js'

@@ -1,7 +1,7 @@
 // The action: inputs -> compose -> deliver -> report, with one try/catch that fails the step.
 // The job summary is written on every path, success or failure, unless `summary` is false.
 
-import * as core from '@actions/core'
+import * as core from './workflow-commands.js'
 import { composeMessage, type OutgoingMessage } from './compose.js'
 import { deliver, deliverByWebhook, type DeliveryResult } from './deliver.js'
 import { printDryRun, printWebhookDryRun } from './dry-run.js'

@@ -1,7 +1,7 @@
 // Turns delivery results into the step's outputs, log lines, and its final verdict
 // (failed, or warnings when fail-on-error is false). Secrets never reach here.
 
-import * as core from '@actions/core'
+import * as core from './workflow-commands.js'
 import type { DeliveryResult } from './deliver.js'
 import { describeReceiver } from './receivers.js'
 

@@ -1,9 +1,9 @@
 // The job summary: one table of receivers with their result, and a readable preview of what was
 // sent (title, text, fields, buttons as links), written as GitHub markdown. Pure rendering plus
-// one write through @actions/core. What goes in: receivers, message ids, errors that the client
+// one append to the runner's summary file. What goes in: receivers, message ids, errors that the client
 // has already redacted, and the message itself; never a credential.
 
-import * as core from '@actions/core'
+import * as core from './workflow-commands.js'
 import type { OutgoingMessage } from './compose.js'
 import type { DeliveryResult } from './deliver.js'
 import { describeReceiver } from './receivers.js'
@@ -21,9 +21,8 @@ export interface SummaryInput {
 
 /** Writes the summary when the runner gives a summary file (not in local runs). */
 export async function writeSummary(input: SummaryInput, env: Record<string, string | undefined> = process.env): Promise<void> {
-  if (!env.GITHUB_STEP_SUMMARY) return
   try {
-    await core.summary.addRaw(renderSummary(input), true).write()
+    await core.appendSummary(`${renderSummary(input)}\n`, env)
   } catch (error) {
     core.warning(`Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`)
   }
