@@ -1,8 +1,10 @@
-// The only module that imports undici. Owns the dispatcher: direct, or through a proxy taken
-// from the `proxy` input or HTTPS_PROXY / HTTP_PROXY (NO_PROXY honoured either way), with the
-// per-request timeout. Moves bytes only: what an answer means is the Feishu client's business.
+// Owns moving bytes to Feishu: one request, its per-request timeout, and connection reuse.
+// Direct requests use node:http / node:https, which Node keeps compiled and ready; requests
+// through a proxy load undici (src/http-proxied.ts) on first use. What an answer means is the
+// Feishu client's business.
 
-import { EnvHttpProxyAgent, request, type Dispatcher } from 'undici'
+import * as http from 'node:http'
+import * as https from 'node:https'
 
 export interface HttpAnswer {
   readonly status: number
@@ -10,54 +12,77 @@ export interface HttpAnswer {
   readonly text: string
 }
 
-export class Http {
-  private readonly dispatcher: Dispatcher
+export interface Transport {
+  send(method: 'POST' | 'PATCH', url: string, headers: Record<string, string>, body: string): Promise<HttpAnswer>
+  close(): Promise<void>
+}
 
-  /**
-   * `proxy`: the proxy URL for this run's requests, already resolved from the input or the
-   * environment (empty: none). Given explicitly, so undici never reads the environment's
-   * proxy variables itself; it still honours NO_PROXY.
-   */
-  constructor(private readonly timeoutMs: number, proxy = '') {
-    const options = {
-      connect: { timeout: timeoutMs },
-      headersTimeout: timeoutMs,
-      bodyTimeout: timeoutMs,
-      // http targets go through an http proxy in absolute form (as curl does); https always tunnels with CONNECT.
-      proxyTunnel: false,
-      httpProxy: proxy,
-      httpsProxy: proxy,
-    }
-    this.dispatcher = withoutWarning('UNDICI-EHPA', () => new EnvHttpProxyAgent(options as EnvHttpProxyAgent.Options))
+/** An answer that did not come in time; named as fetch and undici name theirs. */
+class TimeoutError extends Error {
+  override readonly name = 'TimeoutError'
+  readonly code = 'ETIMEDOUT'
+}
+
+/** Direct requests, keep-alive, several in flight (deliver.ts runs up to 16). */
+class DirectTransport implements Transport {
+  private readonly agents = {
+    'http:': new http.Agent({ keepAlive: true, maxSockets: 16 }),
+    'https:': new https.Agent({ keepAlive: true, maxSockets: 16 }),
   }
 
-  /** Sends one request; rejects with undici's own error when no answer is read in time. */
-  async send(method: 'POST' | 'PATCH', url: string, headers: Record<string, string>, body: string): Promise<HttpAnswer> {
-    const response = await request(url, { method, headers, body, dispatcher: this.dispatcher, signal: AbortSignal.timeout(this.timeoutMs) })
-    return { status: response.statusCode, headers: response.headers, text: await response.body.text() }
+  constructor(private readonly timeoutMs: number) {}
+
+  send(method: 'POST' | 'PATCH', url: string, headers: Record<string, string>, body: string): Promise<HttpAnswer> {
+    const target = new URL(url)
+    const secure = target.protocol === 'https:'
+    const payload = Buffer.from(body, 'utf8')
+    return new Promise((resolve, reject) => {
+      const request = (secure ? https : http).request(target, {
+        method, agent: this.agents[secure ? 'https:' : 'http:'],
+        headers: { ...headers, 'content-length': String(payload.length) },
+      }, (response) => {
+        const chunks: Buffer[] = []
+        response.on('data', (chunk: Buffer) => chunks.push(chunk))
+        response.on('end', () => {
+          clearTimeout(timer)
+          resolve({ status: response.statusCode ?? 0, headers: response.headers, text: Buffer.concat(chunks).toString('utf8') })
+        })
+        response.on('error', fail)
+      })
+      // One deadline for the whole exchange: connecting, sending, and reading the answer.
+      const timer = setTimeout(() => request.destroy(new TimeoutError(`no answer within ${this.timeoutMs} ms`)), this.timeoutMs)
+      function fail(error: Error): void {
+        clearTimeout(timer)
+        reject(error)
+      }
+      request.on('error', fail)
+      request.end(payload)
+    })
   }
 
   close(): Promise<void> {
-    return this.dispatcher.close()
+    this.agents['http:'].destroy()
+    this.agents['https:'].destroy()
+    return Promise.resolve()
   }
 }
 
-/**
- * Runs `make` with one process warning silenced. undici 6 announces EnvHttpProxyAgent as
- * experimental on stderr; that notice is for library authors and would otherwise end up in
- * every workflow log. Every other warning still goes through.
- */
-function withoutWarning<T>(code: string, make: () => T): T {
-  const emitWarning = process.emitWarning
-  process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
-    const options = rest[0] as { code?: string } | string | undefined
-    if (typeof options === 'object' && options?.code === code) return
-    ;(emitWarning as (...args: unknown[]) => void).call(process, warning, ...rest)
-  }) as typeof process.emitWarning
-  try {
-    return make()
-  } finally {
-    process.emitWarning = emitWarning
+export class Http implements Transport {
+  private readonly transport: Promise<Transport>
+
+  /** `proxy`: the proxy URL for this run's requests, already resolved (empty: none). */
+  constructor(timeoutMs: number, proxy = '') {
+    this.transport = proxy
+      ? import('./http-proxied.js').then(({ ProxiedTransport }) => new ProxiedTransport(timeoutMs, proxy))
+      : Promise.resolve(new DirectTransport(timeoutMs))
+  }
+
+  async send(method: 'POST' | 'PATCH', url: string, headers: Record<string, string>, body: string): Promise<HttpAnswer> {
+    return (await this.transport).send(method, url, headers, body)
+  }
+
+  async close(): Promise<void> {
+    await (await this.transport).close()
   }
 }
 
