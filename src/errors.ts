@@ -30,6 +30,8 @@ export interface FeishuErrorDetails {
   attempts?: number
   /** Trying again cannot help (a proxy that refuses, a token that could not be renewed). */
   final?: boolean
+  /** The request never reached Feishu (no connection was made): sending it again cannot duplicate it. */
+  notSent?: boolean
 }
 
 /** A request that Feishu answered with a non-zero code, an HTTP error, or that never got an answer. */
@@ -43,6 +45,7 @@ export class FeishuError extends Error implements FeishuErrorDetails {
   readonly rateLimitResetSeconds: number | null
   readonly attempts: number
   readonly final: boolean
+  readonly notSent: boolean
 
   constructor(details: FeishuErrorDetails, options?: { cause?: unknown }) {
     super(describe(details), options)
@@ -56,6 +59,7 @@ export class FeishuError extends Error implements FeishuErrorDetails {
     this.rateLimitResetSeconds = details.rateLimitResetSeconds ?? null
     this.attempts = details.attempts ?? 1
     this.final = details.final ?? false
+    this.notSent = details.notSent ?? false
   }
 
   /** The same failure, saying how many attempts ended in it. */

@@ -169,5 +169,8 @@ function networkError(error: unknown, context: { url: string; timeoutMs: number;
   const fix = proxy
     ? 'check the proxy is running and reachable from the runner, or list the host in NO_PROXY'
     : code === 'ENOTFOUND' || code === 'EAI_AGAIN' ? `check the spelling of \`${hostInput}\` and the runner's DNS` : `check \`${hostInput}\` and that the runner can reach it (firewall, proxy)`
-  return new FeishuError({ ...details, httpStatus: null, meaning: `could not reach ${host} (${reason})${through}`, fix }, { cause: error })
+  return new FeishuError({ ...details, httpStatus: null, meaning: `could not reach ${host} (${reason})${through}`, fix, notSent: NOT_CONNECTED.has(code) }, { cause: error })
 }
+
+/** Errors raised before a connection existed: the request cannot have reached Feishu. */
+const NOT_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT'])

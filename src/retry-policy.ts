@@ -1,6 +1,8 @@
 // Decides, for one failed request, whether to try again and how long to wait first
 // (../shared/feishu-api.md §3.3-3.5, §8, §12). Pure: the client applies the decision.
-// Retrying is safe because every attempt at one message carries the same uuid.
+// Resending is safe for the app API: every attempt at one message carries the same uuid, and a
+// PATCH sets the same content twice. A custom bot takes no uuid: there, only a request Feishu
+// surely did not keep may be sent again (see resendableWithoutKey).
 
 import type { FeishuError } from './errors.js'
 
@@ -52,6 +54,17 @@ export function decideRetry(error: FeishuError, retriesDone: number, maxRetries:
     return { retry: true, waitMs: backoff, reason }
   }
   return { retry: false }
+}
+
+/**
+ * For requests without an idempotency key (custom bots): true when Feishu surely did not keep
+ * the message, so sending it again cannot post it twice. A refused connection, a rate limit, or
+ * any answer carrying a Feishu error code; not a timeout, a dropped connection or a bare 5xx,
+ * after which the message may well have arrived.
+ */
+export function resendableWithoutKey(error: FeishuError): boolean {
+  if (error.notSent || error.code === 99991400 || error.httpStatus === 429) return true
+  return error.code !== null && error.code !== 0
 }
 
 /** How long Feishu said to wait (x-ogw-ratelimit-reset), capped, with a little jitter; null when it did not say. */

@@ -6,8 +6,10 @@
 
 import { createHmac } from 'node:crypto'
 import type { OutgoingMessage } from './compose.js'
+import { FeishuError } from './errors.js'
 import { FeishuRequester } from './feishu-request.js'
 import { describeReceiver, WEBHOOK_TARGET } from './receivers.js'
+import { resendableWithoutKey } from './retry-policy.js'
 import { hookToken } from './webhook-url.js'
 
 /**
@@ -68,7 +70,20 @@ export class WebhookClient {
    */
   async send(message: OutgoingMessage): Promise<void> {
     const { webhookUrl, secret, now = Date.now } = this.options
-    await this.requests.withRetries(describeReceiver(WEBHOOK_TARGET), () => this.requests.call('POST', webhookUrl, webhookBody(message, secret, now())))
+    await this.requests.withRetries(describeReceiver(WEBHOOK_TARGET), async () => {
+      try {
+        return await this.requests.call('POST', webhookUrl, webhookBody(message, secret, now()))
+      } catch (error) {
+        // No uuid here: after a lost answer the message may be in the group already.
+        if (error instanceof FeishuError && !resendableWithoutKey(error)) {
+          throw new FeishuError({
+            ...error, final: true,
+            fix: 'the message may have arrived all the same: a custom bot takes no idempotency key, so the action does not send it again; check the group, and re-run only if it is not there',
+          }, { cause: error })
+        }
+        throw error
+      }
+    })
   }
 
   close(): Promise<void> {

@@ -123,11 +123,23 @@ describe.each(RUNTIMES)('custom bot webhooks on $name', ({ bin }) => {
     expect(result.stdout).toMatch(/custom bot webhook: throttled \(code 11232\); retry 1 of 3 in 1\.\d s/)
   })
 
-  it('HTTP 502 and a socket reset are retried too', async () => {
-    fake.inject({ path: '/open-apis/bot/v2/hook/', status: 502 })
-    fake.inject({ path: '/open-apis/bot/v2/hook/', action: 'reset' })
+  it('an answer with a Feishu error code (2200) is retried: Feishu did not keep that message', async () => {
+    fake.inject({ path: '/open-apis/bot/v2/hook/', status: 200, body: { code: 2200, msg: 'Internal Error', data: {} } })
     expectDelivered(await run({ text: 'x' }))
-    expect(hookRequests()).toHaveLength(3)
+    expect(hookRequests()).toHaveLength(2)
+  })
+
+  it.each([
+    ['a lost answer (stored, then the connection dropped)', { action: 'reset-after' as const }, 1],
+    ['a dropped connection', { action: 'reset' as const }, 0],
+    ['a bare HTTP 502 (a gateway page, no Feishu code)', { status: 502, body: 'Bad Gateway' as unknown as Record<string, unknown> }, 0],
+  ])('%s is not resent, so it can never post twice; the step says the message may have arrived', async (_, rule, stored) => {
+    fake.inject({ path: '/open-apis/bot/v2/hook/', ...rule })
+    const result = await run({ text: 'x' })
+    expect(result.exitCode).toBe(1)
+    expect(hookRequests()).toHaveLength(1)
+    expect(fake.webhookMessages).toHaveLength(stored)
+    expect(errorLines(result).join('\n')).toContain('Fix: the message may have arrived all the same: a custom bot takes no idempotency key, so the action does not send it again; check the group, and re-run only if it is not there')
   })
 
   it('an unknown token: 19001 with its fix, the token not shown', async () => {

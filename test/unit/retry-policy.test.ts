@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { FeishuError, type FeishuErrorDetails } from '../../src/errors.js'
-import { BACKOFF, decideRetry } from '../../src/retry-policy.js'
+import { BACKOFF, decideRetry, resendableWithoutKey } from '../../src/retry-policy.js'
 
 const failure = (details: Partial<FeishuErrorDetails>) =>
   new FeishuError({ code: null, msg: '', httpStatus: null, logId: '', meaning: 'm', fix: 'f', ...details })
@@ -79,5 +79,20 @@ describe('decideRetry', () => {
 
   it('waits at least a second on per-chat throttling, so the chat window moves on', () => {
     expect((decideRetry(failure({ httpStatus: 400, code: 230020 }), 0, 3, 0) as { waitMs: number }).waitMs).toBeGreaterThanOrEqual(1000)
+  })
+})
+
+describe('resendableWithoutKey (custom bots: no uuid)', () => {
+  it.each([
+    ['a refused connection', { notSent: true }, true],
+    ['429', { httpStatus: 429 }, true],
+    ['99991400', { httpStatus: 400, code: 99991400 }, true],
+    ['11232 throttled', { httpStatus: 200, code: 11232 }, true],
+    ['2200 in a 200', { httpStatus: 200, code: 2200 }, true],
+    ['a timeout or a dropped connection', { httpStatus: null }, false],
+    ['a bare 502', { httpStatus: 502 }, false],
+    ['200 with code 0 but no message id', { httpStatus: 200, code: 0 }, false],
+  ])('%s: %s', (_, details, expected) => {
+    expect(resendableWithoutKey(failure(details))).toBe(expected)
   })
 })

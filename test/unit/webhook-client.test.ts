@@ -113,19 +113,30 @@ describe('WebhookClient', () => {
     await instance.close()
   })
 
-  it('retries 11232, 2200, 5xx and a legacy StatusCode failure; each attempt signed afresh', async () => {
+  it('retries 11232, 2200, a 5xx carrying a Feishu code and a legacy StatusCode failure; each attempt signed afresh', async () => {
     let clock = 1_700_000_000_000
-    server.script = [answer(11232, 'frequency limited'), answer(2200, 'internal error'), { status: 502, body: '{}' }, OK]
+    server.script = [answer(11232, 'frequency limited'), answer(2200, 'internal error'), { status: 503, body: '{"code":1500,"msg":"busy"}' }, OK]
     const { instance, lines } = client({ maxRetries: 3, secret: SECRET, now: () => (clock += 2000) })
     await instance.send(text)
     expect(lines).toEqual([
       expect.stringMatching(/^custom bot webhook: throttled \(code 11232\); retry 1 of 3 in [12]\.\d s$/),
       expect.stringMatching(/^custom bot webhook: Feishu internal error \(code 2200\); retry 2 of 3 in \d\.\d s$/),
-      expect.stringMatching(/^custom bot webhook: HTTP 502; retry 3 of 3 in \d\.\d s$/),
+      expect.stringMatching(/^custom bot webhook: Feishu internal error \(code 1500\); retry 3 of 3 in \d\.\d s$/),
     ])
     const timestamps = received().map((request) => request.body.timestamp as string)
     expect(new Set(timestamps).size).toBe(4)
     for (const request of received()) expect(request.body.sign).toBe(webhookSign(request.body.timestamp as string, SECRET))
+    await instance.close()
+  })
+
+  it('does not resend after a bare 5xx: the message may have arrived, and a custom bot has no uuid', async () => {
+    server.script = [{ status: 502, body: '{}' }, OK]
+    const { instance, lines } = client({ maxRetries: 3 })
+    const error = await failure(instance)
+    expect(lines).toEqual([])
+    expect(received()).toHaveLength(1)
+    expect(error.final).toBe(true)
+    expect(error.fix).toBe('the message may have arrived all the same: a custom bot takes no idempotency key, so the action does not send it again; check the group, and re-run only if it is not there')
     await instance.close()
   })
 
