@@ -8,6 +8,8 @@ import { RUNTIMES, runAction, visibleOutput, type ActionRun } from './run-action
 
 type Fake = Awaited<ReturnType<typeof startFakeFeishu>>
 const SECRET = 'test-secret'
+const HOOK = 'b0a710ad-5e5e-4f4f-8a8a-123412341234'
+const HOOK_SECRET = 'hooksec-Q7-zz'
 /** Any tag Feishu would read as markup: what a mention needs. */
 const MARKUP = /<\s*\/?\s*(at|font|a|link|text_tag)\b/i
 
@@ -20,7 +22,9 @@ describe.each(RUNTIMES)('built-in cards through dist/index.js on $name', ({ bin 
   const storedCard = (index = 0): any => fake.messages[index]!.parsedContent
   const buttonUrls = (card: unknown) => [...JSON.stringify(card).matchAll(/"default_url":"([^"]+)"/g)].map((match) => match[1])
 
-  beforeAll(async () => { fake = await startFakeFeishu({ apps: { cli_test: { secret: SECRET } } }) })
+  beforeAll(async () => {
+    fake = await startFakeFeishu({ apps: { cli_test: { secret: SECRET } }, bots: { [HOOK]: { secret: HOOK_SECRET } }, limits: { botPerSecond: 1000, botPerMinute: 1000 } })
+  })
   afterAll(() => fake.close())
   beforeEach(() => fake.reset())
 
@@ -139,5 +143,42 @@ describe.each(RUNTIMES)('built-in cards through dist/index.js on $name', ({ bin 
     result = await run('push', examplePayload('push', undefined, 4), { status: 'success', summary: 'false' })
     expect(result.exitCode).toBe(0)
     expect(result.summary).toBe('')
+  })
+
+  describe('by custom bot webhook', () => {
+     
+    const byHook = (event: string, payload: any, inputs: Record<string, string> = {}): Promise<ActionRun> =>
+      runAction({ node: bin, event: { name: event, payload }, env: eventEnv(event, payload), inputs: { webhook: `${fake.url}/open-apis/bot/v2/hook/${HOOK}`, 'webhook-secret': HOOK_SECRET, ...inputs } })
+
+    it('the release card with long real notes fits the 20 KB body, signed; the summary names no hook', async () => {
+      const payload = examplePayload('release', 'published')
+      payload.release.body = longReleaseNotes(100 * 1024)
+      const result = await byHook('release', payload, { mention: 'all' })
+      expect(result.stderr).toBe('')
+      expect(result.exitCode).toBe(0)
+      expect(fake.webhookMessages).toHaveLength(1)
+      const request = fake.requests.find((entry) => entry.path.startsWith('/open-apis/bot/v2/hook/'))!
+      expect(Buffer.byteLength(request.rawBody, 'utf8')).toBeLessThanOrEqual(20 * 1024)
+      const body = JSON.parse(request.rawBody)
+      expect(body.msg_type).toBe('interactive')
+      expect(body.card.schema).toBe('2.0')
+      expect(body.card.header.title.content).toBe('Codertocat/Hello-World 0.0.1')
+      expect(JSON.stringify(body.card)).toContain('](https://github.com/Codertocat/Hello-World/releases/tag/0.0.1)')
+      expect(JSON.stringify(body.card).match(/<at [^>]*>/g)).toEqual(['<at id=all>'])
+      expect(result.summary).toContain('| custom bot webhook | ✅ delivered |')
+      for (const secret of [HOOK, HOOK_SECRET, SECRET]) expect(visibleOutput(result)).not.toContain(secret)
+    })
+
+    it('the build card and a text with mentions', async () => {
+      let result = await byHook('push', examplePayload('push', undefined, 4), { status: 'failure', mention: 'ou_oncall' })
+      expect(result.exitCode).toBe(0)
+      const card = JSON.parse(fake.requests.at(-1)!.rawBody).card
+      expect(card.header.template).toBe('red')
+      expect(JSON.stringify(card)).toContain('<at id=ou_oncall></at>')
+      fake.reset()
+      result = await byHook('push', examplePayload('push', undefined, 4), { text: 'Build ${status}', status: 'success', mention: 'ou_oncall' })
+      expect(result.exitCode).toBe(0)
+      expect(JSON.parse(fake.requests.at(-1)!.rawBody).content).toEqual({ text: 'Build success\n<at user_id="ou_oncall"></at>' })
+    })
   })
 })
