@@ -106,6 +106,7 @@ export async function composeMessage(config: ComposeConfig, context: RunContext)
       break
     }
   }
+  if (message.msgType === 'post' && config.mode === 'webhook') checkWebhookPost(message.content)
   if (message.msgType === 'interactive' && config.mode !== 'webhook') {
     message = { ...message, content: shared(message.content, message.input, Boolean(config.updateMessageId)) }
   }
@@ -138,13 +139,30 @@ function withPostMentions(post: Record<string, unknown>, mentions: readonly stri
  */
 function shared(card: Record<string, unknown>, input: Content['input'], updating: boolean): Record<string, unknown> {
   if (card.schema === '2.0' || card.type === 'template' || card.type === 'card') return card
-  if (card.config !== undefined && !isPlainObject(card.config)) return card
+  if (card.config !== undefined && !isPlainObject(card.config)) {
+    if (updating) throw new InputError(input, 'has a config that is not a mapping, so it cannot say update_multi: true, and only shared cards can be updated')
+    return card
+  }
   const config = card.config ?? {}
   if (!('update_multi' in config)) return { ...card, config: { ...config, update_multi: true } }
   if (updating && config.update_multi !== true) {
     throw new InputError(input, 'sets config.update_multi to something other than true, but only shared cards (update_multi: true) can be updated; remove it')
   }
   return card
+}
+
+/** §7.2: a custom bot's post takes only these node tags; anything else Feishu answers with 9499. */
+const WEBHOOK_POST_TAGS = new Set(['text', 'a', 'at', 'img'])
+
+function checkWebhookPost(post: Record<string, unknown>): void {
+  for (const [locale, body] of Object.entries(post)) {
+    ((body as { content: unknown[][] }).content).forEach((paragraph, row) => paragraph.forEach((node, column) => {
+      const tag = (node as { tag: string }).tag
+      if (!WEBHOOK_POST_TAGS.has(tag)) {
+        throw new InputError('post', `${locale}.content[${row}][${column}] is a ${tag} node, which a custom bot's post does not take (only text, a, at and img); use an app bot, or a card`)
+      }
+    }))
+  }
 }
 
 /**

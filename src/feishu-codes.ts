@@ -35,7 +35,7 @@ const CODES: Record<number, Explanation> = {
   5000: { meaning: 'Feishu internal error', fix: 'try again later' },
   1000003: { meaning: 'Feishu internal error', fix: 'try again later' },
   // Messages (§3, §8.2)
-  230001: { meaning: 'Feishu rejected a request parameter', fix: 'read Feishu\'s msg for the field; check the receiver id and the content input' },
+  230001: { meaning: 'Feishu rejected a request parameter', fix: 'read Feishu\'s msg for the field; check the receiver id and the content input; for an update, both the sent card and the new one must be shared (config.update_multi: true), and a card sent without it cannot be updated' },
   230002: { meaning: 'the bot is not a member of this chat', fix: 'add the app\'s bot to the group (group settings > Group bots > Add bot), or check the chat id' },
   230006: { meaning: 'the app has no bot capability', fix: `enable the Bot feature for the app (Features > Bot), ${PUBLISH}` },
   230013: { meaning: 'the user is outside the app\'s availability range (or disabled for the app, or has left)', fix: `extend the app's availability range to this user, ${PUBLISH}` },
@@ -66,7 +66,7 @@ const CODES: Record<number, Explanation> = {
   230071: { meaning: 'this chat does not support thread replies', fix: 'set `reply-in-thread: false` to reply in the chat itself' },
   230072: { meaning: 'an aggregated (merged) message cannot get a thread reply', fix: 'set `reply-in-thread: false`, or reply to another message' },
   230050: { meaning: 'the message is not visible to the bot', fix: 'check `reply-to`: the bot must be in the chat of the message' },
-  11232: { meaning: 'Feishu is throttling messages (service-wide rate limit; a custom bot takes at most 5 a second and 100 a minute)', fix: 'send less often; avoid peak minutes such as :00 and :30' },
+  11232: { meaning: 'Feishu is throttling messages (service-wide rate limit; a custom bot takes at most 5 a second and 100 a minute)', fix: 'send less often; avoid peak minutes such as :00 and :30; a custom bot over its 100 a minute needs a minute\'s pause, longer than the retries wait' },
   11233: { meaning: 'Feishu is throttling messages to this chat', fix: 'send less often to this chat' },
   11247: { meaning: 'Feishu is throttling messages (internal rate limit)', fix: 'send less often' },
   11235: { meaning: 'this group does not allow @all', fix: 'remove the @all mention or change the group setting' },

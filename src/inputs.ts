@@ -8,7 +8,7 @@ import { resolve } from 'node:path'
 import { InputError } from './errors.js'
 import { MESSAGE_ID, readReceivers, splitList, type Receiver } from './receivers.js'
 import { parseMapping, parseStructured } from './structured.js'
-import { hookBase, hookTokenIn, isLoopback, resolveWebhookUrl } from './webhook-url.js'
+import { hookBase, hookToken, hookTokenIn, isLoopback, resolveWebhookUrl } from './webhook-url.js'
 
 export type Content =
   | { readonly kind: 'text'; readonly input: 'text'; readonly text: string }
@@ -96,6 +96,8 @@ export async function readConfig(env: Record<string, string | undefined> = proce
     if (appId || appSecret) throw new InputError('webhook', `give either \`webhook\` (a group's custom bot) or \`app-id\` and \`app-secret\` (an app's bot), not both; \`${appId ? 'app-id' : 'app-secret'}\` is set too`)
     webhookUrl = resolveWebhookUrl(webhook, domainUrl)
     if (webhookUrl !== webhook) core.setSecret(webhookUrl)
+    // However the input was written, the token as the requests will carry it.
+    core.setSecret(hookToken(webhookUrl))
     baseUrl = hookBase(webhookUrl)
     if (baseUrl !== domainUrl && input('domain').toLowerCase() !== 'feishu') {
       core.warning(`Input \`domain\` is not used: the webhook URL names its own host (${baseUrl}).`)

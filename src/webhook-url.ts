@@ -34,11 +34,12 @@ export function resolveWebhookUrl(webhook: string, baseUrl: string): string {
   if (url.username || url.password || url.search || url.hash) {
     throw new InputError('webhook', 'must be the hook URL as Feishu shows it, without a user, password, ?query or #fragment')
   }
-  const token = /^(?:\/[^/]+)*\/open-apis\/bot\/v2\/hook\/([^/]+)$/.exec(url.pathname)?.[1]
+  // One trailing slash, as a copy from a browser's address bar may add, is not part of the token.
+  const token = /^(?:\/[^/]+)*\/open-apis\/bot\/v2\/hook\/([^/]+)\/?$/.exec(url.pathname)?.[1]
   if (token === undefined || !TOKEN.test(token)) {
     throw new InputError('webhook', `is a URL on ${url.host}, but not a custom bot hook: its path must be ${HOOK_PATH}<token>`)
   }
-  return `${url.origin}${url.pathname}`
+  return `${url.origin}${url.pathname.replace(/\/$/, '')}`
 }
 
 /** The token segment of whatever the `webhook` input holds, if any: it must be masked even when the input is malformed. */

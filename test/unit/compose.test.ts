@@ -144,6 +144,16 @@ describe('update_multi (§4.5, §5.2)', () => {
     expect(template.content).toEqual({ type: 'template', data: { template_id: 'AAq1' } })
   })
 
+  it('an update with a card whose config is not a mapping is an input error', async () => {
+    await expect(app({ config: null, elements: [] }, { updateMessageId: 'om_1' })).rejects.toThrow('Input `card`: has a config that is not a mapping')
+  })
+
+  it('a custom bot post takes only text, a, at and img nodes (§7.2)', async () => {
+    const post = (tag: string) => composeMessage({ content: { kind: 'post', input: 'post', post: { zh_cn: { content: [[{ tag: 'text', text: 'x' }, { tag }]] } } }, variables: undefined, status: '', title: '', mentions: ['ou_a'], mode: 'webhook' }, context)
+    await expect(post('img')).resolves.toBeDefined()
+    await expect(post('md')).rejects.toThrow("Input `post`: zh_cn.content[0][1] is a md node, which a custom bot's post does not take (only text, a, at and img)")
+  })
+
   it('an update with a card that is not shared is an input error', async () => {
     await expect(app({ config: { update_multi: false }, elements: [] }, { updateMessageId: 'om_1' }))
       .rejects.toThrow('Input `card`: sets config.update_multi to something other than true, but only shared cards (update_multi: true) can be updated; remove it')

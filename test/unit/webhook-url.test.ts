@@ -12,6 +12,7 @@ describe('resolveWebhookUrl', () => {
     ['a bare token behind a gateway prefix', TOKEN, 'https://gw.example.com/feishu', `https://gw.example.com/feishu/open-apis/bot/v2/hook/${TOKEN}`],
     ['a full URL behind a gateway prefix', `https://gw.example.com/feishu/open-apis/bot/v2/hook/${TOKEN}`, 'https://open.feishu.cn', `https://gw.example.com/feishu/open-apis/bot/v2/hook/${TOKEN}`],
     ['http on localhost', `http://localhost:8080/open-apis/bot/v2/hook/${TOKEN}`, 'https://open.feishu.cn', `http://localhost:8080/open-apis/bot/v2/hook/${TOKEN}`],
+    ['a URL with a trailing slash', `https://open.feishu.cn/open-apis/bot/v2/hook/${TOKEN}/`, 'https://open.feishu.cn', `https://open.feishu.cn/open-apis/bot/v2/hook/${TOKEN}`],
   ])('%s', (_, webhook, baseUrl, url) => {
     expect(resolveWebhookUrl(webhook, baseUrl)).toBe(url)
   })
