@@ -9,6 +9,7 @@
 import { readFile } from 'node:fs/promises'
 import { UntrustedText } from './placeholders.js'
 import { escapeCardMarkdown, neutralizeMarkup, safeHttpUrl } from './release-notes.js'
+import { isPlainObject } from './structured.js'
 
 export type Environment = Record<string, string | undefined>
 
@@ -90,7 +91,7 @@ export async function readRunContext(env: Environment): Promise<RunContext> {
 
 type Json = Record<string, unknown>
 
-const object = (value: unknown): Json => (typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Json) : {})
+const object = (value: unknown): Json => (isPlainObject(value) ? value : {})
 const text = (value: unknown): string => (typeof value === 'string' ? value : typeof value === 'number' ? String(value) : '')
 /** Only http(s) URLs become links, percent-encoded so they cannot end a markdown link early. */
 const link = (value: unknown): string => safeHttpUrl(text(value), false) ?? ''

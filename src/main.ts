@@ -43,7 +43,7 @@ export async function run(env: Env = process.env): Promise<void> {
 
 /** Read again after a failure, since readConfig may have failed before reading it. */
 function summaryInputIsOn(env: Env): boolean {
-  return (env.INPUT_SUMMARY ?? '').trim().toLowerCase() !== 'false'
+  return core.getInput('summary', env).toLowerCase() !== 'false'
 }
 
 /** One line saying what the step does and the host it does it on (never a hook token). */

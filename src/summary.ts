@@ -7,6 +7,7 @@ import * as core from './workflow-commands.js'
 import type { OutgoingMessage } from './compose.js'
 import type { DeliveryResult } from './deliver.js'
 import { describeReceiver } from './receivers.js'
+import { isPlainObject } from './structured.js'
 
 /** Room for a whole 30 KB card, and far below GitHub's 1 MiB per step. */
 const PREVIEW_CHARS = 40_000
@@ -93,7 +94,7 @@ function quote(text: string): string {
 }
 
 type Json = Record<string, unknown>
-const asObject = (value: unknown): Json => (typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Json) : {})
+const asObject = (value: unknown): Json => (isPlainObject(value) ? value : {})
 const asArray = (value: unknown): unknown[] => (Array.isArray(value) ? value : [])
 const str = (value: unknown): string => (typeof value === 'string' ? value : '')
 
