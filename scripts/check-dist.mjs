@@ -12,7 +12,13 @@ const dist = new URL('../dist/', import.meta.url).pathname
 function snapshot() {
   const files = new Map()
   if (!existsSync(dist)) return files
-  for (const name of readdirSync(dist)) files.set(name, createHash('sha256').update(readFileSync(join(dist, name))).digest('hex'))
+  for (const name of readdirSync(dist))
+    files.set(
+      name,
+      createHash('sha256')
+        .update(readFileSync(join(dist, name)))
+        .digest('hex'),
+    )
   return files
 }
 
@@ -21,7 +27,9 @@ execFileSync('npm', ['run', '-s', 'bundle'], { stdio: ['ignore', 'ignore', 'inhe
 const after = snapshot()
 const changed = [...new Set([...before.keys(), ...after.keys()])].filter((name) => before.get(name) !== after.get(name))
 if (changed.length) {
-  console.error(`dist/ differs from a fresh build of src/: ${changed.join(', ')}. Run \`npm run bundle\` and commit dist/.`)
+  console.error(
+    `dist/ differs from a fresh build of src/: ${changed.join(', ')}. Run \`npm run bundle\` and commit dist/.`,
+  )
   process.exit(1)
 }
 console.log('dist/ matches a fresh build.')

@@ -46,7 +46,10 @@ delete overrides.event
 /** @type {{ name: string, payload: any } | undefined} */
 let event
 if (eventName) {
-  const payload = examplePayload(eventName, { release: 'published', pull_request: 'opened', workflow_run: 'completed' }[eventName])
+  const payload = examplePayload(
+    eventName,
+    { release: 'published', pull_request: 'opened', workflow_run: 'completed' }[eventName],
+  )
   if (eventName === 'release') payload.release.body = nodeReleaseNotes()[0]
   event = { name: eventName, payload }
 }
@@ -56,7 +59,9 @@ const fake = await startFakeFeishu()
 try {
   /** @type {Record<string, string>} */
   const inputs = {
-    ...(byWebhook ? {} : { 'app-id': 'cli_test', 'app-secret': 'test-secret', 'chat-id': 'oc_demo', 'receive-id': 'ou_alice' }),
+    ...(byWebhook
+      ? {}
+      : { 'app-id': 'cli_test', 'app-secret': 'test-secret', 'chat-id': 'oc_demo', 'receive-id': 'ou_alice' }),
     domain: fake.url,
     ...(ownContent ? {} : { card: SAMPLE_CARD }),
     ...overrides,
@@ -64,7 +69,8 @@ try {
   // An empty value (card=) removes an input, e.g. to get the built-in card.
   for (const [name, value] of Object.entries(inputs)) if (value === '') delete inputs[name]
   console.log(`Fake Feishu on ${fake.url}; running dist/index.js with:`)
-  for (const [name, value] of Object.entries(inputs)) console.log(`  ${name}: ${name === 'app-secret' ? '***' : value.replace(/\n/g, '\n    ')}`)
+  for (const [name, value] of Object.entries(inputs))
+    console.log(`  ${name}: ${name === 'app-secret' ? '***' : value.replace(/\n/g, '\n    ')}`)
 
   const run = await runAction({ inputs, ...(event ? { event, env: eventEnv(event.name, event.payload) } : {}) })
   console.log('\n== Step log ==')
@@ -72,19 +78,27 @@ try {
 
   console.log(`\n== What the chats received (${fake.messages.length} message(s)) ==`)
   for (const message of fake.messages) {
-    console.log(`\n[${message.chat_id}] ${message.msg_type} ${message.message_id} (sent to ${message.receive_id_type} ${message.receive_id})`)
+    console.log(
+      `\n[${message.chat_id}] ${message.msg_type} ${message.message_id} (sent to ${message.receive_id_type} ${message.receive_id})`,
+    )
     console.log(JSON.stringify(message.parsedContent, null, 2))
   }
 
-  if (fake.webhookMessages.length) console.log(`\n== What the custom bot's group received (${fake.webhookMessages.length} message(s)) ==`)
-  for (const message of fake.webhookMessages) console.log(`\n[${message.chat_id}] ${message.msg_type}\n${JSON.stringify(message.card ?? message.content, null, 2)}`)
+  if (fake.webhookMessages.length)
+    console.log(`\n== What the custom bot's group received (${fake.webhookMessages.length} message(s)) ==`)
+  for (const message of fake.webhookMessages)
+    console.log(
+      `\n[${message.chat_id}] ${message.msg_type}\n${JSON.stringify(message.card ?? message.content, null, 2)}`,
+    )
 
   console.log('\n== Job summary ==')
   console.log(run.summary)
 
   console.log('\n== Step outputs ==')
   for (const [name, value] of Object.entries(run.outputs)) console.log(`${name}: ${value}`)
-  console.log(`\nThe step ${run.exitCode === 0 ? 'succeeded' : `failed (exit code ${run.exitCode})`}; ${fake.requests.length} request(s) reached the fake server.`)
+  console.log(
+    `\nThe step ${run.exitCode === 0 ? 'succeeded' : `failed (exit code ${run.exitCode})`}; ${fake.requests.length} request(s) reached the fake server.`,
+  )
   process.exitCode = run.exitCode ?? 1
 } finally {
   await fake.close()

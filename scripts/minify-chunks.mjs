@@ -12,7 +12,13 @@ const dist = fileURLToPath(new URL('../dist', import.meta.url))
 for (const name of readdirSync(dist).filter((file) => /^\d+\.index\.js$/.test(file))) {
   const file = join(dist, name)
   const source = readFileSync(file, 'utf8')
-  const result = await minify(source, { module: true, ecma: 2020, compress: true, mangle: { keep_classnames: true, keep_fnames: true }, format: { comments: false } })
+  const result = await minify(source, {
+    module: true,
+    ecma: 2020,
+    compress: true,
+    mangle: { keep_classnames: true, keep_fnames: true },
+    format: { comments: false },
+  })
   if (result.code === undefined) throw new Error(`terser produced nothing for ${name}`)
   writeFileSync(file, result.code)
   console.log(`${name}: ${source.length} -> ${result.code.length} bytes`)

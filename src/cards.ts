@@ -52,7 +52,9 @@ function markdown(content: string): Card {
 function clip(text: string, chars = 200): string {
   if (text.length <= chars) return text
   // By code point, so an emoji is never cut in half.
-  return `${Array.from(text).slice(0, chars - 1).join('')}…`
+  return `${Array.from(text)
+    .slice(0, chars - 1)
+    .join('')}…`
 }
 
 /** A markdown link with text that stays text; '' url gives the text alone. */
@@ -69,13 +71,23 @@ function buttons(links: readonly { label: string; url: string; primary?: boolean
     type: item.primary ? 'primary' : 'default',
     behaviors: [{ type: 'open_url', default_url: item.url }],
   })
-  return [{ tag: 'column_set', columns: shown.map((item) => ({ tag: 'column', width: 'auto', elements: [button(item)] })) }]
+  return [
+    { tag: 'column_set', columns: shown.map((item) => ({ tag: 'column', width: 'auto', elements: [button(item)] })) },
+  ]
 }
 
-function card(options: { title: string; subtitle: string; color: HeaderColor; tag?: { text: string; color: TagColor }; summary: string; elements: Card[] }): Card {
+function card(options: {
+  title: string
+  subtitle: string
+  color: HeaderColor
+  tag?: { text: string; color: TagColor }
+  summary: string
+  elements: Card[]
+}): Card {
   const header: Card = { title: plainText(options.title), template: options.color }
   if (options.subtitle) header.subtitle = plainText(options.subtitle)
-  if (options.tag) header.text_tag_list = [{ tag: 'text_tag', text: plainText(options.tag.text), color: options.tag.color }]
+  if (options.tag)
+    header.text_tag_list = [{ tag: 'text_tag', text: plainText(options.tag.text), color: options.tag.color }]
   return {
     schema: '2.0',
     config: { update_multi: true, summary: { content: neutralizeMarkup(options.summary) } },
@@ -98,14 +110,23 @@ export function buildCard(context: RunContext, options: Omit<CardOptions, 'maxBy
   if (context.repository) lines.push(`**Repository:** ${mdLink(context.repository, context.repositoryUrl)}`)
   const run = [mdLink(workflow, runUrl)]
   if (!triggering && context.job) run.push(`job ${escapeCardMarkdown(context.job)}`)
-  if (runNumber) run.push(`run #${escapeCardMarkdown(runNumber)}${!triggering && Number(context.runAttempt) > 1 ? ` (attempt ${escapeCardMarkdown(context.runAttempt)})` : ''}`)
+  if (runNumber)
+    run.push(
+      `run #${escapeCardMarkdown(runNumber)}${!triggering && Number(context.runAttempt) > 1 ? ` (attempt ${escapeCardMarkdown(context.runAttempt)})` : ''}`,
+    )
   lines.push(`**Workflow:** ${run.join(' · ')}`)
   const pr = context.pullRequest
-  if (pr?.number) lines.push(`**Pull request:** ${mdLink(`#${pr.number}${pr.title ? ` ${clip(pr.title)}` : ''}`, pr.url)}`)
-  if (context.subject.name) lines.push(`**${context.subject.type === 'tag' ? 'Tag' : 'Branch'}:** ${escapeCardMarkdown(clip(context.subject.name))}`)
+  if (pr?.number)
+    lines.push(`**Pull request:** ${mdLink(`#${pr.number}${pr.title ? ` ${clip(pr.title)}` : ''}`, pr.url)}`)
+  if (context.subject.name)
+    lines.push(
+      `**${context.subject.type === 'tag' ? 'Tag' : 'Branch'}:** ${escapeCardMarkdown(clip(context.subject.name))}`,
+    )
   if (context.sha) {
     const message = clip(firstLine(context.commitMessage))
-    lines.push(`**Commit:** ${mdLink(context.sha.slice(0, 7), context.commitUrl)}${message ? ` ${escapeCardMarkdown(message)}` : ''}`)
+    lines.push(
+      `**Commit:** ${mdLink(context.sha.slice(0, 7), context.commitUrl)}${message ? ` ${escapeCardMarkdown(message)}` : ''}`,
+    )
   }
   if (context.actor) lines.push(`**Triggered by:** ${escapeCardMarkdown(context.actor)}`)
   const event = triggering ? `workflow_run (${triggering.event || 'unknown'})` : context.eventName
@@ -113,21 +134,29 @@ export function buildCard(context: RunContext, options: Omit<CardOptions, 'maxBy
 
   const elements = [markdown(lines.join('\n'))]
   if (options.mentions.length) elements.push(markdown(cardMentions(options.mentions)))
-  elements.push(...buttons([
-    { label: 'View run', url: runUrl, primary: true },
-    { label: 'Pull request', url: pr?.url ?? '' },
-    { label: pr ? 'Changes' : 'Commit', url: pr ? context.compareUrl : context.commitUrl },
-  ]))
+  elements.push(
+    ...buttons([
+      { label: 'View run', url: runUrl, primary: true },
+      { label: 'Pull request', url: pr?.url ?? '' },
+      { label: pr ? 'Changes' : 'Commit', url: pr ? context.compareUrl : context.commitUrl },
+    ]),
+  )
   return card({
-    title, subtitle: context.repository, color: look.color, tag: { text: look.tag, color: look.tagColor },
-    summary: `${workflow} ${look.verb}${context.repository ? ` · ${context.repository}` : ''}`, elements,
+    title,
+    subtitle: context.repository,
+    color: look.color,
+    tag: { text: look.tag, color: look.tagColor },
+    summary: `${workflow} ${look.verb}${context.repository ? ` · ${context.repository}` : ''}`,
+    elements,
   })
 }
 
 /** A triggering run's conclusion as a status: '' only while it has none. */
 function asStatus(conclusion: string): Status {
-  if (conclusion === 'success' || conclusion === 'failure' || conclusion === 'cancelled' || conclusion === 'skipped') return conclusion
-  if (conclusion === 'timed_out' || conclusion === 'startup_failure' || conclusion === 'action_required') return 'failure'
+  if (conclusion === 'success' || conclusion === 'failure' || conclusion === 'cancelled' || conclusion === 'skipped')
+    return conclusion
+  if (conclusion === 'timed_out' || conclusion === 'startup_failure' || conclusion === 'action_required')
+    return 'failure'
   if (conclusion === 'neutral' || conclusion === 'stale') return 'skipped'
   return ''
 }
@@ -152,28 +181,38 @@ export async function releaseCard(context: RunContext, options: CardOptions): Pr
 
   const tail: Card[] = []
   if (release.assets.length) {
-    const shown = release.assets.slice(0, 10).map((asset) => `- ${mdLink(asset.name, asset.url)} (${formatSize(asset.size)})`)
-    if (release.assets.length > shown.length) shown.push(`- and ${release.assets.length - shown.length} more on the ${mdLink('release page', release.url)}`)
+    const shown = release.assets
+      .slice(0, 10)
+      .map((asset) => `- ${mdLink(asset.name, asset.url)} (${formatSize(asset.size)})`)
+    if (release.assets.length > shown.length)
+      shown.push(`- and ${release.assets.length - shown.length} more on the ${mdLink('release page', release.url)}`)
     tail.push(markdown(`**Assets**\n${shown.join('\n')}`))
   }
   if (options.mentions.length) tail.push(markdown(cardMentions(options.mentions)))
-  tail.push(...buttons([
-    { label: 'Release notes', url: release.url, primary: true },
-    { label: 'Compare', url: compareUrl },
-  ]))
+  tail.push(
+    ...buttons([
+      { label: 'Release notes', url: release.url, primary: true },
+      { label: 'Compare', url: compareUrl },
+    ]),
+  )
 
-  const make = (notes: string): Card => card({
-    title, subtitle: `${kind}${release.author ? ` by @${release.author}` : ''}`,
-    color: release.prerelease || release.draft ? 'orange' : 'blue',
-    tag: { text: kind, color: release.prerelease || release.draft ? 'orange' : 'green' },
-    summary: `${repo} ${release.tag} released`,
-    elements: [markdown(facts.join('  ·  ')), { tag: 'hr' }, markdown(notes), ...tail],
-  })
+  const make = (notes: string): Card =>
+    card({
+      title,
+      subtitle: `${kind}${release.author ? ` by @${release.author}` : ''}`,
+      color: release.prerelease || release.draft ? 'orange' : 'blue',
+      tag: { text: kind, color: release.prerelease || release.draft ? 'orange' : 'green' },
+      summary: `${repo} ${release.tag} released`,
+      elements: [markdown(facts.join('  ·  ')), { tag: 'hr' }, markdown(notes), ...tail],
+    })
   if (!release.body.trim()) return make('*No release notes.*')
   // The notes get whatever the rest of the card leaves of the limit.
   const rest = Buffer.byteLength(JSON.stringify(make('')), 'utf8')
   const { markdown: notes } = await releaseNotesToCardMarkdown(release.body, {
-    repositoryUrl: context.repositoryUrl, serverUrl: context.serverUrl, fullNotesUrl: release.url, maxBytes: Math.max(0, options.maxBytes - rest),
+    repositoryUrl: context.repositoryUrl,
+    serverUrl: context.serverUrl,
+    fullNotesUrl: release.url,
+    maxBytes: Math.max(0, options.maxBytes - rest),
   })
   return make(notes || '*No release notes.*')
 }

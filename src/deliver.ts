@@ -37,7 +37,14 @@ export async function deliver(options: {
     await client.tenantToken()
   } catch (error) {
     const failure = asFeishuError(error)
-    return targets.map((receiver) => ({ receiver, ok: false, messageId: '', chatId: '', error: failure, stage: 'token' as const }))
+    return targets.map((receiver) => ({
+      receiver,
+      ok: false,
+      messageId: '',
+      chatId: '',
+      error: failure,
+      stage: 'token' as const,
+    }))
   }
 
   const results: DeliveryResult[] = new Array(targets.length)
@@ -64,12 +71,24 @@ export async function deliverByWebhook(client: WebhookClient, message: OutgoingM
     await client.send(message)
     return [{ receiver: WEBHOOK_TARGET, ok: true, messageId: '', chatId: '' }]
   } catch (error) {
-    return [{ receiver: WEBHOOK_TARGET, ok: false, messageId: '', chatId: '', error: asFeishuError(error), stage: 'send' }]
+    return [
+      { receiver: WEBHOOK_TARGET, ok: false, messageId: '', chatId: '', error: asFeishuError(error), stage: 'send' },
+    ]
   }
 }
 
 function asFeishuError(error: unknown): FeishuError {
   if (error instanceof FeishuError) return error
   const text = error instanceof Error ? error.message : String(error)
-  return new FeishuError({ code: null, msg: '', httpStatus: null, logId: '', meaning: `unexpected error: ${text}`, fix: 'please report this as a bug' }, { cause: error })
+  return new FeishuError(
+    {
+      code: null,
+      msg: '',
+      httpStatus: null,
+      logId: '',
+      meaning: `unexpected error: ${text}`,
+      fix: 'please report this as a bug',
+    },
+    { cause: error },
+  )
 }

@@ -18,7 +18,8 @@ export function printDryRun(options: {
 }): DeliveryResult[] {
   const { baseUrl, targets, message } = options
   core.info(`Dry run: nothing is sent. A real run would make ${targets.length + 1} request(s):`)
-  if (!options.hasCredentials) core.warning('Dry run without `app-id` and `app-secret`: a real run would fail until they are set.')
+  if (!options.hasCredentials)
+    core.warning('Dry run without `app-id` and `app-secret`: a real run would fail until they are set.')
   core.info(`Content, decoded:\n${JSON.stringify(message.content, null, 2)}`)
   core.info(`POST ${baseUrl}${TOKEN_PATH}\n{"app_id": "***", "app_secret": "***"}`)
   for (const target of targets) {
@@ -29,7 +30,11 @@ export function printDryRun(options: {
 }
 
 /** The custom bot's one request: the hook token and the sign hidden. */
-export function printWebhookDryRun(options: { webhookUrl: string; secret: string; message: OutgoingMessage }): DeliveryResult[] {
+export function printWebhookDryRun(options: {
+  webhookUrl: string
+  secret: string
+  message: OutgoingMessage
+}): DeliveryResult[] {
   const body = webhookBody(options.message, options.secret, Date.now())
   if (options.secret) body.sign = '***'
   core.info('Dry run: nothing is sent. A real run would make 1 request:')

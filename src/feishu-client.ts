@@ -30,7 +30,10 @@ export const MESSAGES_PATH = '/open-apis/im/v1/messages'
  * than Feishu's absorb the spread between when a request leaves and when Feishu counts it.
  */
 export const FEISHU_LIMITS: { app: Limit[]; receiver: Limit[] } = {
-  app: [{ count: 50, windowMs: 1050 }, { count: 1000, windowMs: 60_500 }],
+  app: [
+    { count: 50, windowMs: 1050 },
+    { count: 1000, windowMs: 60_500 },
+  ],
   receiver: [{ count: 5, windowMs: 1050 }],
 }
 
@@ -67,20 +70,33 @@ export interface AppRequest {
  * the message content serialised once for all targets (a JSON string); an update carries no uuid
  * (PATCH is idempotent: the same card twice is the same card).
  */
-export function appRequest(baseUrl: string, target: AppTarget, message: { msgType: string; content: string; uuid: string; replyInThread: boolean }): AppRequest {
+export function appRequest(
+  baseUrl: string,
+  target: AppTarget,
+  message: { msgType: string; content: string; uuid: string; replyInThread: boolean },
+): AppRequest {
   const { msgType, content, uuid } = message
   switch (target.receiveIdType) {
     case 'update_message_id':
-      return { method: 'PATCH', url: `${baseUrl}${MESSAGES_PATH}/${target.receiveId}`, body: { content }, limitKey: `message:${target.receiveId}` }
+      return {
+        method: 'PATCH',
+        url: `${baseUrl}${MESSAGES_PATH}/${target.receiveId}`,
+        body: { content },
+        limitKey: `message:${target.receiveId}`,
+      }
     case 'reply_to':
       return {
-        method: 'POST', url: `${baseUrl}${MESSAGES_PATH}/${target.receiveId}/reply`,
-        body: { msg_type: msgType, content, reply_in_thread: message.replyInThread, uuid }, limitKey: `message:${target.receiveId}`,
+        method: 'POST',
+        url: `${baseUrl}${MESSAGES_PATH}/${target.receiveId}/reply`,
+        body: { msg_type: msgType, content, reply_in_thread: message.replyInThread, uuid },
+        limitKey: `message:${target.receiveId}`,
       }
     default:
       return {
-        method: 'POST', url: `${baseUrl}${MESSAGES_PATH}?receive_id_type=${target.receiveIdType}`,
-        body: { receive_id: target.receiveId, msg_type: msgType, content, uuid }, limitKey: `${target.receiveIdType}:${target.receiveId}`,
+        method: 'POST',
+        url: `${baseUrl}${MESSAGES_PATH}?receive_id_type=${target.receiveIdType}`,
+        body: { receive_id: target.receiveId, msg_type: msgType, content, uuid },
+        limitKey: `${target.receiveIdType}:${target.receiveId}`,
       }
   }
 }
@@ -100,7 +116,6 @@ export interface ClientOptions {
   sleep?: (ms: number) => Promise<void>
   random?: () => number
 }
-
 
 export class FeishuClient {
   private readonly requests: FeishuRequester
@@ -136,7 +151,14 @@ export class FeishuClient {
     const messageId = answer.data?.message_id
     const chatId = answer.data?.chat_id
     if (typeof messageId !== 'string' || !MESSAGE_ID.test(messageId)) {
-      throw new FeishuError({ code: null, msg: '', httpStatus: 200, logId: '', meaning: 'Feishu answered code 0 without a message id (om_...), so delivery cannot be confirmed', fix: 'check the chat; check `domain` points at the Feishu/Lark Open Platform' })
+      throw new FeishuError({
+        code: null,
+        msg: '',
+        httpStatus: 200,
+        logId: '',
+        meaning: 'Feishu answered code 0 without a message id (om_...), so delivery cannot be confirmed',
+        fix: 'check the chat; check `domain` points at the Feishu/Lark Open Platform',
+      })
     }
     return { messageId, chatId: typeof chatId === 'string' && /^oc_[\w-]+$/.test(chatId) ? chatId : '' }
   }
@@ -147,10 +169,19 @@ export class FeishuClient {
 
   private async fetchToken(): Promise<string> {
     const { appId, appSecret, baseUrl } = this.options
-    const body = await this.requests.withRetries('token request', () => this.requests.call('POST', `${baseUrl}${TOKEN_PATH}`, { app_id: appId, app_secret: appSecret }))
+    const body = await this.requests.withRetries('token request', () =>
+      this.requests.call('POST', `${baseUrl}${TOKEN_PATH}`, { app_id: appId, app_secret: appSecret }),
+    )
     const token = body.tenant_access_token
     if (typeof token !== 'string' || token === '') {
-      throw new FeishuError({ code: null, msg: '', httpStatus: 200, logId: '', meaning: 'Feishu answered the token request with code 0 but no tenant_access_token', fix: 'check `domain` points at the Feishu/Lark Open Platform' })
+      throw new FeishuError({
+        code: null,
+        msg: '',
+        httpStatus: 200,
+        logId: '',
+        meaning: 'Feishu answered the token request with code 0 but no tenant_access_token',
+        fix: 'check `domain` points at the Feishu/Lark Open Platform',
+      })
     }
     this.options.onSecret(token)
     this.requests.hide(token, token.replace(/^[a-z]-/, ''))
@@ -200,5 +231,8 @@ export class FeishuClient {
 /** A refresh of the token that failed: final for the request, saying what failed. */
 function renewalFailed(error: unknown): FeishuError {
   if (!(error instanceof FeishuError)) throw error
-  return new FeishuError({ ...error, meaning: `could not get a new tenant access token: ${error.meaning}`, final: true }, { cause: error })
+  return new FeishuError(
+    { ...error, meaning: `could not get a new tenant access token: ${error.meaning}`, final: true },
+    { cause: error },
+  )
 }

@@ -64,20 +64,38 @@ export class FeishuRequester {
         if (!(error instanceof FeishuError)) throw error
         const decision = decideRetry(error, retries, maxRetries, random())
         if (!decision.retry) throw retries > 0 ? error.afterAttempts(retries + 1) : error
-        this.options.log(`${label}: ${decision.reason}; retry ${retries + 1} of ${maxRetries} in ${(decision.waitMs / 1000).toFixed(1)} s`)
+        this.options.log(
+          `${label}: ${decision.reason}; retry ${retries + 1} of ${maxRetries} in ${(decision.waitMs / 1000).toFixed(1)} s`,
+        )
         await this.sleep(decision.waitMs)
       }
     }
   }
 
   /** One attempt: JSON in, Feishu's body out, or a FeishuError. */
-  async call(method: 'POST' | 'PATCH', url: string, payload: object, headers: Record<string, string> = {}): Promise<FeishuBody> {
+  async call(
+    method: 'POST' | 'PATCH',
+    url: string,
+    payload: object,
+    headers: Record<string, string> = {},
+  ): Promise<FeishuBody> {
     let answer: HttpAnswer
     try {
-      answer = await this.http.send(method, url, { 'content-type': 'application/json; charset=utf-8', ...headers }, JSON.stringify(payload))
+      answer = await this.http.send(
+        method,
+        url,
+        { 'content-type': 'application/json; charset=utf-8', ...headers },
+        JSON.stringify(payload),
+      )
     } catch (error) {
       const proxy = this.options.proxy ? withoutCredentials(this.options.proxy) : ''
-      throw networkError(error, { url, timeoutMs: this.options.timeoutMs, proxy, hostInput: this.hostInput, redact: (text) => this.redact(text) })
+      throw networkError(error, {
+        url,
+        timeoutMs: this.options.timeoutMs,
+        proxy,
+        hostInput: this.hostInput,
+        redact: (text) => this.redact(text),
+      })
     }
     return this.interpret(method, url, answer)
   }
@@ -98,7 +116,8 @@ export class FeishuRequester {
     const host = new URL(url).host
     let logId = clean(headerValue(headers['x-tt-logid']))
     const resetHeader = headerValue(headers['x-ogw-ratelimit-reset'])
-    const rateLimitResetSeconds = resetHeader !== '' && Number.isFinite(Number(resetHeader)) ? Number(resetHeader) : null
+    const rateLimitResetSeconds =
+      resetHeader !== '' && Number.isFinite(Number(resetHeader)) ? Number(resetHeader) : null
     let body: FeishuBody | undefined
     try {
       const parsed = JSON.parse(text) as unknown
@@ -109,9 +128,16 @@ export class FeishuRequester {
     const checkHost = `check \`${this.hostInput}\``
     if (!body) {
       throw new FeishuError({
-        code: null, msg: '', httpStatus: status, logId, rateLimitResetSeconds,
+        code: null,
+        msg: '',
+        httpStatus: status,
+        logId,
+        rateLimitResetSeconds,
         meaning: `${host} answered HTTP ${status} with a body that is not Feishu's JSON object`,
-        fix: status === 404 ? `${checkHost}: it must name the Open Platform host` : `${checkHost}; if it is right, Feishu may be having trouble: try again later`,
+        fix:
+          status === 404
+            ? `${checkHost}: it must name the Open Platform host`
+            : `${checkHost}; if it is right, Feishu may be having trouble: try again later`,
       })
     }
     // A custom bot's answer may carry only the legacy StatusCode / StatusMessage (§7.4).
@@ -119,15 +145,38 @@ export class FeishuRequester {
     const code = typeof codeValue === 'number' ? codeValue : null
     const msg = clean(body.msg ?? body.StatusMessage)
     logId = logId || clean(body.error?.log_id) || clean(body.error?.logid)
-    this.options.debug?.(this.redact(`${method} ${new URL(url).pathname}: HTTP ${status}, code ${code ?? 'none'}${logId ? `, log_id ${logId}` : ''}`))
+    this.options.debug?.(
+      this.redact(
+        `${method} ${new URL(url).pathname}: HTTP ${status}, code ${code ?? 'none'}${logId ? `, log_id ${logId}` : ''}`,
+      ),
+    )
     const ok = status >= 200 && status < 300
     if (code === 0 && ok) return body
     if (code === null || code === 0) {
       const said = code === 0 ? 'with code 0 but HTTP' : 'without an error code, HTTP'
-      throw new FeishuError({ code: null, msg, httpStatus: status, logId, rateLimitResetSeconds, meaning: `Feishu answered ${said} ${status}`, fix: status >= 500 || status === 429 ? 'Feishu is having trouble: try again later' : `${checkHost}: it must name the Open Platform host` })
+      throw new FeishuError({
+        code: null,
+        msg,
+        httpStatus: status,
+        logId,
+        rateLimitResetSeconds,
+        meaning: `Feishu answered ${said} ${status}`,
+        fix:
+          status >= 500 || status === 429
+            ? 'Feishu is having trouble: try again later'
+            : `${checkHost}: it must name the Open Platform host`,
+      })
     }
     const { meaning, fix } = explainCode(code, msg, body.error)
-    throw new FeishuError({ code, msg, httpStatus: status, logId, meaning: this.redact(meaning), fix: this.redact(fix), rateLimitResetSeconds })
+    throw new FeishuError({
+      code,
+      msg,
+      httpStatus: status,
+      logId,
+      meaning: this.redact(meaning),
+      fix: this.redact(fix),
+      rateLimitResetSeconds,
+    })
   }
 }
 
@@ -142,7 +191,10 @@ function headerValue(value: string | string[] | undefined): string {
 }
 
 /** A request that got no answer. Names the host and the proxy, never the full URL, headers or credentials. */
-function networkError(error: unknown, context: { url: string; timeoutMs: number; proxy: string; hostInput: string; redact: (text: string) => string }): FeishuError {
+function networkError(
+  error: unknown,
+  context: { url: string; timeoutMs: number; proxy: string; hostInput: string; redact: (text: string) => string },
+): FeishuError {
   const { url, timeoutMs, proxy, hostInput } = context
   const host = new URL(url).host
   const name = (error as Error | undefined)?.name ?? ''
@@ -154,23 +206,57 @@ function networkError(error: unknown, context: { url: string; timeoutMs: number;
   const refused = /Proxy response \((\d+)\)|Proxy [A-Za-z ]+\((\d+)\)/.exec(message)
   if (refused) {
     const status = Number(refused[1] ?? refused[2])
-    return new FeishuError({
-      ...details, httpStatus: status, final: true,
-      meaning: `the proxy ${proxy || '(from the environment)'} refused to forward the request to ${host} (HTTP ${status})`,
-      fix: status === 407 ? 'check the user and password in the proxy URL (`proxy` or HTTPS_PROXY)' : `check the proxy allows connections to ${host}, or list it in NO_PROXY`,
-    }, { cause: error })
+    return new FeishuError(
+      {
+        ...details,
+        httpStatus: status,
+        final: true,
+        meaning: `the proxy ${proxy || '(from the environment)'} refused to forward the request to ${host} (HTTP ${status})`,
+        fix:
+          status === 407
+            ? 'check the user and password in the proxy URL (`proxy` or HTTPS_PROXY)'
+            : `check the proxy allows connections to ${host}, or list it in NO_PROXY`,
+      },
+      { cause: error },
+    )
   }
   if (name === 'TimeoutError' || (code.startsWith('UND_ERR_') && code.includes('TIMEOUT'))) {
-    return new FeishuError({ ...details, httpStatus: null, meaning: `no answer from ${host} within ${timeoutMs / 1000} s`, fix: 'try again later, or raise `timeout`' }, { cause: error })
+    return new FeishuError(
+      {
+        ...details,
+        httpStatus: null,
+        meaning: `no answer from ${host} within ${timeoutMs / 1000} s`,
+        fix: 'try again later, or raise `timeout`',
+      },
+      { cause: error },
+    )
   }
   // The error's own message may quote the URL (a hook URL holds its token): redacted.
   const reason = code || context.redact(printable(message || String(error)))
   const through = proxy ? ` (a proxy is configured: ${proxy})` : ''
   const fix = proxy
     ? 'check the proxy is running and reachable from the runner, or list the host in NO_PROXY'
-    : code === 'ENOTFOUND' || code === 'EAI_AGAIN' ? `check the spelling of \`${hostInput}\` and the runner's DNS` : `check \`${hostInput}\` and that the runner can reach it (firewall, proxy)`
-  return new FeishuError({ ...details, httpStatus: null, meaning: `could not reach ${host} (${reason})${through}`, fix, notSent: NOT_CONNECTED.has(code) }, { cause: error })
+    : code === 'ENOTFOUND' || code === 'EAI_AGAIN'
+      ? `check the spelling of \`${hostInput}\` and the runner's DNS`
+      : `check \`${hostInput}\` and that the runner can reach it (firewall, proxy)`
+  return new FeishuError(
+    {
+      ...details,
+      httpStatus: null,
+      meaning: `could not reach ${host} (${reason})${through}`,
+      fix,
+      notSent: NOT_CONNECTED.has(code),
+    },
+    { cause: error },
+  )
 }
 
 /** Errors raised before a connection existed: the request cannot have reached Feishu. */
-const NOT_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT'])
+const NOT_CONNECTED = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
+])

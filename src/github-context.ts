@@ -92,7 +92,8 @@ export async function readRunContext(env: Environment): Promise<RunContext> {
 type Json = Record<string, unknown>
 
 const object = (value: unknown): Json => (isPlainObject(value) ? value : {})
-const text = (value: unknown): string => (typeof value === 'string' ? value : typeof value === 'number' ? String(value) : '')
+const text = (value: unknown): string =>
+  typeof value === 'string' ? value : typeof value === 'number' ? String(value) : ''
 /** Only http(s) URLs become links, percent-encoded so they cannot end a markdown link early. */
 const link = (value: unknown): string => safeHttpUrl(text(value), false) ?? ''
 
@@ -110,7 +111,12 @@ export function runContext(env: Environment, payloadValue: unknown): RunContext 
   let compareUrl = ''
   const refName = env.GITHUB_REF_NAME ?? ref.replace(/^refs\/(heads|tags)\//, '')
   let subject: RunContext['subject'] = {
-    type: env.GITHUB_REF_TYPE === 'tag' || ref.startsWith('refs/tags/') ? 'tag' : ref.startsWith('refs/heads/') || env.GITHUB_REF_TYPE === 'branch' ? 'branch' : '',
+    type:
+      env.GITHUB_REF_TYPE === 'tag' || ref.startsWith('refs/tags/')
+        ? 'tag'
+        : ref.startsWith('refs/heads/') || env.GITHUB_REF_TYPE === 'branch'
+          ? 'branch'
+          : '',
     name: refName,
   }
   let pullRequest: PullRequestFacts | undefined
@@ -127,13 +133,22 @@ export function runContext(env: Environment, payloadValue: unknown): RunContext 
   if (Object.keys(pr).length > 0) {
     const head = object(pr.head)
     const base = object(pr.base)
-    pullRequest = { number: Number(pr.number) || Number(payload.number) || 0, title: text(pr.title), url: link(pr.html_url), headRef: text(head.ref), baseRef: text(base.ref) }
+    pullRequest = {
+      number: Number(pr.number) || Number(payload.number) || 0,
+      title: text(pr.title),
+      url: link(pr.html_url),
+      headRef: text(head.ref),
+      baseRef: text(base.ref),
+    }
     // GITHUB_SHA of a pull_request run is a merge commit nobody wrote; the head is what was pushed.
     if (text(head.sha)) sha = text(head.sha)
     if (pullRequest.headRef) subject = { type: 'branch', name: pullRequest.headRef }
     // Branch names are anyone's text: each goes in as one encoded path segment.
     const headLabel = text(head.label) || pullRequest.headRef
-    if (repositoryUrl && pullRequest.baseRef && headLabel) compareUrl = link(`${repositoryUrl}/compare/${encodeURIComponent(pullRequest.baseRef)}...${encodeURIComponent(headLabel).replace(/%3A/gi, ':')}`)
+    if (repositoryUrl && pullRequest.baseRef && headLabel)
+      compareUrl = link(
+        `${repositoryUrl}/compare/${encodeURIComponent(pullRequest.baseRef)}...${encodeURIComponent(headLabel).replace(/%3A/gi, ':')}`,
+      )
   }
 
   const run = object(payload.workflow_run)
@@ -142,11 +157,23 @@ export function runContext(env: Environment, payloadValue: unknown): RunContext 
     if (text(run.head_sha)) sha = text(run.head_sha)
     commitMessage = text(runCommit.message)
     if (text(run.head_branch)) subject = { type: 'branch', name: text(run.head_branch) }
-    triggeringRun = { name: text(run.name) || text(object(payload.workflow).name), conclusion: text(run.conclusion), url: link(run.html_url), runNumber: text(run.run_number), event: text(run.event) }
+    triggeringRun = {
+      name: text(run.name) || text(object(payload.workflow).name),
+      conclusion: text(run.conclusion),
+      url: link(run.html_url),
+      runNumber: text(run.run_number),
+      event: text(run.event),
+    }
     const first = object(Array.isArray(run.pull_requests) ? run.pull_requests[0] : undefined)
     if (Object.keys(first).length > 0 && repositoryUrl) {
       const number = Number(first.number) || 0
-      pullRequest = { number, title: '', url: number ? `${repositoryUrl}/pull/${number}` : '', headRef: text(object(first.head).ref), baseRef: text(object(first.base).ref) }
+      pullRequest = {
+        number,
+        title: '',
+        url: number ? `${repositoryUrl}/pull/${number}` : '',
+        headRef: text(object(first.head).ref),
+        baseRef: text(object(first.base).ref),
+      }
     }
   }
 
@@ -165,8 +192,13 @@ export function runContext(env: Environment, payloadValue: unknown): RunContext 
       prerelease: releaseValue.prerelease === true,
       draft: releaseValue.draft === true,
       publishedAt: text(releaseValue.published_at) || text(releaseValue.created_at),
-      assets: (Array.isArray(releaseValue.assets) ? releaseValue.assets : []).map(object)
-        .map((asset) => ({ name: text(asset.name), url: link(asset.browser_download_url), size: Number(asset.size) || 0 }))
+      assets: (Array.isArray(releaseValue.assets) ? releaseValue.assets : [])
+        .map(object)
+        .map((asset) => ({
+          name: text(asset.name),
+          url: link(asset.browser_download_url),
+          size: Number(asset.size) || 0,
+        }))
         .filter((asset) => asset.name && asset.url),
     }
     if (tag && eventName === 'release') subject = { type: 'tag', name: tag }
@@ -174,12 +206,27 @@ export function runContext(env: Environment, payloadValue: unknown): RunContext 
 
   const commitUrl = repositoryUrl && /^[0-9a-f]{7,64}$/i.test(sha) ? `${repositoryUrl}/commit/${sha}` : ''
   return {
-    serverUrl, repository, repositoryUrl, eventName,
-    workflow: env.GITHUB_WORKFLOW ?? '', job: env.GITHUB_JOB ?? '',
-    runId, runNumber: env.GITHUB_RUN_NUMBER ?? '', runAttempt: env.GITHUB_RUN_ATTEMPT ?? '',
+    serverUrl,
+    repository,
+    repositoryUrl,
+    eventName,
+    workflow: env.GITHUB_WORKFLOW ?? '',
+    job: env.GITHUB_JOB ?? '',
+    runId,
+    runNumber: env.GITHUB_RUN_NUMBER ?? '',
+    runAttempt: env.GITHUB_RUN_ATTEMPT ?? '',
     runUrl: repositoryUrl && runId ? `${repositoryUrl}/actions/runs/${runId}` : '',
     actor: env.GITHUB_ACTOR || text(object(payload.sender).login),
-    ref, refName, subject, sha, commitMessage, commitUrl, compareUrl, pullRequest, release, triggeringRun,
+    ref,
+    refName,
+    subject,
+    sha,
+    commitMessage,
+    commitUrl,
+    compareUrl,
+    pullRequest,
+    release,
+    triggeringRun,
   }
 }
 

@@ -14,7 +14,10 @@ export class ProxiedTransport implements Transport {
    * explicitly, so undici never reads the environment's proxy variables itself; it still honours
    * NO_PROXY.
    */
-  constructor(private readonly timeoutMs: number, proxy: string) {
+  constructor(
+    private readonly timeoutMs: number,
+    proxy: string,
+  ) {
     const options = {
       connect: { timeout: timeoutMs },
       headersTimeout: timeoutMs,
@@ -27,8 +30,19 @@ export class ProxiedTransport implements Transport {
     this.dispatcher = withoutWarning('UNDICI-EHPA', () => new EnvHttpProxyAgent(options as EnvHttpProxyAgent.Options))
   }
 
-  async send(method: 'POST' | 'PATCH', url: string, headers: Record<string, string>, body: string): Promise<HttpAnswer> {
-    const response = await request(url, { method, headers, body, dispatcher: this.dispatcher, signal: AbortSignal.timeout(this.timeoutMs) })
+  async send(
+    method: 'POST' | 'PATCH',
+    url: string,
+    headers: Record<string, string>,
+    body: string,
+  ): Promise<HttpAnswer> {
+    const response = await request(url, {
+      method,
+      headers,
+      body,
+      dispatcher: this.dispatcher,
+      signal: AbortSignal.timeout(this.timeoutMs),
+    })
     return { status: response.statusCode, headers: response.headers, text: await response.body.text() }
   }
 

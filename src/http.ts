@@ -37,20 +37,32 @@ class DirectTransport implements Transport {
     const secure = target.protocol === 'https:'
     const payload = Buffer.from(body, 'utf8')
     return new Promise((resolve, reject) => {
-      const request = (secure ? https : http).request(target, {
-        method, agent: this.agents[secure ? 'https:' : 'http:'],
-        headers: { ...headers, 'content-length': String(payload.length) },
-      }, (response) => {
-        const chunks: Buffer[] = []
-        response.on('data', (chunk: Buffer) => chunks.push(chunk))
-        response.on('end', () => {
-          clearTimeout(timer)
-          resolve({ status: response.statusCode ?? 0, headers: response.headers, text: Buffer.concat(chunks).toString('utf8') })
-        })
-        response.on('error', fail)
-      })
+      const request = (secure ? https : http).request(
+        target,
+        {
+          method,
+          agent: this.agents[secure ? 'https:' : 'http:'],
+          headers: { ...headers, 'content-length': String(payload.length) },
+        },
+        (response) => {
+          const chunks: Buffer[] = []
+          response.on('data', (chunk: Buffer) => chunks.push(chunk))
+          response.on('end', () => {
+            clearTimeout(timer)
+            resolve({
+              status: response.statusCode ?? 0,
+              headers: response.headers,
+              text: Buffer.concat(chunks).toString('utf8'),
+            })
+          })
+          response.on('error', fail)
+        },
+      )
       // One deadline for the whole exchange: connecting, sending, and reading the answer.
-      const timer = setTimeout(() => request.destroy(new TimeoutError(`no answer within ${this.timeoutMs} ms`)), this.timeoutMs)
+      const timer = setTimeout(
+        () => request.destroy(new TimeoutError(`no answer within ${this.timeoutMs} ms`)),
+        this.timeoutMs,
+      )
       function fail(error: Error): void {
         clearTimeout(timer)
         reject(error)
@@ -77,7 +89,12 @@ export class Http implements Transport {
       : Promise.resolve(new DirectTransport(timeoutMs))
   }
 
-  async send(method: 'POST' | 'PATCH', url: string, headers: Record<string, string>, body: string): Promise<HttpAnswer> {
+  async send(
+    method: 'POST' | 'PATCH',
+    url: string,
+    headers: Record<string, string>,
+    body: string,
+  ): Promise<HttpAnswer> {
     return (await this.transport).send(method, url, headers, body)
   }
 

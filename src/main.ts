@@ -50,17 +50,25 @@ function summaryInputIsOn(env: Env): boolean {
 function describePlan(config: Config, message: OutgoingMessage): string {
   const what = message.msgType === 'interactive' ? 'a card' : `a ${message.msgType} message`
   const from = `(from \`${message.input}\`)`
-  if (config.mode === 'webhook') return `Sending ${what} ${from} by custom bot webhook ${shownHookUrl(config.webhookUrl)}`
-  if (config.updateMessageId) return `Updating card ${config.updateMessageId} with ${what} ${from} via ${config.baseUrl}`
-  if (config.replyTo) return `Replying to ${config.replyTo}${config.replyInThread ? ' in its thread' : ''} with ${what} ${from} via ${config.baseUrl}`
+  if (config.mode === 'webhook')
+    return `Sending ${what} ${from} by custom bot webhook ${shownHookUrl(config.webhookUrl)}`
+  if (config.updateMessageId)
+    return `Updating card ${config.updateMessageId} with ${what} ${from} via ${config.baseUrl}`
+  if (config.replyTo)
+    return `Replying to ${config.replyTo}${config.replyInThread ? ' in its thread' : ''} with ${what} ${from} via ${config.baseUrl}`
   return `Sending ${what} ${from} to ${config.receivers.length} receiver(s) via ${config.baseUrl}`
 }
 
 async function byWebhook(config: Config, message: OutgoingMessage): Promise<DeliveryResult[]> {
   if (config.dryRun) return printWebhookDryRun({ webhookUrl: config.webhookUrl, secret: config.webhookSecret, message })
   const client = new WebhookClient({
-    webhookUrl: config.webhookUrl, secret: config.webhookSecret, timeoutMs: config.timeoutMs, maxRetries: config.maxRetries,
-    proxy: config.proxy.url, log: core.info, debug: core.debug,
+    webhookUrl: config.webhookUrl,
+    secret: config.webhookSecret,
+    timeoutMs: config.timeoutMs,
+    maxRetries: config.maxRetries,
+    proxy: config.proxy.url,
+    log: core.info,
+    debug: core.debug,
   })
   try {
     return await deliverByWebhook(client, message)
@@ -72,18 +80,31 @@ async function byWebhook(config: Config, message: OutgoingMessage): Promise<Deli
 async function byApp(config: Config, message: OutgoingMessage, env: Env): Promise<DeliveryResult[]> {
   const targets: AppTarget[] = config.updateMessageId
     ? [{ receiveIdType: 'update_message_id', receiveId: config.updateMessageId }]
-    : config.replyTo ? [{ receiveIdType: 'reply_to', receiveId: config.replyTo }] : [...config.receivers]
+    : config.replyTo
+      ? [{ receiveIdType: 'reply_to', receiveId: config.replyTo }]
+      : [...config.receivers]
   // Serialised once for every target (§3.1: content is a JSON string).
   const content = JSON.stringify(message.content)
-  const requestFor = (target: AppTarget) => appRequest(config.baseUrl, target, {
-    msgType: message.msgType, content, replyInThread: config.replyInThread,
-    uuid: messageUuid({ given: config.uuid, receiver: target, receiverCount: targets.length, body: content, env }),
-  })
+  const requestFor = (target: AppTarget) =>
+    appRequest(config.baseUrl, target, {
+      msgType: message.msgType,
+      content,
+      replyInThread: config.replyInThread,
+      uuid: messageUuid({ given: config.uuid, receiver: target, receiverCount: targets.length, body: content, env }),
+    })
 
-  if (config.dryRun) return printDryRun({ hasCredentials: config.appId !== '', baseUrl: config.baseUrl, targets, message, requestFor })
+  if (config.dryRun)
+    return printDryRun({ hasCredentials: config.appId !== '', baseUrl: config.baseUrl, targets, message, requestFor })
   const client = new FeishuClient({
-    baseUrl: config.baseUrl, appId: config.appId, appSecret: config.appSecret, timeoutMs: config.timeoutMs,
-    maxRetries: config.maxRetries, proxy: config.proxy.url, onSecret: core.setSecret, log: core.info, debug: core.debug,
+    baseUrl: config.baseUrl,
+    appId: config.appId,
+    appSecret: config.appSecret,
+    timeoutMs: config.timeoutMs,
+    maxRetries: config.maxRetries,
+    proxy: config.proxy.url,
+    onSecret: core.setSecret,
+    log: core.info,
+    debug: core.debug,
   })
   try {
     return await deliver({ client, targets, requestFor })

@@ -15,7 +15,10 @@ export type Variables = ReadonlyMap<string, unknown>
  * and post md nodes, where any markdown syntax would count too.
  */
 export class UntrustedText {
-  constructor(readonly plain: string, readonly markdown: string) {}
+  constructor(
+    readonly plain: string,
+    readonly markdown: string,
+  ) {}
 }
 
 /** How a variable's value reads inside a string: numbers and booleans as written, lists and objects as JSON. */
@@ -31,12 +34,21 @@ export function asText(value: unknown, markdown = false): string {
  * Fills one string. `where` says, for error messages, where the string sits (e.g. `elements[0].text`);
  * `markdown` that the string is read as markdown.
  */
-export function fillString(template: string, variables: Variables, input: string, where = '', markdown = false): string {
+export function fillString(
+  template: string,
+  variables: Variables,
+  input: string,
+  where = '',
+  markdown = false,
+): string {
   return template.replace(PLACEHOLDER, (whole, escape: string, name: string) => {
     if (escape) return whole.slice(1)
     if (!variables.has(name)) {
       const known = [...variables.keys()].sort().join(', ')
-      throw new InputError(input, `unknown placeholder \${${name}}${where ? ` at ${where}` : ''}; known names: ${known}. Write $\${${name}} for a literal \${${name}}`)
+      throw new InputError(
+        input,
+        `unknown placeholder \${${name}}${where ? ` at ${where}` : ''}; known names: ${known}. Write $\${${name}} for a literal \${${name}}`,
+      )
     }
     return asText(variables.get(name), markdown)
   })
@@ -52,11 +64,17 @@ function markdownKey(node: Record<string, unknown>): string | undefined {
 /** Returns a copy of `value` with placeholders filled in every string (keys are left alone). */
 export function fillTree(value: unknown, variables: Variables, input: string, where = '', markdown = false): unknown {
   if (typeof value === 'string') return fillString(value, variables, input, where, markdown)
-  if (Array.isArray(value)) return value.map((item, index) => fillTree(item, variables, input, `${where}[${index}]`, markdown))
+  if (Array.isArray(value))
+    return value.map((item, index) => fillTree(item, variables, input, `${where}[${index}]`, markdown))
   if (isPlainObject(value)) {
     const markdownField = markdownKey(value)
     // fromEntries defines own keys, so even a key named __proto__ is kept as data.
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, fillTree(item, variables, input, where ? `${where}.${key}` : key, markdown || key === markdownField)]))
+    return Object.fromEntries(
+      Object.entries(value).map(([key, item]) => [
+        key,
+        fillTree(item, variables, input, where ? `${where}.${key}` : key, markdown || key === markdownField),
+      ]),
+    )
   }
   return value
 }

@@ -61,17 +61,24 @@ export function parseReceiver(entry: string, input: string): Receiver {
   if (explicit) {
     const [, typed, id] = explicit as unknown as [string, string, string]
     const type = typed.toLowerCase()
-    if ((RECEIVE_ID_TYPES as readonly string[]).includes(type)) return checked({ receiveId: id, receiveIdType: type as ReceiveIdType }, entry, input)
+    if ((RECEIVE_ID_TYPES as readonly string[]).includes(type))
+      return checked({ receiveId: id, receiveIdType: type as ReceiveIdType }, entry, input)
     // A colon inside an e-mail address is not a type prefix; anything else is a typo in the type.
     if (!entry.includes('@')) {
-      throw new InputError(input, `unknown receiver type "${typed}" in "${entry}"; use one of ${RECEIVE_ID_TYPES.join(', ')}`)
+      throw new InputError(
+        input,
+        `unknown receiver type "${typed}" in "${entry}"; use one of ${RECEIVE_ID_TYPES.join(', ')}`,
+      )
     }
   }
   if (entry.startsWith('oc_')) return checked({ receiveId: entry, receiveIdType: 'chat_id' }, entry, input)
   if (entry.startsWith('ou_')) return checked({ receiveId: entry, receiveIdType: 'open_id' }, entry, input)
   if (entry.startsWith('on_')) return checked({ receiveId: entry, receiveIdType: 'union_id' }, entry, input)
   if (entry.includes('@')) return checked({ receiveId: entry, receiveIdType: 'email' }, entry, input)
-  throw new InputError(input, `cannot tell what kind of id "${entry}" is; chat ids start with oc_, open_ids with ou_, union_ids with on_; write it as type:value (e.g. user_id:${entry})`)
+  throw new InputError(
+    input,
+    `cannot tell what kind of id "${entry}" is; chat ids start with oc_, open_ids with ou_, union_ids with on_; write it as type:value (e.g. user_id:${entry})`,
+  )
 }
 
 /** All receivers of the step, `chat-id` entries first, then `receive-id`, each once, and the duplicates left out. */
@@ -79,7 +86,10 @@ export function readReceivers(chatIds: string, receiveIds: string): { receivers:
   const all: Receiver[] = []
   for (const entry of splitList(chatIds)) {
     if (!entry.startsWith('oc_')) {
-      throw new InputError('chat-id', `"${entry}" is not a chat id (chat ids start with oc_); put users and other ids in \`receive-id\``)
+      throw new InputError(
+        'chat-id',
+        `"${entry}" is not a chat id (chat ids start with oc_); put users and other ids in \`receive-id\``,
+      )
     }
     all.push(checked({ receiveId: entry, receiveIdType: 'chat_id' }, entry, 'chat-id'))
   }

@@ -69,7 +69,10 @@ export function escapeCardMarkdown(text: string): string {
 }
 
 /** Loads marked lazily (dynamic import inside, so ncc puts it in a separate chunk that a plain text message never loads). */
-export async function releaseNotesToCardMarkdown(body: string, options: NotesOptions): Promise<{ markdown: string; truncated: boolean }> {
+export async function releaseNotesToCardMarkdown(
+  body: string,
+  options: NotesOptions,
+): Promise<{ markdown: string; truncated: boolean }> {
   if (body.trim() === '') return { markdown: '', truncated: false }
   const { Lexer } = await import('marked')
   const tokens = new Lexer({ gfm: true, breaks: false }).lex(body)
@@ -110,10 +113,16 @@ function jsonBytes(text: string): number {
   for (let index = 0; index < text.length; index += 1) {
     const code = text.charCodeAt(index)
     if (code === 0x22 || code === 0x5c) bytes += 2
-    else if (code < 0x20) bytes += code === 0x08 || code === 0x09 || code === 0x0a || code === 0x0c || code === 0x0d ? 2 : 6
+    else if (code < 0x20)
+      bytes += code === 0x08 || code === 0x09 || code === 0x0a || code === 0x0c || code === 0x0d ? 2 : 6
     else if (code < 0x80) bytes += 1
     else if (code < 0x800) bytes += 2
-    else if (code >= 0xd800 && code <= 0xdbff && index + 1 < text.length && (text.charCodeAt(index + 1) & 0xfc00) === 0xdc00) {
+    else if (
+      code >= 0xd800 &&
+      code <= 0xdbff &&
+      index + 1 < text.length &&
+      (text.charCodeAt(index + 1) & 0xfc00) === 0xdc00
+    ) {
       bytes += 4
       index += 1
     } else if (code >= 0xd800 && code <= 0xdfff) bytes += 6
@@ -254,12 +263,17 @@ interface Reference {
 
 function referenceAt(match: RegExpExecArray, links: Links): Reference | undefined {
   const { owner, repo, crossNumber, crossSha, user, bot, number, ghNumber, sha } = match.groups ?? {}
-  if (owner && repo && crossNumber && links.server) return { label: match[0], url: `${links.server}/${owner}/${repo}/issues/${crossNumber}` }
+  if (owner && repo && crossNumber && links.server)
+    return { label: match[0], url: `${links.server}/${owner}/${repo}/issues/${crossNumber}` }
   if (owner && repo && crossSha && isSha(crossSha) && links.server) {
-    return { label: `${owner}/${repo}@${crossSha.slice(0, 7)}`, url: `${links.server}/${owner}/${repo}/commit/${crossSha}` }
+    return {
+      label: `${owner}/${repo}@${crossSha.slice(0, 7)}`,
+      url: `${links.server}/${owner}/${repo}/commit/${crossSha}`,
+    }
   }
   // GitHub Apps sign as `name[bot]`; their page is /apps/name.
-  if (user && links.server) return { label: match[0], url: bot ? `${links.server}/apps/${user}` : `${links.server}/${user}` }
+  if (user && links.server)
+    return { label: match[0], url: bot ? `${links.server}/apps/${user}` : `${links.server}/${user}` }
   const issue = number ?? ghNumber
   if (issue && links.repository) return { label: match[0], url: `${links.repository}/issues/${issue}` }
   if (sha && isSha(sha) && links.repository) return { label: sha.slice(0, 7), url: `${links.repository}/commit/${sha}` }
@@ -281,7 +295,8 @@ function githubUrlLabel(href: string, links: Links): string | undefined {
   const here = `${owner}/${repo}`.toLowerCase() === links.repositoryKey
   const prefix = here ? '' : `${owner}/${repo}`
   if ((kind === 'pull' || kind === 'issues') && /^\d+$/.test(rest)) return `${prefix}#${rest}`
-  if (kind === 'commit' && /^[0-9a-f]{7,40}$/.test(rest)) return here ? rest.slice(0, 7) : `${prefix}@${rest.slice(0, 7)}`
+  if (kind === 'commit' && /^[0-9a-f]{7,40}$/.test(rest))
+    return here ? rest.slice(0, 7) : `${prefix}@${rest.slice(0, 7)}`
   if (kind === 'compare') {
     try {
       return decodeURIComponent(rest)
@@ -296,29 +311,75 @@ function githubUrlLabel(href: string, links: Links): string | undefined {
 // Plain text.
 
 const NAMED_ENTITIES: ReadonlyMap<string, string> = new Map([
-  ['amp', '&'], ['lt', '<'], ['gt', '>'], ['quot', '"'], ['apos', "'"], ['nbsp', '\u00A0'], ['ensp', '\u2002'],
-  ['emsp', '\u2003'], ['thinsp', '\u2009'], ['zwsp', '\u200B'], ['copy', '©'], ['reg', '®'], ['trade', '™'],
-  ['hellip', '…'], ['mdash', '—'], ['ndash', '–'], ['lsquo', '‘'], ['rsquo', '’'], ['ldquo', '“'], ['rdquo', '”'],
-  ['laquo', '«'], ['raquo', '»'], ['middot', '·'], ['bull', '•'], ['rarr', '→'], ['larr', '←'], ['uarr', '↑'],
-  ['darr', '↓'], ['harr', '↔'], ['times', '×'], ['divide', '÷'], ['deg', '°'], ['plusmn', '±'], ['sect', '§'],
-  ['para', '¶'], ['euro', '€'], ['pound', '£'], ['yen', '¥'], ['cent', '¢'], ['check', '✓'], ['star', '☆'],
+  ['amp', '&'],
+  ['lt', '<'],
+  ['gt', '>'],
+  ['quot', '"'],
+  ['apos', "'"],
+  ['nbsp', '\u00A0'],
+  ['ensp', '\u2002'],
+  ['emsp', '\u2003'],
+  ['thinsp', '\u2009'],
+  ['zwsp', '\u200B'],
+  ['copy', '©'],
+  ['reg', '®'],
+  ['trade', '™'],
+  ['hellip', '…'],
+  ['mdash', '—'],
+  ['ndash', '–'],
+  ['lsquo', '‘'],
+  ['rsquo', '’'],
+  ['ldquo', '“'],
+  ['rdquo', '”'],
+  ['laquo', '«'],
+  ['raquo', '»'],
+  ['middot', '·'],
+  ['bull', '•'],
+  ['rarr', '→'],
+  ['larr', '←'],
+  ['uarr', '↑'],
+  ['darr', '↓'],
+  ['harr', '↔'],
+  ['times', '×'],
+  ['divide', '÷'],
+  ['deg', '°'],
+  ['plusmn', '±'],
+  ['sect', '§'],
+  ['para', '¶'],
+  ['euro', '€'],
+  ['pound', '£'],
+  ['yen', '¥'],
+  ['cent', '¢'],
+  ['check', '✓'],
+  ['star', '☆'],
 ])
 
 /** Markdown and HTML text carry entities; decoding them first means the escaping below sees every `<` and `*`. */
 function decodeEntities(text: string): string {
   if (!text.includes('&')) return text
-  return text.replace(/&(?:#(\d{1,7})|#[xX]([0-9A-Fa-f]{1,6})|([A-Za-z][A-Za-z0-9]{1,31}));/g, (whole, decimal?: string, hex?: string, name?: string) => {
-    if (name !== undefined) return NAMED_ENTITIES.get(name) ?? whole
-    const code = decimal !== undefined ? Number.parseInt(decimal, 10) : Number.parseInt(hex ?? '', 16)
-    return code === 0 || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff) ? '\uFFFD' : String.fromCodePoint(code)
-  })
+  return text.replace(
+    /&(?:#(\d{1,7})|#[xX]([0-9A-Fa-f]{1,6})|([A-Za-z][A-Za-z0-9]{1,31}));/g,
+    (whole, decimal?: string, hex?: string, name?: string) => {
+      if (name !== undefined) return NAMED_ENTITIES.get(name) ?? whole
+      const code = decimal !== undefined ? Number.parseInt(decimal, 10) : Number.parseInt(hex ?? '', 16)
+      return code === 0 || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff) ? '\uFFFD' : String.fromCodePoint(code)
+    },
+  )
 }
 
 const ALWAYS_ESCAPED: Readonly<Record<string, string>> = {
-  '\\': '&#92;', '`': '&#96;', '*': '&#42;', _: '&#95;', '~': '&#126;', '[': '&#91;', ']': '&#93;', '|': '&#124;',
+  '\\': '&#92;',
+  '`': '&#96;',
+  '*': '&#42;',
+  _: '&#95;',
+  '~': '&#126;',
+  '[': '&#91;',
+  ']': '&#93;',
+  '|': '&#124;',
 }
 // What opens a block at the start of a line (CommonMark): the first character is escaped.
-const LINE_START_SYNTAX = /^(?:>|#{1,6}(?=[ \t]|$)|[-+](?=[ \t]|$)|-(?=[ \t]*-[ \t]*-)|=+[ \t]*$|\d{1,9}[.)](?=[ \t]|$))/
+const LINE_START_SYNTAX =
+  /^(?:>|#{1,6}(?=[ \t]|$)|[-+](?=[ \t]|$)|-(?=[ \t]*-[ \t]*-)|=+[ \t]*$|\d{1,9}[.)](?=[ \t]|$))/
 
 // What makes a GFM parser link bare text: `scheme://`, `www.` and e-mail addresses (mailto:).
 // Text is text: the `:`, `.` or `@` that triggers it is written as an entity.
@@ -355,7 +416,11 @@ function escapeLiteral(text: string, state: LineState, newline: string): string 
     }
     if (lead === '' && body === '') return
     state.atLineStart = false
-    out += lead + neutralizeMarkup(body).replace(/[\\`*_~[\]|]/g, (c) => ALWAYS_ESCAPED[c] ?? c).replace(AUTOLINK_TRIGGER, (c) => `&#${c.charCodeAt(0)};`)
+    out +=
+      lead +
+      neutralizeMarkup(body)
+        .replace(/[\\`*_~[\]|]/g, (c) => ALWAYS_ESCAPED[c] ?? c)
+        .replace(AUTOLINK_TRIGGER, (c) => `&#${c.charCodeAt(0)};`)
   })
   return out
 }
@@ -369,11 +434,37 @@ function replaceEmoji(text: string): string {
 // Code.
 
 const LANGUAGE_ALIASES: Readonly<Record<string, string>> = {
-  js: 'javascript', jsx: 'javascript', mjs: 'javascript', cjs: 'javascript', ts: 'typescript', tsx: 'typescript',
-  sh: 'shell', console: 'shell', zsh: 'shell', shellsession: 'shell', py: 'python', rb: 'ruby', rs: 'rust',
-  yml: 'yaml', md: 'markdown', kt: 'kotlin', 'c++': 'cpp', cc: 'cpp', cs: 'c_sharp', csharp: 'c_sharp',
-  objc: 'objective_c', dockerfile: 'docker_file', docker: 'docker_file', ps1: 'powershell', pwsh: 'powershell',
-  golang: 'go', patch: 'diff', proto: 'protobuf', vb: 'visual_basic', coffee: 'coffee_script', tf: 'plain_text',
+  js: 'javascript',
+  jsx: 'javascript',
+  mjs: 'javascript',
+  cjs: 'javascript',
+  ts: 'typescript',
+  tsx: 'typescript',
+  sh: 'shell',
+  console: 'shell',
+  zsh: 'shell',
+  shellsession: 'shell',
+  py: 'python',
+  rb: 'ruby',
+  rs: 'rust',
+  yml: 'yaml',
+  md: 'markdown',
+  kt: 'kotlin',
+  'c++': 'cpp',
+  cc: 'cpp',
+  cs: 'c_sharp',
+  csharp: 'c_sharp',
+  objc: 'objective_c',
+  dockerfile: 'docker_file',
+  docker: 'docker_file',
+  ps1: 'powershell',
+  pwsh: 'powershell',
+  golang: 'go',
+  patch: 'diff',
+  proto: 'protobuf',
+  vb: 'visual_basic',
+  coffee: 'coffee_script',
+  tf: 'plain_text',
 }
 
 function codeLanguage(info: string | undefined): string {
@@ -404,7 +495,8 @@ function codeSpan(code: string, inTable: boolean): string {
   if (content.trim() === '') return ''
   if (inTable) content = content.replace(/\|/g, '\\|')
   const fence = '`'.repeat(longestRun(content, '`') + 1)
-  const pad = content.startsWith('`') || content.endsWith('`') || (content.startsWith(' ') && content.endsWith(' ')) ? ' ' : ''
+  const pad =
+    content.startsWith('`') || content.endsWith('`') || (content.startsWith(' ') && content.endsWith(' ')) ? ' ' : ''
   return `${fence}${pad}${content}${pad}${fence}`
 }
 
@@ -412,7 +504,33 @@ function codeSpan(code: string, inTable: boolean): string {
 // HTML (GitHub keeps raw HTML in notes: <details>, <img>, <br>, anchors, comments).
 
 const HTML_PART = /<!--[\s\S]*?(?:-->|$)|<(\/?)([A-Za-z][A-Za-z0-9-]*)((?:[^>"']|"[^"]*"|'[^']*')*)>|<|[^<]+/g
-const BLOCK_TAGS = new Set(['p', 'div', 'details', 'summary', 'ul', 'ol', 'li', 'table', 'thead', 'tbody', 'tr', 'blockquote', 'pre', 'section', 'center', 'picture', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'dl', 'dt', 'dd'])
+const BLOCK_TAGS = new Set([
+  'p',
+  'div',
+  'details',
+  'summary',
+  'ul',
+  'ol',
+  'li',
+  'table',
+  'thead',
+  'tbody',
+  'tr',
+  'blockquote',
+  'pre',
+  'section',
+  'center',
+  'picture',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'dl',
+  'dt',
+  'dd',
+])
 const BOLD_TAGS = new Set(['summary', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'b', 'strong', 'th'])
 const DROPPED_CONTENT_TAGS = new Set(['script', 'style', 'template', 'textarea', 'title'])
 
@@ -429,7 +547,9 @@ interface HtmlTag {
 
 function parseTag(html: string): HtmlTag | undefined {
   const match = /^<(\/?)([A-Za-z][A-Za-z0-9-]*)((?:[^>"']|"[^"]*"|'[^']*')*)>$/.exec(html.trim())
-  return match ? { closing: match[1] === '/', name: (match[2] ?? '').toLowerCase(), attributes: match[3] ?? '' } : undefined
+  return match
+    ? { closing: match[1] === '/', name: (match[2] ?? '').toLowerCase(), attributes: match[3] ?? '' }
+    : undefined
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -513,7 +633,10 @@ class Renderer {
     const items = list.items.map((item, index) => {
       let marker = list.ordered ? `${start + index}. ` : '- '
       if (item.task) marker += item.checked ? '☑ ' : '☐ '
-      const blocks = this.blocks(item.tokens.filter((child) => child.type !== 'checkbox'), { cont, topLevel: false })
+      const blocks = this.blocks(
+        item.tokens.filter((child) => child.type !== 'checkbox'),
+        { cont, topLevel: false },
+      )
       const [first, ...rest] = blocks
       if (first === undefined) return marker.trimEnd()
       return group([group([marker, first], '', 2), ...rest], `\n${cont}`)
@@ -536,12 +659,18 @@ class Renderer {
     const [paragraph, ...others] = tokens
     if (paragraph?.type !== 'paragraph') return undefined
     const [marker, ...inline] = (paragraph as Tokens.Paragraph).tokens
-    const match = marker?.type === 'text' ? /^\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION)\][ \t]*(?:\n|$)/i.exec((marker as Tokens.Text).text) : null
+    const match =
+      marker?.type === 'text'
+        ? /^\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION)\][ \t]*(?:\n|$)/i.exec((marker as Tokens.Text).text)
+        : null
     if (!match || !marker || !match[1]) return undefined
     const rest = (marker as Tokens.Text).text.slice(match[0].length)
     const remaining: Token[] = rest === '' ? inline : [{ ...(marker as Tokens.Text), text: rest, raw: rest }, ...inline]
     const label = `${match[1].charAt(0)}${match[1].slice(1).toLowerCase()}`
-    return { label, tokens: remaining.length > 0 ? [{ ...(paragraph as Tokens.Paragraph), tokens: remaining }, ...others] : others }
+    return {
+      label,
+      tokens: remaining.length > 0 ? [{ ...(paragraph as Tokens.Paragraph), tokens: remaining }, ...others] : others,
+    }
   }
 
   private table(table: Tokens.Table, context: BlockContext): Piece {
@@ -560,7 +689,11 @@ class Renderer {
     }
     // Feishu renders at most four tables in one markdown element; later ones become lists.
     const title = `**${header.join(' · ')}**`
-    return group([title, ...rows.map((cells) => `- ${cells.join(' · ')}`)], `\n${context.cont}`, rows.length > 0 ? 2 : 1)
+    return group(
+      [title, ...rows.map((cells) => `- ${cells.join(' · ')}`)],
+      `\n${context.cont}`,
+      rows.length > 0 ? 2 : 1,
+    )
   }
 
   private htmlBlock(html: string, context: BlockContext): Piece {
@@ -572,7 +705,13 @@ class Renderer {
     let boldStart = 0
     let dropUntil: string | undefined
     const state: LineState = { atLineStart: true }
-    const inlineContext = (): InlineContext => ({ cont: context.cont, inLink: linkHref !== undefined, inStrong: bold > 0, inTable: false, state })
+    const inlineContext = (): InlineContext => ({
+      cont: context.cont,
+      inLink: linkHref !== undefined,
+      inStrong: bold > 0,
+      inTable: false,
+      state,
+    })
     const emit = (text: string): void => {
       if (linkHref !== undefined) linkText += text
       else line += text
@@ -614,7 +753,13 @@ class Renderer {
         continue
       }
       if (name === 'img') {
-        emit(this.image(htmlAttribute(attributes, 'src') ?? '', decodeEntities(htmlAttribute(attributes, 'alt') ?? ''), inlineContext()))
+        emit(
+          this.image(
+            htmlAttribute(attributes, 'src') ?? '',
+            decodeEntities(htmlAttribute(attributes, 'alt') ?? ''),
+            inlineContext(),
+          ),
+        )
         continue
       }
       if (name === 'a') {
@@ -662,10 +807,21 @@ class Renderer {
   }
 
   private inlineContext(cont: string, overrides: Partial<Omit<InlineContext, 'cont' | 'state'>> = {}): InlineContext {
-    return { cont, inLink: false, inStrong: false, inTable: false, ...overrides, state: { atLineStart: !overrides.inTable } }
+    return {
+      cont,
+      inLink: false,
+      inStrong: false,
+      inTable: false,
+      ...overrides,
+      state: { atLineStart: !overrides.inTable },
+    }
   }
 
-  private inlineText(tokens: readonly Token[], cont: string, overrides: Partial<Omit<InlineContext, 'cont' | 'state'>> = {}): string {
+  private inlineText(
+    tokens: readonly Token[],
+    cont: string,
+    overrides: Partial<Omit<InlineContext, 'cont' | 'state'>> = {},
+  ): string {
     return flatten(group(this.inline(tokens, this.inlineContext(cont, overrides)), '')).trim()
   }
 
@@ -683,7 +839,8 @@ class Renderer {
           for (; end < tokens.length; end += 1) {
             const next = tokens[end] as Token
             if (next.type === 'escape') text += (next as Tokens.Escape).text
-            else if (next.type === 'text' && !(next as Tokens.Text).tokens) text += decodeEntities((next as Tokens.Text).text)
+            else if (next.type === 'text' && !(next as Tokens.Text).tokens)
+              text += decodeEntities((next as Tokens.Text).text)
             else break
           }
           if (end === index) {
@@ -697,7 +854,10 @@ class Renderer {
         case 'strong':
         case 'em':
         case 'del': {
-          const inner = this.inlineString((token as Tokens.Strong).tokens, { ...context, inStrong: context.inStrong || token.type === 'strong' })
+          const inner = this.inlineString((token as Tokens.Strong).tokens, {
+            ...context,
+            inStrong: context.inStrong || token.type === 'strong',
+          })
           if (inner.trim() === '') {
             pieces.push(inner)
             continue
@@ -723,7 +883,10 @@ class Renderer {
           }
           // A bare URL is shown the way GitHub shows it: .../pull/12 as #12, .../compare/a...b as a...b.
           const label = link.autolink ? (githubUrlLabel(link.href, this.links) ?? link.text) : undefined
-          const text = label !== undefined ? escapeLiteral(label, { atLineStart: false }, ' ') : this.inlineString(link.tokens, { ...context, inLink: true })
+          const text =
+            label !== undefined
+              ? escapeLiteral(label, { atLineStart: false }, ' ')
+              : this.inlineString(link.tokens, { ...context, inLink: true })
           pieces.push(this.link(link.href, text, context, !link.autolink))
           continue
         }
@@ -736,9 +899,19 @@ class Renderer {
           const tag = parseTag((token as Tokens.Tag).text)
           if (!tag) continue
           if (tag.name === 'br') pieces.push(...this.inline([{ type: 'br', raw: '' }], context))
-          else if (tag.name === 'img') pieces.push(this.image(htmlAttribute(tag.attributes, 'src') ?? '', decodeEntities(htmlAttribute(tag.attributes, 'alt') ?? ''), context))
+          else if (tag.name === 'img')
+            pieces.push(
+              this.image(
+                htmlAttribute(tag.attributes, 'src') ?? '',
+                decodeEntities(htmlAttribute(tag.attributes, 'alt') ?? ''),
+                context,
+              ),
+            )
           else if (tag.name === 'a' && !tag.closing) {
-            const close = tokens.findIndex((candidate, at) => at > index && candidate.type === 'html' && parseTag((candidate as Tokens.Tag).text)?.name === 'a')
+            const close = tokens.findIndex(
+              (candidate, at) =>
+                at > index && candidate.type === 'html' && parseTag((candidate as Tokens.Tag).text)?.name === 'a',
+            )
             const inner = tokens.slice(index + 1, close === -1 ? tokens.length : close)
             const href = htmlAttribute(tag.attributes, 'href')
             const text = this.inlineString(inner, { ...context, inLink: true })
@@ -767,7 +940,8 @@ class Renderer {
     const url = safeHttpUrl(href, decode)
     context.state.atLineStart = false
     if (!url) return text
-    const label = text.trim() === '' ? escapeLiteral(githubUrlLabel(url, this.links) ?? url, { atLineStart: false }, ' ') : text
+    const label =
+      text.trim() === '' ? escapeLiteral(githubUrlLabel(url, this.links) ?? url, { atLineStart: false }, ' ') : text
     return `[${label}](${url})`
   }
 

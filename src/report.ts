@@ -75,7 +75,8 @@ export function reportDelivery(results: readonly DeliveryResult[], failOnError: 
   setOutputs(results)
   const failed = results.filter((result) => !result.ok)
   // A custom bot, an update or a reply is one request, not a list of receivers.
-  const single = results.length === 1 && ['webhook', 'update_message_id', 'reply_to'].includes(results[0]!.receiver.receiveIdType)
+  const single =
+    results.length === 1 && ['webhook', 'update_message_id', 'reply_to'].includes(results[0]!.receiver.receiveIdType)
   if (failed.length === 0) {
     if (!single) core.info(`Delivered to all ${results.length} receiver(s).`)
     return
@@ -85,7 +86,10 @@ export function reportDelivery(results: readonly DeliveryResult[], failOnError: 
     ? [`Nothing was sent: ${TOKEN_FAILED}${tokenFailure.error?.message}`]
     : single
       ? [`The ${describeReceiver(failed[0]!.receiver)} failed: ${failureText(failed[0]!)}`]
-      : [`${failed.length} of ${results.length} receiver(s) did not get the message:`, ...failed.map((result) => `- ${describeReceiver(result.receiver)}: ${failureText(result)}`)]
+      : [
+          `${failed.length} of ${results.length} receiver(s) did not get the message:`,
+          ...failed.map((result) => `- ${describeReceiver(result.receiver)}: ${failureText(result)}`),
+        ]
   const text = lines.join('\n')
   if (failOnError) {
     core.setFailed(text)

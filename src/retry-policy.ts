@@ -7,18 +7,15 @@
 import type { FeishuError } from './errors.js'
 
 export type RetryDecision =
-  | { readonly retry: false }
-  | { readonly retry: true; readonly waitMs: number; readonly reason: string }
+  { readonly retry: false } | { readonly retry: true; readonly waitMs: number; readonly reason: string }
 
 /**
  * Credentials, permissions, the monthly quota, the message itself, a message that is gone or too
  * old, a custom bot's signature, IP allowlist, keywords and payload: the same request fails the same way.
  */
 const NEVER = new Set([
-  10003, 10014, 10015, 99991543, 99991672, 99991673, 99991401, 99991403,
-  230001, 230002, 230006, 230013, 230025, 230027, 230034, 230035, 230099,
-  230011, 230031, 230071, 230110,
-  9499, 19001, 19002, 19021, 19022, 19024,
+  10003, 10014, 10015, 99991543, 99991672, 99991673, 99991401, 99991403, 230001, 230002, 230006, 230013, 230025, 230027,
+  230034, 230035, 230099, 230011, 230031, 230071, 230110, 9499, 19001, 19002, 19021, 19022, 19024,
 ])
 /** Feishu's own signals to slow down: per-chat/user limits and legacy IM throttling codes. */
 const THROTTLED = new Set([230020, 11232, 11233, 11247])
@@ -34,23 +31,39 @@ export const BACKOFF = { baseMs: 500, capMs: 8000, throttledMinMs: 1000, maxRese
  * @param random a number in [0, 1), for jitter
  * A refused token (99991663) is not decided here: the client fetches a new token once per run.
  */
-export function decideRetry(error: FeishuError, retriesDone: number, maxRetries: number, random = Math.random()): RetryDecision {
+export function decideRetry(
+  error: FeishuError,
+  retriesDone: number,
+  maxRetries: number,
+  random = Math.random(),
+): RetryDecision {
   if (error.final || retriesDone >= maxRetries) return { retry: false }
   if (error.code !== null && NEVER.has(error.code)) return { retry: false }
   const backoff = exponential(retriesDone, random)
   if (error.code === 99991400 || error.httpStatus === 429) {
     const waitMs = rateLimitWaitMs(error, random) ?? backoff
     const reset = error.rateLimitResetSeconds
-    return { retry: true, waitMs, reason: `rate limited (HTTP ${error.httpStatus}, code ${error.code ?? 'none'}${reset !== null ? `, x-ogw-ratelimit-reset ${reset}` : ''})` }
+    return {
+      retry: true,
+      waitMs,
+      reason: `rate limited (HTTP ${error.httpStatus}, code ${error.code ?? 'none'}${reset !== null ? `, x-ogw-ratelimit-reset ${reset}` : ''})`,
+    }
   }
   if (error.code !== null && THROTTLED.has(error.code)) {
-    return { retry: true, waitMs: Math.max(backoff, BACKOFF.throttledMinMs + Math.round(random * 500)), reason: `throttled (code ${error.code})` }
+    return {
+      retry: true,
+      waitMs: Math.max(backoff, BACKOFF.throttledMinMs + Math.round(random * 500)),
+      reason: `throttled (code ${error.code})`,
+    }
   }
   if (error.code !== null && TRANSIENT.has(error.code)) {
     return { retry: true, waitMs: backoff, reason: `Feishu internal error (code ${error.code})` }
   }
   if (error.httpStatus === null || error.httpStatus >= 500) {
-    const reason = error.httpStatus === null ? error.meaning : `HTTP ${error.httpStatus}${error.code !== null ? `, code ${error.code}` : ''}`
+    const reason =
+      error.httpStatus === null
+        ? error.meaning
+        : `HTTP ${error.httpStatus}${error.code !== null ? `, code ${error.code}` : ''}`
     return { retry: true, waitMs: backoff, reason }
   }
   return { retry: false }

@@ -72,12 +72,16 @@ const MAX_DEPTH = 100
 function checkData(root: unknown, input: string, from: string): void {
   let values = 0
   const visit = (value: unknown, path: string, depth = 0): void => {
-    if (++values > MAX_VALUES) throw new InputError(input, `${from}holds more than ${MAX_VALUES} values (YAML aliases repeating themselves?)`)
-    if (depth > MAX_DEPTH) throw new InputError(input, `${from}nests deeper than ${MAX_DEPTH} levels (a YAML alias containing itself?)`)
+    if (++values > MAX_VALUES)
+      throw new InputError(input, `${from}holds more than ${MAX_VALUES} values (YAML aliases repeating themselves?)`)
+    if (depth > MAX_DEPTH)
+      throw new InputError(input, `${from}nests deeper than ${MAX_DEPTH} levels (a YAML alias containing itself?)`)
     const where = path ? `${from}at ${path}` : `${from}`.trim() || 'the value'
     if (typeof value === 'number') {
-      if (!Number.isFinite(value)) throw new InputError(input, `${where}: ${value} cannot be sent as JSON; quote it to send text`)
-      if (Number.isInteger(value) && !Number.isSafeInteger(value)) throw new InputError(input, `${where}: ${value} is too large to send exactly; quote it to send text`)
+      if (!Number.isFinite(value))
+        throw new InputError(input, `${where}: ${value} cannot be sent as JSON; quote it to send text`)
+      if (Number.isInteger(value) && !Number.isSafeInteger(value))
+        throw new InputError(input, `${where}: ${value} is too large to send exactly; quote it to send text`)
     } else if (Array.isArray(value)) {
       value.forEach((item, index) => visit(item, `${path}[${index}]`, depth + 1))
     } else if (typeof value === 'object' && value !== null) {

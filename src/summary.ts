@@ -21,7 +21,10 @@ export interface SummaryInput {
 }
 
 /** Writes the summary when the runner gives a summary file (not in local runs). */
-export async function writeSummary(input: SummaryInput, env: Record<string, string | undefined> = process.env): Promise<void> {
+export async function writeSummary(
+  input: SummaryInput,
+  env: Record<string, string | undefined> = process.env,
+): Promise<void> {
   try {
     await core.appendSummary(`${renderSummary(input)}\n`, env)
   } catch (error) {
@@ -34,19 +37,27 @@ export function renderSummary({ results = [], message, failure, dryRun }: Summar
   const delivered = results.filter((result) => result.ok).length
   if (failure) lines.push(`❌ Nothing was sent: ${inline(failure)}`)
   else if (dryRun) lines.push(`🧪 Dry run: nothing was sent to the ${results.length} receiver(s) below.`)
-  else if (delivered === results.length) lines.push(`✅ Delivered to ${results.length === 1 ? 'the receiver' : `all ${results.length} receivers`}.`)
+  else if (delivered === results.length)
+    lines.push(`✅ Delivered to ${results.length === 1 ? 'the receiver' : `all ${results.length} receivers`}.`)
   else lines.push(`❌ Delivered to ${delivered} of ${results.length} receiver(s).`)
   lines.push('')
   if (results.length) {
     lines.push('| Receiver | Result | Message id |', '| --- | --- | --- |')
     for (const result of results) {
-      const outcome = result.ok ? '✅ delivered' : result.stage === 'dry-run' ? '🧪 not sent (dry run)' : `❌ ${inline(failureOf(result))}`
-      lines.push(`| ${cell(describeReceiver(result.receiver))} | ${cell(outcome)} | ${result.messageId ? `\`${result.messageId}\`` : ''} |`)
+      const outcome = result.ok
+        ? '✅ delivered'
+        : result.stage === 'dry-run'
+          ? '🧪 not sent (dry run)'
+          : `❌ ${inline(failureOf(result))}`
+      lines.push(
+        `| ${cell(describeReceiver(result.receiver))} | ${cell(outcome)} | ${result.messageId ? `\`${result.messageId}\`` : ''} |`,
+      )
     }
     lines.push('')
   }
   if (message) {
-    const what = message.msgType === 'interactive' ? 'a card' : message.msgType === 'post' ? 'a rich-text post' : 'a text message'
+    const what =
+      message.msgType === 'interactive' ? 'a card' : message.msgType === 'post' ? 'a rich-text post' : 'a text message'
     let preview = previewMessage(message).join('\n')
     if (preview.length > PREVIEW_CHARS) {
       preview = preview.slice(0, preview.lastIndexOf('\n', PREVIEW_CHARS))
@@ -55,7 +66,14 @@ export function renderSummary({ results = [], message, failure, dryRun }: Summar
       preview += '\n\n… (preview cut)'
     }
     const verb = dryRun ? 'Would send' : delivered === 0 ? 'Tried to send' : 'Sent'
-    lines.push(`<details open><summary>${verb}: ${what} (from <code>${message.input}</code>)</summary>`, '', preview, '', '</details>', '')
+    lines.push(
+      `<details open><summary>${verb}: ${what} (from <code>${message.input}</code>)</summary>`,
+      '',
+      preview,
+      '',
+      '</details>',
+      '',
+    )
   }
   return lines.join('\n')
 }
@@ -86,11 +104,16 @@ function escapeHtml(text: string): string {
  * would show as `&lt;`) and never reads it as HTML.
  */
 function feishuText(text: string): string {
-  return text.replace(/<at\s+(?:user_id|id|email)\s*=\s*["']?([^"'>\s]+)["']?\s*>[^<]*<\/at>/g, '@$1').replace(/</g, '<\u200B')
+  return text
+    .replace(/<at\s+(?:user_id|id|email)\s*=\s*["']?([^"'>\s]+)["']?\s*>[^<]*<\/at>/g, '@$1')
+    .replace(/</g, '<\u200B')
 }
 
 function quote(text: string): string {
-  return text.split('\n').map((line) => `> ${line}`).join('\n')
+  return text
+    .split('\n')
+    .map((line) => `> ${line}`)
+    .join('\n')
 }
 
 type Json = Record<string, unknown>
@@ -113,7 +136,11 @@ function previewPost(post: Json): string[] {
     const body = asObject(value)
     lines.push(`*${feishuText(locale)}*`, '')
     if (str(body.title)) lines.push(`**${feishuText(str(body.title))}**`, '')
-    const paragraphs = asArray(body.content).map((paragraph) => asArray(paragraph).map((node) => postNode(asObject(node))).join(''))
+    const paragraphs = asArray(body.content).map((paragraph) =>
+      asArray(paragraph)
+        .map((node) => postNode(asObject(node)))
+        .join(''),
+    )
     lines.push(quote(paragraphs.join('\n')), '')
   }
   return lines
@@ -121,16 +148,26 @@ function previewPost(post: Json): string[] {
 
 function postNode(node: Json): string {
   switch (node.tag) {
-    case 'text': return feishuText(str(node.text))
-    case 'a': return link(str(node.text) || str(node.href), str(node.href))
-    case 'at': return `@${feishuText(str(node.user_name) || str(node.user_id))}`
-    case 'img': return '[image]'
-    case 'media': return '[video]'
-    case 'emotion': return `:${feishuText(str(node.emoji_type))}:`
-    case 'code_block': return `\`${feishuText(str(node.text)).replace(/`/g, "'")}\``
-    case 'hr': return '———'
-    case 'md': return feishuText(str(node.text))
-    default: return ''
+    case 'text':
+      return feishuText(str(node.text))
+    case 'a':
+      return link(str(node.text) || str(node.href), str(node.href))
+    case 'at':
+      return `@${feishuText(str(node.user_name) || str(node.user_id))}`
+    case 'img':
+      return '[image]'
+    case 'media':
+      return '[video]'
+    case 'emotion':
+      return `:${feishuText(str(node.emoji_type))}:`
+    case 'code_block':
+      return `\`${feishuText(str(node.text)).replace(/`/g, "'")}\``
+    case 'hr':
+      return '———'
+    case 'md':
+      return feishuText(str(node.text))
+    default:
+      return ''
   }
 }
 
@@ -140,13 +177,17 @@ function link(text: string, url: string): string {
 }
 
 function previewTemplate(data: Json): string[] {
-  const lines = [`Template card \`${feishuText(str(data.template_id))}\`${str(data.template_version_name) ? ` version \`${feishuText(str(data.template_version_name))}\`` : ' (latest published version)'}`]
+  const lines = [
+    `Template card \`${feishuText(str(data.template_id))}\`${str(data.template_version_name) ? ` version \`${feishuText(str(data.template_version_name))}\`` : ' (latest published version)'}`,
+  ]
   const variables = Object.entries(asObject(data.template_variable))
   if (variables.length) {
     lines.push('', '| Variable | Value |', '| --- | --- |')
     for (const [name, value] of variables) {
       const shown = typeof value === 'string' ? value : JSON.stringify(value)
-      lines.push(`| ${cell(escapeHtml(name))} | ${cell(inline(shown.length > 300 ? `${shown.slice(0, 300)}…` : shown))} |`)
+      lines.push(
+        `| ${cell(escapeHtml(name))} | ${cell(inline(shown.length > 300 ? `${shown.slice(0, 300)}…` : shown))} |`,
+      )
     }
   }
   return lines
@@ -161,23 +202,41 @@ function previewCard(card: Json): string[] {
   if (subtitle) lines.push(`*${feishuText(subtitle)}*`)
   if (lines.length) lines.push('')
   const i18n = asObject(card.i18n_elements)
-  const elements = card.body !== undefined ? asArray(asObject(card.body).elements) : card.elements !== undefined ? asArray(card.elements) : asArray(Object.values(i18n)[0])
+  const elements =
+    card.body !== undefined
+      ? asArray(asObject(card.body).elements)
+      : card.elements !== undefined
+        ? asArray(card.elements)
+        : asArray(Object.values(i18n)[0])
   const walk = (items: unknown[]): void => {
     for (const value of items) {
       const element = asObject(value)
       switch (element.tag) {
-        case 'markdown': lines.push(feishuText(str(element.content)), ''); break
+        case 'markdown':
+          lines.push(feishuText(str(element.content)), '')
+          break
         case 'div': {
           const text = str(asObject(element.text).content)
           if (text) lines.push(feishuText(text), '')
-          for (const field of asArray(element.fields)) lines.push(feishuText(str(asObject(asObject(field).text).content)), '')
+          for (const field of asArray(element.fields))
+            lines.push(feishuText(str(asObject(asObject(field).text).content)), '')
           break
         }
-        case 'plain_text': case 'lark_md': lines.push(feishuText(str(element.content)), ''); break
-        case 'hr': lines.push('---', ''); break
-        case 'img': case 'image': lines.push('[image]', ''); break
+        case 'plain_text':
+        case 'lark_md':
+          lines.push(feishuText(str(element.content)), '')
+          break
+        case 'hr':
+          lines.push('---', '')
+          break
+        case 'img':
+        case 'image':
+          lines.push('[image]', '')
+          break
         case 'button': {
-          const behavior = asArray(element.behaviors).map(asObject).find((item) => item.type === 'open_url')
+          const behavior = asArray(element.behaviors)
+            .map(asObject)
+            .find((item) => item.type === 'open_url')
           const url = str(behavior?.default_url) || str(element.url) || str(asObject(element.multi_url).url)
           lines.push(`🔗 ${link(str(asObject(element.text).content) || 'button', url)}`, '')
           break

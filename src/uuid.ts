@@ -36,6 +36,12 @@ export function messageUuid(options: {
   if (!env.GITHUB_RUN_ID) return `local-${randomUUID()}`
   // RUNNER_TRACKING_ID is the runner's id of this job (github_<guid>): legs of a matrix and
   // reusable workflows called twice share the job and step names but not this.
-  const run = [env.GITHUB_RUN_ID, env.GITHUB_RUN_ATTEMPT ?? '', env.GITHUB_JOB ?? '', env.GITHUB_ACTION ?? '', env.RUNNER_TRACKING_ID ?? '']
+  const run = [
+    env.GITHUB_RUN_ID,
+    env.GITHUB_RUN_ATTEMPT ?? '',
+    env.GITHUB_JOB ?? '',
+    env.GITHUB_ACTION ?? '',
+    env.RUNNER_TRACKING_ID ?? '',
+  ]
   return `gh-${digest([...run, ...target, body]).slice(0, 40)}`
 }

@@ -76,10 +76,14 @@ export class WebhookClient {
       } catch (error) {
         // No uuid here: after a lost answer the message may be in the group already.
         if (error instanceof FeishuError && !resendableWithoutKey(error)) {
-          throw new FeishuError({
-            ...error, final: true,
-            fix: 'the message may have arrived all the same: a custom bot takes no idempotency key, so the action does not send it again; check the group, and re-run only if it is not there',
-          }, { cause: error })
+          throw new FeishuError(
+            {
+              ...error,
+              final: true,
+              fix: 'the message may have arrived all the same: a custom bot takes no idempotency key, so the action does not send it again; check the group, and re-run only if it is not there',
+            },
+            { cause: error },
+          )
         }
         throw error
       }

@@ -26,18 +26,30 @@ export function resolveWebhookUrl(webhook: string, baseUrl: string): string {
   try {
     url = new URL(value)
   } catch {
-    throw new InputError('webhook', `is neither a hook URL (https://open.feishu.cn${HOOK_PATH}<token>, copied from the bot's settings) nor a bare token`)
+    throw new InputError(
+      'webhook',
+      `is neither a hook URL (https://open.feishu.cn${HOOK_PATH}<token>, copied from the bot's settings) nor a bare token`,
+    )
   }
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url.hostname))) {
-    throw new InputError('webhook', `must be an https:// URL (http is only accepted for loopback hosts), not ${url.protocol}//${url.host}`)
+    throw new InputError(
+      'webhook',
+      `must be an https:// URL (http is only accepted for loopback hosts), not ${url.protocol}//${url.host}`,
+    )
   }
   if (url.username || url.password || url.search || url.hash) {
-    throw new InputError('webhook', 'must be the hook URL as Feishu shows it, without a user, password, ?query or #fragment')
+    throw new InputError(
+      'webhook',
+      'must be the hook URL as Feishu shows it, without a user, password, ?query or #fragment',
+    )
   }
   // One trailing slash, as a copy from a browser's address bar may add, is not part of the token.
   const token = /^(?:\/[^/]+)*\/open-apis\/bot\/v2\/hook\/([^/]+)\/?$/.exec(url.pathname)?.[1]
   if (token === undefined || !TOKEN.test(token)) {
-    throw new InputError('webhook', `is a URL on ${url.host}, but not a custom bot hook: its path must be ${HOOK_PATH}<token>`)
+    throw new InputError(
+      'webhook',
+      `is a URL on ${url.host}, but not a custom bot hook: its path must be ${HOOK_PATH}<token>`,
+    )
   }
   return `${url.origin}${url.pathname.replace(/\/$/, '')}`
 }

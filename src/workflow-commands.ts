@@ -23,7 +23,9 @@ export function getBooleanInput(name: string, env: Env = process.env): boolean {
   const value = getInput(name, env)
   if (['true', 'True', 'TRUE'].includes(value)) return true
   if (['false', 'False', 'FALSE'].includes(value)) return false
-  throw new TypeError(`Input does not meet YAML 1.2 "Core Schema" specification: ${name}\nSupport boolean input list: \`true | True | TRUE | false | False | FALSE\``)
+  throw new TypeError(
+    `Input does not meet YAML 1.2 "Core Schema" specification: ${name}\nSupport boolean input list: \`true | True | TRUE | false | False | FALSE\``,
+  )
 }
 
 /** A command's message: %, CR and LF escaped, so a value can never start a line of its own. */
@@ -87,7 +89,8 @@ export function setOutput(name: string, value: string, env: Env = process.env): 
     return
   }
   const delimiter = `ghadelimiter_${randomUUID()}`
-  if (name.includes(delimiter) || value.includes(delimiter)) throw new Error(`Unexpected input: the value of ${name} contains the delimiter`)
+  if (name.includes(delimiter) || value.includes(delimiter))
+    throw new Error(`Unexpected input: the value of ${name} contains the delimiter`)
   appendFileSync(file, `${name}<<${delimiter}${EOL}${value}${EOL}${delimiter}${EOL}`, 'utf8')
 }
 

@@ -15,15 +15,30 @@ const MARKUP = /<\s*\/?\s*(at|font|a|link|text_tag)\b/i
 
 describe.each(RUNTIMES)('built-in cards through dist/index.js on $name', ({ bin }) => {
   let fake: Fake
-   
-  const run = (event: string, payload: any, inputs: Record<string, string> = {}, env: Record<string, string> = {}): Promise<ActionRun> =>
-    runAction({ node: bin, event: { name: event, payload }, env: { ...eventEnv(event, payload), ...env }, inputs: { 'app-id': 'cli_test', 'app-secret': SECRET, domain: fake.url, 'chat-id': 'oc_1', ...inputs } })
-   
+
+  const run = (
+    event: string,
+    payload: any,
+    inputs: Record<string, string> = {},
+    env: Record<string, string> = {},
+  ): Promise<ActionRun> =>
+    runAction({
+      node: bin,
+      event: { name: event, payload },
+      env: { ...eventEnv(event, payload), ...env },
+      inputs: { 'app-id': 'cli_test', 'app-secret': SECRET, domain: fake.url, 'chat-id': 'oc_1', ...inputs },
+    })
+
   const storedCard = (index = 0): any => fake.messages[index]!.parsedContent
-  const buttonUrls = (card: unknown) => [...JSON.stringify(card).matchAll(/"default_url":"([^"]+)"/g)].map((match) => match[1])
+  const buttonUrls = (card: unknown) =>
+    [...JSON.stringify(card).matchAll(/"default_url":"([^"]+)"/g)].map((match) => match[1])
 
   beforeAll(async () => {
-    fake = await startFakeFeishu({ apps: { cli_test: { secret: SECRET } }, bots: { [HOOK]: { secret: HOOK_SECRET } }, limits: { botPerSecond: 1000, botPerMinute: 1000 } })
+    fake = await startFakeFeishu({
+      apps: { cli_test: { secret: SECRET } },
+      bots: { [HOOK]: { secret: HOOK_SECRET } },
+      limits: { botPerSecond: 1000, botPerMinute: 1000 },
+    })
   })
   afterAll(() => fake.close())
   beforeEach(() => fake.reset())
@@ -66,11 +81,27 @@ describe.each(RUNTIMES)('built-in cards through dist/index.js on $name', ({ bin 
   })
 
   it.each([
-    ['push', () => examplePayload('push', undefined, 4), 'https://github.com/Codertocat/Hello-World/actions/runs/9876543210'],
-    ['pull_request', () => examplePayload('pull_request', 'opened'), 'https://github.com/Codertocat/Hello-World/actions/runs/9876543210'],
-    ['workflow_run', () => examplePayload('workflow_run', 'completed', 1), 'https://github.com/octo-org/octo-repo/actions/runs/289782451'],
+    [
+      'push',
+      () => examplePayload('push', undefined, 4),
+      'https://github.com/Codertocat/Hello-World/actions/runs/9876543210',
+    ],
+    [
+      'pull_request',
+      () => examplePayload('pull_request', 'opened'),
+      'https://github.com/Codertocat/Hello-World/actions/runs/9876543210',
+    ],
+    [
+      'workflow_run',
+      () => examplePayload('workflow_run', 'completed', 1),
+      'https://github.com/octo-org/octo-repo/actions/runs/289782451',
+    ],
   ])('%s: the build card has the status colour and the run link', async (event, payload, runUrl) => {
-    for (const [status, color] of [['success', 'green'], ['failure', 'red'], ['cancelled', 'grey']] as const) {
+    for (const [status, color] of [
+      ['success', 'green'],
+      ['failure', 'red'],
+      ['cancelled', 'grey'],
+    ] as const) {
       fake.reset()
       const result = await run(event, payload(), { status })
       expectDelivered(result)
@@ -84,7 +115,12 @@ describe.each(RUNTIMES)('built-in cards through dist/index.js on $name', ({ bin 
     const hostile = '<at id=all></at><at user_id="all"></at>"}]} <font color=red>x</font> &#60;at id=all&#62;'
     const push = examplePayload('push', undefined, 4)
     push.head_commit.message = hostile
-    let result = await run('push', push, { status: 'failure', mention: 'ou_oncall' }, { GITHUB_REF_NAME: hostile, GITHUB_ACTOR: hostile })
+    let result = await run(
+      'push',
+      push,
+      { status: 'failure', mention: 'ou_oncall' },
+      { GITHUB_REF_NAME: hostile, GITHUB_ACTOR: hostile },
+    )
     expectDelivered(result)
     const card = JSON.stringify(storedCard())
     expect(card.match(/<at [^>]*>/g)).toEqual(['<at id=ou_oncall>'])
@@ -108,7 +144,11 @@ describe.each(RUNTIMES)('built-in cards through dist/index.js on $name', ({ bin 
   it('a text message with ${commit_message} and a mention: the mention input only', async () => {
     const push = examplePayload('push', undefined, 4)
     push.head_commit.message = 'ping <at user_id="all"></at>'
-    const result = await run('push', push, { text: '${commit_message} (${status})', status: 'failure', mention: 'ou_oncall, all' })
+    const result = await run('push', push, {
+      text: '${commit_message} (${status})',
+      status: 'failure',
+      mention: 'ou_oncall, all',
+    })
     expect(result.exitCode).toBe(0)
     const text = fake.messages[0]!.parsedContent.text as string
     expect(text.match(/<at [^>]*>/g)).toEqual(['<at user_id="ou_oncall">', '<at user_id="all">'])
@@ -127,7 +167,10 @@ describe.each(RUNTIMES)('built-in cards through dist/index.js on $name', ({ bin 
   })
 
   it('writes the job summary on failure, with the code and the fix; summary: false writes none', async () => {
-    let result = await run('push', examplePayload('push', undefined, 4), { 'chat-id': 'oc_notamember', status: 'failure' })
+    let result = await run('push', examplePayload('push', undefined, 4), {
+      'chat-id': 'oc_notamember',
+      status: 'failure',
+    })
     expect(result.exitCode).toBe(1)
     expect(result.summary).toContain('❌ Delivered to 0 of 1 receiver(s).')
     expect(result.summary).toContain('| chat_id oc_notamember | ❌ code 230002:')
@@ -146,9 +189,13 @@ describe.each(RUNTIMES)('built-in cards through dist/index.js on $name', ({ bin 
   })
 
   describe('by custom bot webhook', () => {
-     
     const byHook = (event: string, payload: any, inputs: Record<string, string> = {}): Promise<ActionRun> =>
-      runAction({ node: bin, event: { name: event, payload }, env: eventEnv(event, payload), inputs: { webhook: `${fake.url}/open-apis/bot/v2/hook/${HOOK}`, 'webhook-secret': HOOK_SECRET, ...inputs } })
+      runAction({
+        node: bin,
+        event: { name: event, payload },
+        env: eventEnv(event, payload),
+        inputs: { webhook: `${fake.url}/open-apis/bot/v2/hook/${HOOK}`, 'webhook-secret': HOOK_SECRET, ...inputs },
+      })
 
     it('the release card with long real notes fits the 20 KB body, signed; the summary names no hook', async () => {
       const payload = examplePayload('release', 'published')
@@ -170,15 +217,24 @@ describe.each(RUNTIMES)('built-in cards through dist/index.js on $name', ({ bin 
     })
 
     it('the build card and a text with mentions', async () => {
-      let result = await byHook('push', examplePayload('push', undefined, 4), { status: 'failure', mention: 'ou_oncall' })
+      let result = await byHook('push', examplePayload('push', undefined, 4), {
+        status: 'failure',
+        mention: 'ou_oncall',
+      })
       expect(result.exitCode).toBe(0)
       const card = JSON.parse(fake.requests.at(-1)!.rawBody).card
       expect(card.header.template).toBe('red')
       expect(JSON.stringify(card)).toContain('<at id=ou_oncall></at>')
       fake.reset()
-      result = await byHook('push', examplePayload('push', undefined, 4), { text: 'Build ${status}', status: 'success', mention: 'ou_oncall' })
+      result = await byHook('push', examplePayload('push', undefined, 4), {
+        text: 'Build ${status}',
+        status: 'success',
+        mention: 'ou_oncall',
+      })
       expect(result.exitCode).toBe(0)
-      expect(JSON.parse(fake.requests.at(-1)!.rawBody).content).toEqual({ text: 'Build success\n<at user_id="ou_oncall"></at>' })
+      expect(JSON.parse(fake.requests.at(-1)!.rawBody).content).toEqual({
+        text: 'Build success\n<at user_id="ou_oncall"></at>',
+      })
     })
   })
 })

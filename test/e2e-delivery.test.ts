@@ -14,10 +14,26 @@ const CERT = new URL('./fixtures/loopback-cert.pem', import.meta.url).pathname
 
 describe.each(RUNTIMES)('delivery on $name', ({ bin }) => {
   let fake: Fake
-  const run = (inputs: Record<string, string>, env: Record<string, string> = {}, domain = fake.url): Promise<ActionRun> =>
-    runAction({ node: bin, env, inputs: { 'app-id': 'cli_test', 'app-secret': 'test-secret', domain, 'chat-id': 'oc_1', text: 'deploy ${ref_name}', ...inputs } })
+  const run = (
+    inputs: Record<string, string>,
+    env: Record<string, string> = {},
+    domain = fake.url,
+  ): Promise<ActionRun> =>
+    runAction({
+      node: bin,
+      env,
+      inputs: {
+        'app-id': 'cli_test',
+        'app-secret': 'test-secret',
+        domain,
+        'chat-id': 'oc_1',
+        text: 'deploy ${ref_name}',
+        ...inputs,
+      },
+    })
   const sends = () => fake.requests.filter((request) => request.path === SEND)
-  const retryLines = (result: ActionRun) => result.stdout.split('\n').filter((line) => / retry \d+ of \d+ in /.test(line))
+  const retryLines = (result: ActionRun) =>
+    result.stdout.split('\n').filter((line) => / retry \d+ of \d+ in /.test(line))
 
   function expectOnceAndGreen(result: ActionRun, attempts: number): void {
     expect(result.stderr).toBe('')
@@ -68,12 +84,20 @@ describe.each(RUNTIMES)('delivery on $name', ({ bin }) => {
     fake.inject({ path: SEND, status: 429, headers: { 'x-ogw-ratelimit-limit': '50', 'x-ogw-ratelimit-reset': '1' } })
     const result = await run({})
     expectOnceAndGreen(result, 2)
-    expect(retryLines(result)).toEqual([expect.stringMatching(/rate limited \(HTTP 429, code 99991400, x-ogw-ratelimit-reset 1\); retry 1 of 3 in 1\.\d s$/)])
+    expect(retryLines(result)).toEqual([
+      expect.stringMatching(
+        /rate limited \(HTTP 429, code 99991400, x-ogw-ratelimit-reset 1\); retry 1 of 3 in 1\.\d s$/,
+      ),
+    ])
     expect(sends()[1]!.time - sends()[0]!.time).toBeGreaterThanOrEqual(1000)
   })
 
   it('230020 (chat limit): backs off at least a second, then sends once', async () => {
-    fake.inject({ path: SEND, status: 400, body: { code: 230020, msg: 'This operation triggers the frequency limit.' } })
+    fake.inject({
+      path: SEND,
+      status: 400,
+      body: { code: 230020, msg: 'This operation triggers the frequency limit.' },
+    })
     const result = await run({})
     expectOnceAndGreen(result, 2)
     expect(retryLines(result)[0]).toMatch(/throttled \(code 230020\); retry 1 of 3 in 1\.\d s$/)
@@ -116,7 +140,9 @@ describe.each(RUNTIMES)('delivery on $name', ({ bin }) => {
     expect(result.exitCode).toBe(1)
     expect(fake.requests.filter((request) => request.path === TOKEN)).toHaveLength(2)
     expect(retryLines(result)).toEqual([])
-    expect(result.stdout).toMatch(/- chat_id oc_1: Feishu code 10014: could not get a new tenant access token: the app secret is wrong/)
+    expect(result.stdout).toMatch(
+      /- chat_id oc_1: Feishu code 10014: could not get a new tenant access token: the app secret is wrong/,
+    )
   })
 
   it('a flaky token endpoint is retried too', async () => {
@@ -131,7 +157,9 @@ describe.each(RUNTIMES)('delivery on $name', ({ bin }) => {
     expect(result.exitCode).toBe(1)
     expect(sends()).toHaveLength(3)
     expect(retryLines(result)).toHaveLength(2)
-    expect(result.stdout).toMatch(/::error::1 of 1 receiver\(s\) did not get the message:%0A- chat_id oc_1: Feishu code 1500: Feishu internal error\. Fix: try again later \(msg "internal error", HTTP 503, log_id \w+, gave up after 3 attempts\)/)
+    expect(result.stdout).toMatch(
+      /::error::1 of 1 receiver\(s\) did not get the message:%0A- chat_id oc_1: Feishu code 1500: Feishu internal error\. Fix: try again later \(msg "internal error", HTTP 503, log_id \w+, gave up after 3 attempts\)/,
+    )
     expect(fake.messages).toHaveLength(0)
 
     fake.reset()
@@ -145,19 +173,33 @@ describe.each(RUNTIMES)('delivery on $name', ({ bin }) => {
     const failed = results.filter((entry) => !entry.ok)
     expect(delivered.length).toBeGreaterThanOrEqual(1)
     expect(failed.length).toBeGreaterThanOrEqual(1)
-    expect(fake.messages.map((message) => message.chat_id).sort()).toEqual(delivered.map((entry) => entry.receive_id).sort())
-    for (const entry of delivered) expect(fake.messages.find((message) => message.chat_id === entry.receive_id)!.message_id).toBe(entry.message_id)
+    expect(fake.messages.map((message) => message.chat_id).sort()).toEqual(
+      delivered.map((entry) => entry.receive_id).sort(),
+    )
+    for (const entry of delivered)
+      expect(fake.messages.find((message) => message.chat_id === entry.receive_id)!.message_id).toBe(entry.message_id)
     const error = mixed.stdout.split('\n').find((line) => line.startsWith('::error::'))!
     expect(error).toContain(`${failed.length} of 3 receiver(s) did not get the message`)
-    for (const entry of failed) expect(error).toMatch(new RegExp(`- chat_id ${entry.receive_id}: Feishu code 1500: Feishu internal error.*HTTP 503.*gave up after 2 attempts`))
+    for (const entry of failed)
+      expect(error).toMatch(
+        new RegExp(
+          `- chat_id ${entry.receive_id}: Feishu code 1500: Feishu internal error.*HTTP 503.*gave up after 2 attempts`,
+        ),
+      )
   })
 
   it('never retries the monthly quota (99991403) and says so plainly', async () => {
-    fake.inject({ path: SEND, status: 429, body: { code: 99991403, msg: "This month's API call quota has been exceeded" } })
+    fake.inject({
+      path: SEND,
+      status: 429,
+      body: { code: 99991403, msg: "This month's API call quota has been exceeded" },
+    })
     const result = await run({})
     expect(result.exitCode).toBe(1)
     expect(sends()).toHaveLength(1)
-    expect(result.stdout).toMatch(/Feishu code 99991403: the tenant's monthly API quota is used up .*Fix: wait for the quota to reset on the 1st of the month, or upgrade the Feishu plan/)
+    expect(result.stdout).toMatch(
+      /Feishu code 99991403: the tenant's monthly API quota is used up .*Fix: wait for the quota to reset on the 1st of the month, or upgrade the Feishu plan/,
+    )
   })
 
   it('never retries credential or permission errors', async () => {
@@ -203,9 +245,14 @@ describe.each(RUNTIMES)('delivery on $name', ({ bin }) => {
     })
 
     it('the proxy input overrides the environment, and its password never shows', async () => {
-      const guarded = await startForwardProxy({ requireAuth: `Basic ${Buffer.from('ci:s3cret-pw').toString('base64')}` })
+      const guarded = await startForwardProxy({
+        requireAuth: `Basic ${Buffer.from('ci:s3cret-pw').toString('base64')}`,
+      })
       try {
-        const result = await run({ proxy: guarded.url.replace('http://', 'http://ci:s3cret-pw@') }, { HTTP_PROXY: 'http://127.0.0.1:9' })
+        const result = await run(
+          { proxy: guarded.url.replace('http://', 'http://ci:s3cret-pw@') },
+          { HTTP_PROXY: 'http://127.0.0.1:9' },
+        )
         expectOnceAndGreen(result, 1)
         expect(guarded.requests.map((request) => request.kind)).toEqual(['forward', 'forward'])
         expect(visibleOutput(result)).not.toContain('s3cret-pw')
@@ -227,7 +274,9 @@ describe.each(RUNTIMES)('delivery on $name', ({ bin }) => {
         expect(result.exitCode).toBe(1)
         expect(guarded.requests).toHaveLength(1)
         expect(fake.requests).toHaveLength(0)
-        expect(result.stdout).toContain(`the proxy ${guarded.url} refused to forward the request to ${fake.url.replace('http://', '')} (HTTP 407). Fix: check the user and password in the proxy URL`)
+        expect(result.stdout).toContain(
+          `the proxy ${guarded.url} refused to forward the request to ${fake.url.replace('http://', '')} (HTTP 407). Fix: check the user and password in the proxy URL`,
+        )
         expect(visibleOutput(result)).not.toContain('wrong-pw')
       } finally {
         await guarded.close()
@@ -237,19 +286,28 @@ describe.each(RUNTIMES)('delivery on $name', ({ bin }) => {
     it('a proxy that is not there: says a proxy is configured', async () => {
       const result = await run({ 'max-retries': '0' }, { HTTP_PROXY: 'http://127.0.0.1:9' })
       expect(result.exitCode).toBe(1)
-      expect(result.stdout).toMatch(/could not reach 127\.0\.0\.1:\d+ \(ECONNREFUSED\) \(a proxy is configured: http:\/\/127\.0\.0\.1:9\)\. Fix: check the proxy is running/)
+      expect(result.stdout).toMatch(
+        /could not reach 127\.0\.0\.1:\d+ \(ECONNREFUSED\) \(a proxy is configured: http:\/\/127\.0\.0\.1:9\)\. Fix: check the proxy is running/,
+      )
     })
 
     it('a malformed proxy in the environment: one line naming the variable, before any request', async () => {
       const result = await run({}, { HTTP_PROXY: 'http://ci:s3cret@proxy host:3128' })
       expect(result.exitCode).toBe(1)
-      expect(result.stdout).toContain('::error::Input `proxy`: comes from HTTP_PROXY in the environment, which is not a proxy URL')
+      expect(result.stdout).toContain(
+        '::error::Input `proxy`: comes from HTTP_PROXY in the environment, which is not a proxy URL',
+      )
       expect(visibleOutput(result)).not.toContain('s3cret')
       expect(fake.requests).toHaveLength(0)
     })
 
     it('HTTPS_PROXY: https requests tunnel through it with CONNECT', async () => {
-      const tlsFake = await startFakeFeishu({ tls: { key: readFileSync(new URL('./fixtures/loopback-key.pem', import.meta.url), 'utf8'), cert: readFileSync(CERT, 'utf8') } })
+      const tlsFake = await startFakeFeishu({
+        tls: {
+          key: readFileSync(new URL('./fixtures/loopback-key.pem', import.meta.url), 'utf8'),
+          cert: readFileSync(CERT, 'utf8'),
+        },
+      })
       try {
         const result = await run({}, { HTTPS_PROXY: proxy.url, NODE_EXTRA_CA_CERTS: CERT }, tlsFake.url)
         expect(result.stdout).not.toContain('::error::')
@@ -266,12 +324,19 @@ describe.each(RUNTIMES)('delivery on $name', ({ bin }) => {
 
     it('HTTPS_PROXY that wants a password: CONNECT refused, final, named', async () => {
       const guarded = await startForwardProxy({ requireAuth: 'Basic Y2k6cmlnaHQ=' })
-      const tlsFake = await startFakeFeishu({ tls: { key: readFileSync(new URL('./fixtures/loopback-key.pem', import.meta.url), 'utf8'), cert: readFileSync(CERT, 'utf8') } })
+      const tlsFake = await startFakeFeishu({
+        tls: {
+          key: readFileSync(new URL('./fixtures/loopback-key.pem', import.meta.url), 'utf8'),
+          cert: readFileSync(CERT, 'utf8'),
+        },
+      })
       try {
         const result = await run({}, { HTTPS_PROXY: guarded.url, NODE_EXTRA_CA_CERTS: CERT }, tlsFake.url)
         expect(result.exitCode).toBe(1)
         expect(guarded.requests.map((request) => request.kind)).toEqual(['CONNECT'])
-        expect(result.stdout).toContain(`the proxy ${guarded.url} refused to forward the request to ${tlsFake.url.replace('https://', '')} (HTTP 407)`)
+        expect(result.stdout).toContain(
+          `the proxy ${guarded.url} refused to forward the request to ${tlsFake.url.replace('https://', '')} (HTTP 407)`,
+        )
       } finally {
         await tlsFake.close()
         await guarded.close()
@@ -280,12 +345,20 @@ describe.each(RUNTIMES)('delivery on $name', ({ bin }) => {
   })
 })
 
-describe('many receivers under Feishu\'s limits', () => {
+describe("many receivers under Feishu's limits", () => {
   it('100 receivers: each delivered exactly once, without a storm of 429s', async () => {
     const chats = Array.from({ length: 100 }, (_, index) => `oc_${String(index).padStart(3, '0')}`)
     const fake = await startFakeFeishu({ chats, limits: { appPerSecond: 50, appPerMinute: 1000, chatPerSecond: 5 } })
     try {
-      const result = await runAction({ inputs: { 'app-id': 'cli_test', 'app-secret': 'test-secret', domain: fake.url, 'chat-id': chats.join('\n'), text: 'fan-out' } })
+      const result = await runAction({
+        inputs: {
+          'app-id': 'cli_test',
+          'app-secret': 'test-secret',
+          domain: fake.url,
+          'chat-id': chats.join('\n'),
+          text: 'fan-out',
+        },
+      })
       expect(result.stdout).not.toContain('::error::')
       expect(result.exitCode).toBe(0)
       expect(fake.messages.map((message) => message.chat_id).sort()).toEqual(chats)
@@ -293,7 +366,9 @@ describe('many receivers under Feishu\'s limits', () => {
       expect(throttled.length).toBeLessThanOrEqual(2)
       // As Feishu counts them: never more than 50 arrivals in any 1000 ms.
       const arrivals = fake.requests.filter((request) => request.path === SEND).map((request) => request.time)
-      const busiest = Math.max(...arrivals.map((time) => arrivals.filter((other) => other >= time && other < time + 1000).length))
+      const busiest = Math.max(
+        ...arrivals.map((time) => arrivals.filter((other) => other >= time && other < time + 1000).length),
+      )
       expect(busiest).toBeLessThanOrEqual(50)
       const ids = JSON.parse(result.outputs['message-ids']!) as string[]
       expect(new Set(ids).size).toBe(100)

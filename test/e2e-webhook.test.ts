@@ -14,23 +14,63 @@ const SIGNED = 'decade00-1111-4222-8333-444455556666'
 const KEYWORD = 'facade00-7777-4888-9999-aaaabbbbcccc'
 const SECRET = 'whsec-Xq81-Lp0z'
 const RUN_URL = `https://github.com/${CONTEXT.GITHUB_REPOSITORY}/actions/runs/${CONTEXT.GITHUB_RUN_ID}`
-const WEBHOOK_RESULT = { receive_id: '', receive_id_type: 'webhook', ok: true, message_id: '', chat_id: '', code: 0, error: '' }
+const WEBHOOK_RESULT = {
+  receive_id: '',
+  receive_id_type: 'webhook',
+  ok: true,
+  message_id: '',
+  chat_id: '',
+  code: 0,
+  error: '',
+}
 
 const CONTENT: [string, Record<string, string>, Record<string, unknown>][] = [
   ['text', { text: 'deploy ${ref_name}' }, { msg_type: 'text', content: { text: 'deploy v1.2.3' } }],
-  ['post', { post: 'zh_cn:\n  title: Build ${run_number}\n  content:\n    - - {tag: a, text: run, href: "${run_url}"}\n' },
-    { msg_type: 'post', content: { post: { zh_cn: { title: 'Build 77', content: [[{ tag: 'a', text: 'run', href: RUN_URL }]] } } } }],
-  ['raw card', { card: '{"header": {"title": {"tag": "plain_text", "content": "${repository}"}}, "elements": [{"tag": "markdown", "content": "by ${actor}"}]}' },
-    { msg_type: 'interactive', card: { header: { title: { tag: 'plain_text', content: 'octo-org/octo-repo' } }, elements: [{ tag: 'markdown', content: 'by octocat' }] } }],
-  ['template card', { 'template-id': 'AAqRelease', 'template-version': '1.0.2', variables: 'version: ${ref_name}\ncount: 3' },
-    { msg_type: 'interactive', card: { type: 'template', data: { template_id: 'AAqRelease', template_version_name: '1.0.2', template_variable: { version: 'v1.2.3', count: 3 } } } }],
+  [
+    'post',
+    { post: 'zh_cn:\n  title: Build ${run_number}\n  content:\n    - - {tag: a, text: run, href: "${run_url}"}\n' },
+    {
+      msg_type: 'post',
+      content: { post: { zh_cn: { title: 'Build 77', content: [[{ tag: 'a', text: 'run', href: RUN_URL }]] } } },
+    },
+  ],
+  [
+    'raw card',
+    {
+      card: '{"header": {"title": {"tag": "plain_text", "content": "${repository}"}}, "elements": [{"tag": "markdown", "content": "by ${actor}"}]}',
+    },
+    {
+      msg_type: 'interactive',
+      card: {
+        header: { title: { tag: 'plain_text', content: 'octo-org/octo-repo' } },
+        elements: [{ tag: 'markdown', content: 'by octocat' }],
+      },
+    },
+  ],
+  [
+    'template card',
+    { 'template-id': 'AAqRelease', 'template-version': '1.0.2', variables: 'version: ${ref_name}\ncount: 3' },
+    {
+      msg_type: 'interactive',
+      card: {
+        type: 'template',
+        data: {
+          template_id: 'AAqRelease',
+          template_version_name: '1.0.2',
+          template_variable: { version: 'v1.2.3', count: 3 },
+        },
+      },
+    },
+  ],
 ]
 
 describe.each(RUNTIMES)('custom bot webhooks on $name', ({ bin }) => {
   let fake: Fake
   const hookUrl = (token: string) => `${fake.url}/open-apis/bot/v2/hook/${token}`
-  const run = (inputs: Record<string, string>, more: Omit<Parameters<typeof runAction>[0], 'inputs'> = {}): Promise<ActionRun> =>
-    runAction({ node: bin, ...more, inputs: { webhook: hookUrl(OPEN), ...inputs } })
+  const run = (
+    inputs: Record<string, string>,
+    more: Omit<Parameters<typeof runAction>[0], 'inputs'> = {},
+  ): Promise<ActionRun> => runAction({ node: bin, ...more, inputs: { webhook: hookUrl(OPEN), ...inputs } })
   const hookRequests = () => fake.requests.filter((request) => request.path.startsWith('/open-apis/bot/v2/hook/'))
 
   function expectDelivered(result: ActionRun): void {
@@ -43,7 +83,8 @@ describe.each(RUNTIMES)('custom bot webhooks on $name', ({ bin }) => {
   function expectSecretsHidden(result: ActionRun): void {
     const visible = visibleOutput(result)
     for (const secret of [OPEN, SIGNED, KEYWORD, SECRET]) expect(visible).not.toContain(secret)
-    for (const value of Object.values(result.outputs)) expect(value).not.toMatch(new RegExp(`${OPEN}|${SIGNED}|${SECRET}`))
+    for (const value of Object.values(result.outputs))
+      expect(value).not.toMatch(new RegExp(`${OPEN}|${SIGNED}|${SECRET}`))
   }
 
   beforeAll(async () => {
@@ -65,13 +106,23 @@ describe.each(RUNTIMES)('custom bot webhooks on $name', ({ bin }) => {
     expect(request!.path).toBe(`/open-apis/bot/v2/hook/${OPEN}`)
     expect(JSON.parse(request!.rawBody)).toEqual({ msg_type: 'text', content: { text: 'Released v1.2.3' } })
     expect(fake.webhookMessages[0]).toMatchObject({ token: OPEN, chat_id: 'oc_team', msg_type: 'text' })
-    expect(result.outputs).toEqual({ 'message-id': '', 'message-ids': '[""]', 'chat-id': '', results: JSON.stringify([WEBHOOK_RESULT]) })
-    expect(result.stdout).toContain(`Sending a text message (from \`text\`) by custom bot webhook ${fake.url}/open-apis/bot/v2/hook/***`)
+    expect(result.outputs).toEqual({
+      'message-id': '',
+      'message-ids': '[""]',
+      'chat-id': '',
+      results: JSON.stringify([WEBHOOK_RESULT]),
+    })
+    expect(result.stdout).toContain(
+      `Sending a text message (from \`text\`) by custom bot webhook ${fake.url}/open-apis/bot/v2/hook/***`,
+    )
     expect(result.stdout).toContain('Delivered by the custom bot webhook (Feishu gives custom bots no message id).')
     expectSecretsHidden(result)
   })
 
-  describe.each([['unsigned', OPEN, {}], ['signed', SIGNED, { 'webhook-secret': SECRET }]] as const)('%s', (_, token, signing) => {
+  describe.each([
+    ['unsigned', OPEN, {}],
+    ['signed', SIGNED, { 'webhook-secret': SECRET }],
+  ] as const)('%s', (_, token, signing) => {
     it.each(CONTENT)('delivers a %s', async (__, inputs, payload) => {
       const result = await run({ webhook: hookUrl(token), ...signing, ...inputs })
       expectDelivered(result)
@@ -94,8 +145,14 @@ describe.each(RUNTIMES)('custom bot webhooks on $name', ({ bin }) => {
     expect(result.exitCode).toBe(1)
     expect(hookRequests()).toHaveLength(1)
     expect(fake.webhookMessages).toHaveLength(0)
-    expect(errorLines(result)).toEqual([expect.stringMatching(/^::error::The custom bot webhook failed: Feishu code 19021: the custom bot refused the signature: it does not match the bot's secret, or the timestamp is more than an hour off Feishu's clock\. Fix: set `webhook-secret` to the secret shown under the bot's Security settings/)])
-    expect(JSON.parse(result.outputs.results!)).toEqual([{ ...WEBHOOK_RESULT, ok: false, code: 19021, error: expect.stringContaining('Feishu code 19021') }])
+    expect(errorLines(result)).toEqual([
+      expect.stringMatching(
+        /^::error::The custom bot webhook failed: Feishu code 19021: the custom bot refused the signature: it does not match the bot's secret, or the timestamp is more than an hour off Feishu's clock\. Fix: set `webhook-secret` to the secret shown under the bot's Security settings/,
+      ),
+    ])
+    expect(JSON.parse(result.outputs.results!)).toEqual([
+      { ...WEBHOOK_RESULT, ok: false, code: 19021, error: expect.stringContaining('Feishu code 19021') },
+    ])
     expect(visibleOutput(result)).not.toContain('not-the-secret-9f')
     expectSecretsHidden(result)
   })
@@ -109,13 +166,19 @@ describe.each(RUNTIMES)('custom bot webhooks on $name', ({ bin }) => {
   it('keywords: a message without one fails with 19024 and its fix; with one it is delivered', async () => {
     const missing = await run({ webhook: hookUrl(KEYWORD), text: 'hello' })
     expect(missing.exitCode).toBe(1)
-    expect(missing.stdout).toMatch(/Feishu code 19024: the message contains none of the custom bot's keywords\. Fix: put one of the keywords set under the bot's Security settings > Custom keywords into the text or title/)
+    expect(missing.stdout).toMatch(
+      /Feishu code 19024: the message contains none of the custom bot's keywords\. Fix: put one of the keywords set under the bot's Security settings > Custom keywords into the text or title/,
+    )
     expect(hookRequests()).toHaveLength(1)
     expectDelivered(await run({ webhook: hookUrl(KEYWORD), text: 'deploy done' }))
   })
 
   it('11232 (throttled): retried after at least a second, delivered once', async () => {
-    fake.inject({ path: '/open-apis/bot/v2/hook/', status: 200, body: { code: 11232, msg: 'frequency limited psm[lark.oapi.app_platform_runtime]appID[1]', data: {} } })
+    fake.inject({
+      path: '/open-apis/bot/v2/hook/',
+      status: 200,
+      body: { code: 11232, msg: 'frequency limited psm[lark.oapi.app_platform_runtime]appID[1]', data: {} },
+    })
     const result = await run({ webhook: hookUrl(SIGNED), 'webhook-secret': SECRET, text: 'x' })
     expectDelivered(result)
     expect(hookRequests()).toHaveLength(2)
@@ -132,15 +195,24 @@ describe.each(RUNTIMES)('custom bot webhooks on $name', ({ bin }) => {
   it.each([
     ['a lost answer (stored, then the connection dropped)', { action: 'reset-after' as const }, 1],
     ['a dropped connection', { action: 'reset' as const }, 0],
-    ['a bare HTTP 502 (a gateway page, no Feishu code)', { status: 502, body: 'Bad Gateway' as unknown as Record<string, unknown> }, 0],
-  ])('%s is not resent, so it can never post twice; the step says the message may have arrived', async (_, rule, stored) => {
-    fake.inject({ path: '/open-apis/bot/v2/hook/', ...rule })
-    const result = await run({ text: 'x' })
-    expect(result.exitCode).toBe(1)
-    expect(hookRequests()).toHaveLength(1)
-    expect(fake.webhookMessages).toHaveLength(stored)
-    expect(errorLines(result).join('\n')).toContain('Fix: the message may have arrived all the same: a custom bot takes no idempotency key, so the action does not send it again; check the group, and re-run only if it is not there')
-  })
+    [
+      'a bare HTTP 502 (a gateway page, no Feishu code)',
+      { status: 502, body: 'Bad Gateway' as unknown as Record<string, unknown> },
+      0,
+    ],
+  ])(
+    '%s is not resent, so it can never post twice; the step says the message may have arrived',
+    async (_, rule, stored) => {
+      fake.inject({ path: '/open-apis/bot/v2/hook/', ...rule })
+      const result = await run({ text: 'x' })
+      expect(result.exitCode).toBe(1)
+      expect(hookRequests()).toHaveLength(1)
+      expect(fake.webhookMessages).toHaveLength(stored)
+      expect(errorLines(result).join('\n')).toContain(
+        'Fix: the message may have arrived all the same: a custom bot takes no idempotency key, so the action does not send it again; check the group, and re-run only if it is not there',
+      )
+    },
+  )
 
   it('an unknown token: 19001 with its fix, the token not shown', async () => {
     const unknown = '0badf00d-2222-4333-8444-555566667777'
@@ -160,7 +232,11 @@ describe.each(RUNTIMES)('custom bot webhooks on $name', ({ bin }) => {
     expectSecretsHidden(ok)
 
     fake.reset()
-    fake.inject({ path: '/open-apis/bot/v2/hook/', status: 400, body: { code: 9499, msg: `Bad Request: ${hookUrl(SIGNED)} sign ${SECRET}` } })
+    fake.inject({
+      path: '/open-apis/bot/v2/hook/',
+      status: 400,
+      body: { code: 9499, msg: `Bad Request: ${hookUrl(SIGNED)} sign ${SECRET}` },
+    })
     const echoed = await run({ webhook: hookUrl(SIGNED), 'webhook-secret': SECRET, text: 'x' }, { debug: true })
     expect(echoed.exitCode).toBe(1)
     expect(echoed.stdout).toContain(`msg "Bad Request: ${fake.url}/open-apis/bot/v2/hook/*** sign ***"`)
@@ -177,18 +253,25 @@ describe.each(RUNTIMES)('custom bot webhooks on $name', ({ bin }) => {
   it('a full hook URL is used as given, whatever `domain` says', async () => {
     const result = await run({ domain: 'lark', text: 'x' })
     expectDelivered(result)
-    expect(result.stdout).toContain(`::warning::Input \`domain\` is not used: the webhook URL names its own host (${fake.url}).`)
+    expect(result.stdout).toContain(
+      `::warning::Input \`domain\` is not used: the webhook URL names its own host (${fake.url}).`,
+    )
   })
 
   it('dry run: the request with the token and sign hidden, nothing sent', async () => {
-    const result = await run({ webhook: hookUrl(SIGNED), 'webhook-secret': SECRET, text: 'dry ${ref_name}', 'dry-run': 'true' }, { debug: true })
+    const result = await run(
+      { webhook: hookUrl(SIGNED), 'webhook-secret': SECRET, text: 'dry ${ref_name}', 'dry-run': 'true' },
+      { debug: true },
+    )
     expect(result.exitCode).toBe(0)
     expect(fake.requests).toHaveLength(0)
     expect(result.stdout).toContain(`::group::POST ${fake.url}/open-apis/bot/v2/hook/***`)
     expect(result.stdout).toContain('"sign": "***"')
     expect(result.stdout).toMatch(/"timestamp": "\d{10}"/)
     expect(result.stdout).toContain('"content": {\n    "text": "dry v1.2.3"\n  }')
-    expect(JSON.parse(result.outputs.results!)).toEqual([{ ...WEBHOOK_RESULT, ok: false, code: null, error: 'dry run: not sent' }])
+    expect(JSON.parse(result.outputs.results!)).toEqual([
+      { ...WEBHOOK_RESULT, ok: false, code: null, error: 'dry run: not sent' },
+    ])
     expectSecretsHidden(result)
   })
 
@@ -198,7 +281,11 @@ describe.each(RUNTIMES)('custom bot webhooks on $name', ({ bin }) => {
     ['webhook with update-message-id', { 'update-message-id': 'om_1', card: '{}' }, 'update-message-id'],
     ['webhook with reply-to', { 'reply-to': 'om_1', text: 'x' }, 'reply-to'],
     ['a message over 20 KB', { text: 'x'.repeat(20 * 1024) }, 'text'],
-    ['an http hook URL off loopback', { webhook: `http://open.feishu.cn/open-apis/bot/v2/hook/${OPEN}`, text: 'x' }, 'webhook'],
+    [
+      'an http hook URL off loopback',
+      { webhook: `http://open.feishu.cn/open-apis/bot/v2/hook/${OPEN}`, text: 'x' },
+      'webhook',
+    ],
   ])('%s: one line naming the input, no request, no token', async (_, inputs, input) => {
     const result = await run(inputs)
     expectInputError(result, input)
@@ -213,15 +300,43 @@ describe('the host used for each combination of mode and domain', () => {
   const dry = (inputs: Record<string, string>) => runAction({ inputs: { text: 'x', 'dry-run': 'true', ...inputs } })
 
   it.each([
-    ['app, feishu', { 'app-id': 'cli_x', 'app-secret': 's3', 'chat-id': 'oc_1', domain: 'feishu' }, 'https://open.feishu.cn/open-apis/im/v1/messages?receive_id_type=chat_id'],
-    ['app, lark', { 'app-id': 'cli_x', 'app-secret': 's3', 'chat-id': 'oc_1', domain: 'lark' }, 'https://open.larksuite.com/open-apis/im/v1/messages?receive_id_type=chat_id'],
-    ['app update, lark', { 'app-id': 'cli_x', 'app-secret': 's3', 'update-message-id': 'om_1', text: '', card: '{}', domain: 'lark' }, 'https://open.larksuite.com/open-apis/im/v1/messages/om_1'],
-    ['app reply, lark', { 'app-id': 'cli_x', 'app-secret': 's3', 'reply-to': 'om_1', domain: 'lark' }, 'https://open.larksuite.com/open-apis/im/v1/messages/om_1/reply'],
+    [
+      'app, feishu',
+      { 'app-id': 'cli_x', 'app-secret': 's3', 'chat-id': 'oc_1', domain: 'feishu' },
+      'https://open.feishu.cn/open-apis/im/v1/messages?receive_id_type=chat_id',
+    ],
+    [
+      'app, lark',
+      { 'app-id': 'cli_x', 'app-secret': 's3', 'chat-id': 'oc_1', domain: 'lark' },
+      'https://open.larksuite.com/open-apis/im/v1/messages?receive_id_type=chat_id',
+    ],
+    [
+      'app update, lark',
+      { 'app-id': 'cli_x', 'app-secret': 's3', 'update-message-id': 'om_1', text: '', card: '{}', domain: 'lark' },
+      'https://open.larksuite.com/open-apis/im/v1/messages/om_1',
+    ],
+    [
+      'app reply, lark',
+      { 'app-id': 'cli_x', 'app-secret': 's3', 'reply-to': 'om_1', domain: 'lark' },
+      'https://open.larksuite.com/open-apis/im/v1/messages/om_1/reply',
+    ],
     ['webhook token, feishu', { webhook: OPEN, domain: 'feishu' }, 'https://open.feishu.cn/open-apis/bot/v2/hook/***'],
     ['webhook token, lark', { webhook: OPEN, domain: 'lark' }, 'https://open.larksuite.com/open-apis/bot/v2/hook/***'],
-    ['webhook token, private host', { webhook: OPEN, domain: 'https://open.example.com' }, 'https://open.example.com/open-apis/bot/v2/hook/***'],
-    ['webhook Lark URL, default domain', { webhook: `https://open.larksuite.com/open-apis/bot/v2/hook/${OPEN}` }, 'https://open.larksuite.com/open-apis/bot/v2/hook/***'],
-    ['webhook Feishu URL, domain lark', { webhook: `https://open.feishu.cn/open-apis/bot/v2/hook/${OPEN}`, domain: 'lark' }, 'https://open.feishu.cn/open-apis/bot/v2/hook/***'],
+    [
+      'webhook token, private host',
+      { webhook: OPEN, domain: 'https://open.example.com' },
+      'https://open.example.com/open-apis/bot/v2/hook/***',
+    ],
+    [
+      'webhook Lark URL, default domain',
+      { webhook: `https://open.larksuite.com/open-apis/bot/v2/hook/${OPEN}` },
+      'https://open.larksuite.com/open-apis/bot/v2/hook/***',
+    ],
+    [
+      'webhook Feishu URL, domain lark',
+      { webhook: `https://open.feishu.cn/open-apis/bot/v2/hook/${OPEN}`, domain: 'lark' },
+      'https://open.feishu.cn/open-apis/bot/v2/hook/***',
+    ],
   ])('%s', async (_, inputs, line) => {
     const result = await dry(inputs)
     expect(result.exitCode).toBe(0)

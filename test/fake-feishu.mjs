@@ -10,10 +10,10 @@
  *
  * Used from vitest and from plain `node` scripts, hence JavaScript + JSDoc, and only node: imports.
  */
-import http from 'node:http';
-import https from 'node:https';
-import crypto from 'node:crypto';
-import { URL } from 'node:url';
+import http from 'node:http'
+import https from 'node:https'
+import crypto from 'node:crypto'
+import { URL } from 'node:url'
 
 /**
  * @typedef {'string' | 'number' | 'boolean' | 'array' | 'object'} TemplateVarType
@@ -137,46 +137,70 @@ import { URL } from 'node:url';
  * @typedef {{ appId: string, scopes: string[] }} Caller
  */
 
-const TOKEN_PATH = '/open-apis/auth/v3/tenant_access_token/internal';
-const MESSAGES_PATH = '/open-apis/im/v1/messages';
-const REPLY_PATH = /^\/open-apis\/im\/v1\/messages\/([^/]+)\/reply$/;
-const MESSAGE_PATH = /^\/open-apis\/im\/v1\/messages\/([^/]+)$/;
-const HOOK_PATH = /^\/open-apis\/bot\/v2\/hook\/([^/]*)$/;
+const TOKEN_PATH = '/open-apis/auth/v3/tenant_access_token/internal'
+const MESSAGES_PATH = '/open-apis/im/v1/messages'
+const REPLY_PATH = /^\/open-apis\/im\/v1\/messages\/([^/]+)\/reply$/
+const MESSAGE_PATH = /^\/open-apis\/im\/v1\/messages\/([^/]+)$/
+const HOOK_PATH = /^\/open-apis\/bot\/v2\/hook\/([^/]*)$/
 
 // §9: any one of these suffices.
-const SEND_SCOPES = ['im:message', 'im:message:send_as_bot', 'im:message:send'];
-const PATCH_SCOPES = ['im:message', 'im:message:send_as_bot', 'im:message:update'];
-const USER_ID_SCOPE = 'contact:user.employee_id:readonly';
+const SEND_SCOPES = ['im:message', 'im:message:send_as_bot', 'im:message:send']
+const PATCH_SCOPES = ['im:message', 'im:message:send_as_bot', 'im:message:update']
+const USER_ID_SCOPE = 'contact:user.employee_id:readonly'
 
-const RECEIVE_ID_TYPES = ['open_id', 'union_id', 'user_id', 'email', 'chat_id'];
+const RECEIVE_ID_TYPES = ['open_id', 'union_id', 'user_id', 'email', 'chat_id']
 // §3.1 body table. `system` is Feishu-only but documented, so accepted.
-const MSG_TYPES = ['text', 'post', 'image', 'file', 'audio', 'media', 'sticker', 'interactive', 'share_chat', 'share_user', 'system'];
+const MSG_TYPES = [
+  'text',
+  'post',
+  'image',
+  'file',
+  'audio',
+  'media',
+  'sticker',
+  'interactive',
+  'share_chat',
+  'share_user',
+  'system',
+]
 // §4.3 / §4.4: the key each simple message type must carry.
 const REQUIRED_KEY = /** @type {Record<string, string>} */ ({
-  image: 'image_key', file: 'file_key', audio: 'file_key', media: 'file_key', sticker: 'file_key',
-  share_chat: 'chat_id', share_user: 'user_id',
-});
+  image: 'image_key',
+  file: 'file_key',
+  audio: 'file_key',
+  media: 'file_key',
+  sticker: 'file_key',
+  share_chat: 'chat_id',
+  share_user: 'user_id',
+})
 // §4.2 node table: tag -> required string fields.
 const POST_NODE_FIELDS = /** @type {Record<string, string[]>} */ ({
-  text: ['text'], a: ['text', 'href'], at: ['user_id'], img: ['image_key'], media: ['file_key'],
-  emotion: ['emoji_type'], code_block: ['text'], hr: [], md: ['text'],
-});
+  text: ['text'],
+  a: ['text', 'href'],
+  at: ['user_id'],
+  img: ['image_key'],
+  media: ['file_key'],
+  emotion: ['emoji_type'],
+  code_block: ['text'],
+  hr: [],
+  md: ['text'],
+})
 // Card JSON 1.0 silently ignores unknown top-level keys; 2.0 rejects them (§4.5), so only 2.0's are listed.
-const CARD2_KEYS = ['schema', 'config', 'card_link', 'header', 'body'];
+const CARD2_KEYS = ['schema', 'config', 'card_link', 'header', 'body']
 // Arrays that hold nested components; used to find 1.0-only tags and count elements (§4.5).
-const COMPONENT_ARRAYS = ['elements', 'columns', 'actions'];
+const COMPONENT_ARRAYS = ['elements', 'columns', 'actions']
 
-const TEXT_LIMIT = 150 * 1024; // §3.1
-const CARD_LIMIT = 30 * 1024; // §3.1, post and interactive
-const UUID_WINDOW_MS = 60 * 60 * 1000; // §3.5
-const REUSE_TOKEN_MS = 30 * 60 * 1000; // §1.1
-const PATCH_WINDOW_MS = 14 * 24 * 60 * 60 * 1000; // §5.2
-const HOOK_BODY_LIMIT = 20 * 1024; // §7.1
-const HOOK_SIGN_WINDOW_S = 3600; // §7.3
+const TEXT_LIMIT = 150 * 1024 // §3.1
+const CARD_LIMIT = 30 * 1024 // §3.1, post and interactive
+const UUID_WINDOW_MS = 60 * 60 * 1000 // §3.5
+const REUSE_TOKEN_MS = 30 * 60 * 1000 // §1.1
+const PATCH_WINDOW_MS = 14 * 24 * 60 * 60 * 1000 // §5.2
+const HOOK_BODY_LIMIT = 20 * 1024 // §7.1
+const HOOK_SIGN_WINDOW_S = 3600 // §7.3
 // §7.2: what a custom bot can send.
-const HOOK_MSG_TYPES = ['text', 'post', 'image', 'share_chat', 'interactive'];
+const HOOK_MSG_TYPES = ['text', 'post', 'image', 'share_chat', 'interactive']
 // §7.3: keywords are looked for in text-like values only (not in href, url, ...).
-const HOOK_TEXT_KEYS = ['text', 'title', 'content'];
+const HOOK_TEXT_KEYS = ['text', 'title', 'content']
 
 /** @type {Required<Pick<FakeOptions, 'apps' | 'chats' | 'users' | 'outOfRange' | 'templates' | 'bots'>>} */
 const DEFAULTS = {
@@ -195,32 +219,32 @@ const DEFAULTS = {
     },
   },
   bots: { 'demo-hook-token': {} },
-};
+}
 
 /** @param {number} bytes */
 function randomHex(bytes) {
-  return crypto.randomBytes(bytes).toString('hex');
+  return crypto.randomBytes(bytes).toString('hex')
 }
 
 /** @param {unknown} value @returns {value is Record<string, any>} */
 function isObject(value) {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
 /** @param {unknown} value */
 function jsonType(value) {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'array';
-  return typeof value;
+  if (value === null) return 'null'
+  if (Array.isArray(value)) return 'array'
+  return typeof value
 }
 
 /** @param {string} value */
 function isHttpUrl(value) {
   try {
-    const url = new URL(value);
-    return url.protocol === 'http:' || url.protocol === 'https:';
+    const url = new URL(value)
+    return url.protocol === 'http:' || url.protocol === 'https:'
   } catch {
-    return false;
+    return false
   }
 }
 
@@ -230,7 +254,7 @@ function isHttpUrl(value) {
  * @returns {Reply}
  */
 function fail(status, code, msg, extra = {}) {
-  const logId = randomHex(16).toUpperCase();
+  const logId = randomHex(16).toUpperCase()
   return {
     status,
     body: {
@@ -242,25 +266,29 @@ function fail(status, code, msg, extra = {}) {
         ...extra,
       },
     },
-  };
+  }
 }
 
 /** @param {string} msg @param {string} [field] */
 function invalidParam(msg, field) {
-  const extra = field ? { field_violations: [{ field, description: msg }] } : {};
-  return fail(400, 230001, msg, extra);
+  const extra = field ? { field_violations: [{ field, description: msg }] } : {}
+  return fail(400, 230001, msg, extra)
 }
 
 /** §4.6: card errors carry their sub-code inside msg. @param {number} sub @param {string} errMsg @param {string} errPath */
 function cardError(sub, errMsg, errPath) {
-  return fail(400, 230099, `Failed to create card content, ext=ErrCode: ${sub}; ErrMsg: ${errMsg}; ErrPath: ${errPath}; `);
+  return fail(
+    400,
+    230099,
+    `Failed to create card content, ext=ErrCode: ${sub}; ErrMsg: ${errMsg}; ErrPath: ${errPath}; `,
+  )
 }
 
 /** @param {Ctx} ctx */
 function isJsonRequest(ctx) {
   // §1.1 / §3.1 list Content-Type application/json as required. What Feishu does with another type is
   // UNCONFIRMED; the fake rejects it so a fetch() that forgot the header (text/plain) is caught.
-  return (ctx.headers['content-type'] ?? '').toLowerCase().startsWith('application/json');
+  return (ctx.headers['content-type'] ?? '').toLowerCase().startsWith('application/json')
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -272,14 +300,14 @@ function isJsonRequest(ctx) {
  * @param {{ node: unknown, path: string }[]} out
  */
 function collectComponents(list, path, out) {
-  if (!Array.isArray(list)) return;
+  if (!Array.isArray(list)) return
   list.forEach((node, i) => {
-    const here = `${path}[${i}]`;
-    out.push({ node, path: here });
+    const here = `${path}[${i}]`
+    out.push({ node, path: here })
     if (isObject(node)) {
-      for (const key of COMPONENT_ARRAYS) collectComponents(node[key], `${here}.${key}`, out);
+      for (const key of COMPONENT_ARRAYS) collectComponents(node[key], `${here}.${key}`, out)
     }
-  });
+  })
 }
 
 /**
@@ -288,65 +316,69 @@ function collectComponents(list, path, out) {
  * @param {unknown} list @param {string} path @returns {Reply | undefined}
  */
 function checkElementList(list, path) {
-  if (list === undefined) return undefined;
-  if (!Array.isArray(list)) return cardError(200621, `${path} must be an array`, path);
+  if (list === undefined) return undefined
+  if (!Array.isArray(list)) return cardError(200621, `${path} must be an array`, path)
   /** @type {{ node: unknown, path: string }[]} */
-  const components = [];
-  collectComponents(list, path, components);
+  const components = []
+  collectComponents(list, path, components)
   for (const c of components) {
     if (!isObject(c.node) || typeof c.node.tag !== 'string' || c.node.tag === '') {
-      return cardError(200621, 'component must be an object with a tag', c.path);
+      return cardError(200621, 'component must be an object with a tag', c.path)
     }
   }
-  return undefined;
+  return undefined
 }
 
 /** §4.5 (a), JSON 1.0. Unknown properties are ignored in 1.0. @param {Record<string, any>} card */
 function validateCard1(card) {
-  if (card.header !== undefined && !isObject(card.header)) return cardError(200621, 'header must be an object', 'header');
-  if (card.config !== undefined && !isObject(card.config)) return cardError(200621, 'config must be an object', 'config');
-  const bad = checkElementList(card.elements, 'elements');
-  if (bad) return bad;
+  if (card.header !== undefined && !isObject(card.header))
+    return cardError(200621, 'header must be an object', 'header')
+  if (card.config !== undefined && !isObject(card.config))
+    return cardError(200621, 'config must be an object', 'config')
+  const bad = checkElementList(card.elements, 'elements')
+  if (bad) return bad
   if (card.i18n_elements !== undefined) {
-    if (!isObject(card.i18n_elements)) return cardError(200621, 'i18n_elements must be an object', 'i18n_elements');
+    if (!isObject(card.i18n_elements)) return cardError(200621, 'i18n_elements must be an object', 'i18n_elements')
     for (const [locale, list] of Object.entries(card.i18n_elements)) {
-      const badLocale = checkElementList(list, `i18n_elements.${locale}`);
-      if (badLocale) return badLocale;
+      const badLocale = checkElementList(list, `i18n_elements.${locale}`)
+      if (badLocale) return badLocale
     }
   }
-  return undefined;
+  return undefined
 }
 
 /** §4.5 (a), JSON 2.0: stricter than 1.0 — unknown properties are rejected. @param {Record<string, any>} card */
 function validateCard2(card) {
   for (const key of Object.keys(card)) {
     if (!CARD2_KEYS.includes(key)) {
-      return cardError(200621, `property ${key} is not supported in schema 2.0 (elements go under body)`, key);
+      return cardError(200621, `property ${key} is not supported in schema 2.0 (elements go under body)`, key)
     }
   }
-  if (card.header !== undefined && !isObject(card.header)) return cardError(200621, 'header must be an object', 'header');
-  if (card.config !== undefined && !isObject(card.config)) return cardError(200621, 'config must be an object', 'config');
+  if (card.header !== undefined && !isObject(card.header))
+    return cardError(200621, 'header must be an object', 'header')
+  if (card.config !== undefined && !isObject(card.config))
+    return cardError(200621, 'config must be an object', 'config')
   if (isObject(card.config) && card.config.update_multi === false) {
-    return cardError(200621, 'update_multi can only be true in schema 2.0', 'config.update_multi');
+    return cardError(200621, 'update_multi can only be true in schema 2.0', 'config.update_multi')
   }
-  if (card.body === undefined) return undefined;
-  if (!isObject(card.body)) return cardError(200621, 'body must be an object', 'body');
-  const bad = checkElementList(card.body.elements, 'body.elements');
-  if (bad) return bad;
+  if (card.body === undefined) return undefined
+  if (!isObject(card.body)) return cardError(200621, 'body must be an object', 'body')
+  const bad = checkElementList(card.body.elements, 'body.elements')
+  if (bad) return bad
 
   /** @type {{ node: unknown, path: string }[]} */
-  const components = [];
-  collectComponents(card.body.elements, 'body.elements', components);
+  const components = []
+  collectComponents(card.body.elements, 'body.elements', components)
   for (const c of components) {
-    const tag = isObject(c.node) ? c.node.tag : undefined;
+    const tag = isObject(c.node) ? c.node.tag : undefined
     if (tag === 'note' || tag === 'action') {
-      return cardError(200861, `tag ${tag} is not supported in schema 2.0`, c.path);
+      return cardError(200861, `tag ${tag} is not supported in schema 2.0`, c.path)
     }
   }
   if (components.length > 200) {
-    return cardError(11310, `element exceeds the limit: ${components.length} > 200`, 'body.elements');
+    return cardError(11310, `element exceeds the limit: ${components.length} > 200`, 'body.elements')
   }
-  return undefined;
+  return undefined
 }
 
 /**
@@ -357,111 +389,123 @@ function validateCard2(card) {
  */
 function validateTemplate(data, appId, templates) {
   if (!isObject(data) || typeof data.template_id !== 'string' || data.template_id === '') {
-    return invalidParam('template_id is required in content.data', 'content.data.template_id');
+    return invalidParam('template_id is required in content.data', 'content.data.template_id')
   }
-  const id = data.template_id;
-  const template = Object.hasOwn(templates, id) ? templates[id] : undefined;
-  if (!template) return cardError(200380, `template ${id} does not exist or is not published`, 'template_id');
+  const id = data.template_id
+  const template = Object.hasOwn(templates, id) ? templates[id] : undefined
+  if (!template) return cardError(200380, `template ${id} does not exist or is not published`, 'template_id')
   if (template.allowedApps && !template.allowedApps.includes(appId)) {
-    return cardError(200381, `template ${id} is not visible to app ${appId}`, 'template_id');
+    return cardError(200381, `template ${id} is not visible to app ${appId}`, 'template_id')
   }
-  const version = data.template_version_name;
+  const version = data.template_version_name
   if (version !== undefined) {
     if (typeof version !== 'string' || !template.versions.includes(version)) {
-      return cardError(200380, `template ${id} version ${String(version)} does not exist or is not published`, 'template_version_name');
+      return cardError(
+        200380,
+        `template ${id} version ${String(version)} does not exist or is not published`,
+        'template_version_name',
+      )
     }
   } else if (template.versions.length === 0) {
-    return cardError(200380, `template ${id} has no published version`, 'template_id');
+    return cardError(200380, `template ${id} has no published version`, 'template_id')
   }
 
-  const variables = data.template_variable;
-  if (variables === undefined) return undefined;
-  if (!isObject(variables)) return invalidParam('template_variable must be an object', 'content.data.template_variable');
-  const declared = template.variables ?? {};
+  const variables = data.template_variable
+  if (variables === undefined) return undefined
+  if (!isObject(variables)) return invalidParam('template_variable must be an object', 'content.data.template_variable')
+  const declared = template.variables ?? {}
   for (const [name, value] of Object.entries(variables)) {
-    if (!Object.hasOwn(declared, name)) continue; // undeclared variables are ignored
-    const expected = /** @type {TemplateVarType} */ (declared[name]);
+    if (!Object.hasOwn(declared, name)) continue // undeclared variables are ignored
+    const expected = /** @type {TemplateVarType} */ (declared[name])
     if (!matchesVarType(expected, value)) {
       return cardError(
         200732,
         `variable type mismatch, varName: ${name}, expected type: ${expected}, actual type: ${jsonType(value)}`,
         `template_variable.${name}`,
-      );
+      )
     }
   }
-  return undefined;
+  return undefined
 }
 
 /** @param {TemplateVarType} expected @param {unknown} value */
 function matchesVarType(expected, value) {
-  if (expected === 'array') return Array.isArray(value);
-  if (expected === 'object') return isObject(value);
+  if (expected === 'array') return Array.isArray(value)
+  if (expected === 'object') return isObject(value)
   // §4.5 variable table: Integer accepts "number, or a string of digits".
-  if (expected === 'number') return typeof value === 'number' || (typeof value === 'string' && /^-?\d+$/.test(value));
-  return typeof value === expected;
+  if (expected === 'number') return typeof value === 'number' || (typeof value === 'string' && /^-?\d+$/.test(value))
+  return typeof value === expected
 }
 
 /** §4.5: which card JSON the content is, and whether it validates. @param {Record<string, any>} card @param {string} appId @param {Record<string, FakeTemplate>} templates */
 function validateInteractive(card, appId, templates) {
-  if (card.type === 'template') return validateTemplate(card.data, appId, templates);
+  if (card.type === 'template') return validateTemplate(card.data, appId, templates)
   if (card.type === 'card') {
     // §4.5 (c) card entities need the cardkit API, which the fake does not implement.
-    return invalidParam('card entity (type "card") is not supported by the fake server', 'content.type');
+    return invalidParam('card entity (type "card") is not supported by the fake server', 'content.type')
   }
-  if (card.schema === '2.0') return validateCard2(card);
+  if (card.schema === '2.0') return validateCard2(card)
   if (card.schema !== undefined && card.schema !== '1.0') {
-    return cardError(200621, `unsupported schema ${String(card.schema)}`, 'schema');
+    return cardError(200621, `unsupported schema ${String(card.schema)}`, 'schema')
   }
-  return validateCard1(card);
+  return validateCard1(card)
 }
 
 /** §4.2. @param {Record<string, any>} post */
 function validatePost(post) {
   if (Object.hasOwn(post, 'post')) {
     // The "post" wrapper belongs to custom-bot webhooks only (§4.2, §7.2).
-    return invalidParam('invalid post content: the "post" wrapper is only for custom bot webhooks; put the locale objects at the top level', 'content');
+    return invalidParam(
+      'invalid post content: the "post" wrapper is only for custom bot webhooks; put the locale objects at the top level',
+      'content',
+    )
   }
-  const locales = Object.keys(post);
-  if (locales.length === 0) return invalidParam('invalid post content: at least one locale (zh_cn, en_us, ...) is required', 'content');
+  const locales = Object.keys(post)
+  if (locales.length === 0)
+    return invalidParam('invalid post content: at least one locale (zh_cn, en_us, ...) is required', 'content')
   for (const locale of locales) {
-    if (!/^[a-z]{2}_[a-z]{2}$/.test(locale)) return invalidParam(`invalid post content: ${locale} is not a locale`, 'content');
-    const body = post[locale];
-    if (!isObject(body)) return invalidParam(`invalid post content: ${locale} must be an object`, `content.${locale}`);
+    if (!/^[a-z]{2}_[a-z]{2}$/.test(locale))
+      return invalidParam(`invalid post content: ${locale} is not a locale`, 'content')
+    const body = post[locale]
+    if (!isObject(body)) return invalidParam(`invalid post content: ${locale} must be an object`, `content.${locale}`)
     if (body.title !== undefined && typeof body.title !== 'string') {
-      return invalidParam('invalid post content: title must be a string', `content.${locale}.title`);
+      return invalidParam('invalid post content: title must be a string', `content.${locale}.title`)
     }
     if (!Array.isArray(body.content)) {
-      return invalidParam('invalid post content: content must be an array of paragraphs', `content.${locale}.content`);
+      return invalidParam('invalid post content: content must be an array of paragraphs', `content.${locale}.content`)
     }
     // "img/media/md must be alone in their paragraph" (§4.2) is not enforced: the doc does not say
     // that violating it fails the send.
     for (const [p, paragraph] of body.content.entries()) {
       if (!Array.isArray(paragraph)) {
-        return invalidParam('invalid post content: each paragraph must be an array of nodes', `content.${locale}.content[${p}]`);
+        return invalidParam(
+          'invalid post content: each paragraph must be an array of nodes',
+          `content.${locale}.content[${p}]`,
+        )
       }
       for (const [n, node] of paragraph.entries()) {
-        const bad = validatePostNode(node, `content.${locale}.content[${p}][${n}]`);
-        if (bad) return bad;
+        const bad = validatePostNode(node, `content.${locale}.content[${p}][${n}]`)
+        if (bad) return bad
       }
     }
   }
-  return undefined;
+  return undefined
 }
 
 /** @param {unknown} node @param {string} path */
 function validatePostNode(node, path) {
   if (!isObject(node) || typeof node.tag !== 'string' || !Object.hasOwn(POST_NODE_FIELDS, node.tag)) {
-    return invalidParam('invalid post content: unknown or missing node tag', path);
+    return invalidParam('invalid post content: unknown or missing node tag', path)
   }
   for (const field of POST_NODE_FIELDS[node.tag] ?? []) {
     if (typeof node[field] !== 'string') {
-      return invalidParam(`invalid post content: ${node.tag} node needs a string ${field}`, `${path}.${field}`);
+      return invalidParam(`invalid post content: ${node.tag} node needs a string ${field}`, `${path}.${field}`)
     }
   }
   if (node.tag === 'a' && !isHttpUrl(node.href)) {
-    return invalidParam('invalid post content: href must be an http(s) URL', `${path}.href`);
+    return invalidParam('invalid post content: href must be an http(s) URL', `${path}.href`)
   }
-  return undefined;
+  return undefined
 }
 
 /**
@@ -472,43 +516,53 @@ function validatePostNode(node, path) {
 function validateContent(msgType, content, appId, templates) {
   // §3.1 words the text limit as "request body ≤ 150 KB"; the fake measures the content string,
   // which is what a client can pre-check.
-  const limit = msgType === 'text' ? TEXT_LIMIT : msgType === 'post' || msgType === 'interactive' ? CARD_LIMIT : Infinity;
-  const size = Buffer.byteLength(content, 'utf8');
+  const limit =
+    msgType === 'text' ? TEXT_LIMIT : msgType === 'post' || msgType === 'interactive' ? CARD_LIMIT : Infinity
+  const size = Buffer.byteLength(content, 'utf8')
   if (size > limit) {
-    return { error: fail(400, 230025, `The message content is too long: ${size} bytes, limit ${limit} bytes for ${msgType}`) };
+    return {
+      error: fail(400, 230025, `The message content is too long: ${size} bytes, limit ${limit} bytes for ${msgType}`),
+    }
   }
 
   /** @type {unknown} */
-  let parsed;
+  let parsed
   try {
-    parsed = JSON.parse(content);
+    parsed = JSON.parse(content)
   } catch {
-    parsed = undefined;
+    parsed = undefined
   }
   if (!isObject(parsed)) {
-    if (msgType === 'interactive') return { error: cardError(200621, 'card content is not a JSON object', 'content') };
-    return { error: invalidParam('content is not a JSON object serialized to a string', 'content') };
+    if (msgType === 'interactive') return { error: cardError(200621, 'card content is not a JSON object', 'content') }
+    return { error: invalidParam('content is not a JSON object serialized to a string', 'content') }
   }
 
   /** @type {Reply | undefined} */
-  let error;
+  let error
   if (msgType === 'text') {
-    if (typeof parsed.text !== 'string') error = invalidParam('invalid text content: text must be a string', 'content.text');
+    if (typeof parsed.text !== 'string')
+      error = invalidParam('invalid text content: text must be a string', 'content.text')
   } else if (msgType === 'post') {
-    error = validatePost(parsed);
+    error = validatePost(parsed)
   } else if (msgType === 'interactive') {
-    error = validateInteractive(parsed, appId, templates);
-  } else if (Object.hasOwn(REQUIRED_KEY, msgType) && typeof parsed[/** @type {string} */ (REQUIRED_KEY[msgType])] !== 'string') {
-    error = invalidParam(`invalid ${msgType} content: ${REQUIRED_KEY[msgType]} is required`, `content.${REQUIRED_KEY[msgType]}`);
+    error = validateInteractive(parsed, appId, templates)
+  } else if (
+    Object.hasOwn(REQUIRED_KEY, msgType) &&
+    typeof parsed[/** @type {string} */ (REQUIRED_KEY[msgType])] !== 'string'
+  ) {
+    error = invalidParam(
+      `invalid ${msgType} content: ${REQUIRED_KEY[msgType]} is required`,
+      `content.${REQUIRED_KEY[msgType]}`,
+    )
   }
-  return error ? { error } : { parsed };
+  return error ? { error } : { parsed }
 }
 
 /** §5.2: a card is "shared" when updates reach every recipient. @param {any} card */
 function isSharedCard(card) {
-  if (!isObject(card)) return false;
-  if (card.type === 'template' || card.schema === '2.0') return true;
-  return isObject(card.config) && card.config.update_multi === true;
+  if (!isObject(card)) return false
+  if (card.type === 'template' || card.schema === '2.0') return true
+  return isObject(card.config) && card.config.update_multi === true
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -521,15 +575,18 @@ function isSharedCard(card) {
  * @param {number} code @param {string} msg @returns {Reply}
  */
 function hookFail(code, msg) {
-  return { status: 200, body: { code, msg, data: {} } };
+  return { status: 200, body: { code, msg, data: {} } }
 }
 
 /** §7.4, both clouds. @type {Reply} */
-const HOOK_SUCCESS = { status: 200, body: { StatusCode: 0, StatusMessage: 'success', code: 0, data: {}, msg: 'success' } };
+const HOOK_SUCCESS = {
+  status: 200,
+  body: { StatusCode: 0, StatusMessage: 'success', code: 0, data: {}, msg: 'success' },
+}
 
 /** §7.3: base64(HMAC-SHA256(key = timestamp + "\n" + secret, message = "")). @param {string} timestamp @param {string} secret */
 export function hookSign(timestamp, secret) {
-  return crypto.createHmac('sha256', `${timestamp}\n${secret}`).update('').digest('base64');
+  return crypto.createHmac('sha256', `${timestamp}\n${secret}`).update('').digest('base64')
 }
 
 /**
@@ -537,11 +594,11 @@ export function hookSign(timestamp, secret) {
  * @param {Record<string, any>} body @param {string} secret @returns {Reply | undefined}
  */
 function checkHookSign(body, secret) {
-  const refused = hookFail(19021, 'sign match fail or timestamp is not within one hour from current time');
-  const timestamp = body.timestamp;
-  if (typeof timestamp !== 'string' || !/^\d{1,12}$/.test(timestamp)) return refused;
-  if (Math.abs(Date.now() / 1000 - Number(timestamp)) > HOOK_SIGN_WINDOW_S) return refused;
-  return body.sign === hookSign(timestamp, secret) ? undefined : refused;
+  const refused = hookFail(19021, 'sign match fail or timestamp is not within one hour from current time')
+  const timestamp = body.timestamp
+  if (typeof timestamp !== 'string' || !/^\d{1,12}$/.test(timestamp)) return refused
+  if (Math.abs(Date.now() / 1000 - Number(timestamp)) > HOOK_SIGN_WINDOW_S) return refused
+  return body.sign === hookSign(timestamp, secret) ? undefined : refused
 }
 
 /**
@@ -554,29 +611,31 @@ function checkHookSign(body, secret) {
  * @returns {Reply | undefined}
  */
 function validateHookPayload(body, token, templates) {
-  const malformed = hookFail(9499, 'Bad Request');
+  const malformed = hookFail(9499, 'Bad Request')
   if (typeof body.msg_type !== 'string' || !HOOK_MSG_TYPES.includes(body.msg_type)) {
-    return hookFail(19002, "params error, msg_type need: incorrect input format or can't find msg_type");
+    return hookFail(19002, "params error, msg_type need: incorrect input format or can't find msg_type")
   }
   if (body.msg_type === 'interactive') {
     // A card in `content` (string or object) is the app API's shape.
-    if (!isObject(body.card)) return malformed;
-    const invalid = validateInteractive(body.card, token, templates);
-    return invalid ? hookFail(invalid.body.code, invalid.body.msg) : undefined;
+    if (!isObject(body.card)) return malformed
+    const invalid = validateInteractive(body.card, token, templates)
+    return invalid ? hookFail(invalid.body.code, invalid.body.msg) : undefined
   }
-  const content = body.content;
+  const content = body.content
   // A JSON string in `content` is the app API's shape.
-  if (!isObject(content)) return malformed;
+  if (!isObject(content)) return malformed
   switch (body.msg_type) {
     case 'text':
-      return typeof content.text === 'string' ? undefined : malformed;
+      return typeof content.text === 'string' ? undefined : malformed
     case 'post':
       // Locales at the top of `content`, without the `post` wrapper, are the app API's shape.
-      return isObject(content.post) && Object.keys(content).length === 1 && !validatePost(content.post) ? undefined : malformed;
+      return isObject(content.post) && Object.keys(content).length === 1 && !validatePost(content.post)
+        ? undefined
+        : malformed
     case 'image':
-      return typeof content.image_key === 'string' ? undefined : malformed;
+      return typeof content.image_key === 'string' ? undefined : malformed
     default: // share_chat: `share_chat_id`, where the app API has `chat_id`
-      return typeof content.share_chat_id === 'string' ? undefined : malformed;
+      return typeof content.share_chat_id === 'string' ? undefined : malformed
   }
 }
 
@@ -588,19 +647,19 @@ function validateHookPayload(body, token, templates) {
  */
 function hookTexts(value, out = [], key = '') {
   if (typeof value === 'string') {
-    if (HOOK_TEXT_KEYS.includes(key)) out.push(value);
+    if (HOOK_TEXT_KEYS.includes(key)) out.push(value)
   } else if (Array.isArray(value)) {
-    for (const item of value) hookTexts(item, out, key);
+    for (const item of value) hookTexts(item, out, key)
   } else if (isObject(value)) {
     for (const [name, child] of Object.entries(value)) {
       if (name === 'template_variable' && isObject(child)) {
-        for (const variable of Object.values(child)) hookTexts(variable, out, 'text');
+        for (const variable of Object.values(child)) hookTexts(variable, out, 'text')
       } else {
-        hookTexts(child, out, name);
+        hookTexts(child, out, name)
       }
     }
   }
-  return out;
+  return out
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -609,47 +668,47 @@ function hookTexts(value, out = [], key = '') {
 
 /** @param {FakeOptions} [options] @returns {Promise<FakeFeishu>} */
 export async function startFakeFeishu(options = {}) {
-  const apps = options.apps ?? DEFAULTS.apps;
-  const chats = options.chats ?? DEFAULTS.chats;
-  const users = options.users ?? DEFAULTS.users;
-  const outOfRange = options.outOfRange ?? DEFAULTS.outOfRange;
-  const templates = options.templates ?? DEFAULTS.templates;
-  const bots = options.bots ?? DEFAULTS.bots;
-  const noThreadChats = options.noThreadChats ?? [];
-  const tokenTtlMs = (options.tokenTtlSeconds ?? 7200) * 1000;
+  const apps = options.apps ?? DEFAULTS.apps
+  const chats = options.chats ?? DEFAULTS.chats
+  const users = options.users ?? DEFAULTS.users
+  const outOfRange = options.outOfRange ?? DEFAULTS.outOfRange
+  const templates = options.templates ?? DEFAULTS.templates
+  const bots = options.bots ?? DEFAULTS.bots
+  const noThreadChats = options.noThreadChats ?? []
+  const tokenTtlMs = (options.tokenTtlSeconds ?? 7200) * 1000
   // §8 leaves the HTTP status of auth errors UNCONFIRMED ("typically 400/401/403"); 400 matches
   // §3.2 ("every entry of the error table lists 400"). Configurable so clients can be tested on 401.
-  const authStatus = options.authErrorStatus ?? 400;
+  const authStatus = options.authErrorStatus ?? 400
 
   /** @type {RecordedRequest[]} */
-  const requests = [];
+  const requests = []
   /** @type {StoredMessage[]} */
-  const messages = [];
+  const messages = []
   /** @type {string[]} */
-  const tokens = [];
+  const tokens = []
   /** @type {Map<string, TokenInfo>} */
-  const tokenInfo = new Map();
+  const tokenInfo = new Map()
   /** @type {Map<string, TokenInfo>} app id -> newest token */
-  const newestToken = new Map();
+  const newestToken = new Map()
   /** @type {Map<string, { message: StoredMessage, at: number }>} `${appId} ${uuid}` -> first send */
-  const uuidIndex = new Map();
+  const uuidIndex = new Map()
   /** @type {Map<string, StoredMessage>} */
-  const messagesById = new Map();
+  const messagesById = new Map()
   /** @type {InjectRule[]} */
-  let rules = [];
+  let rules = []
   /** @type {Set<import('node:net').Socket>} */
-  const sockets = new Set();
-  const limits = options.limits ?? {};
+  const sockets = new Set()
+  const limits = options.limits ?? {}
   /** @type {Map<string, number[]>} app id -> times of accepted sends, for the gateway limits */
-  const appSends = new Map();
+  const appSends = new Map()
   /** @type {Map<string, number[]>} chat id -> times of accepted sends, for the per-chat limit */
-  const chatSends = new Map();
+  const chatSends = new Map()
   /** @type {Map<string, number[]>} message id -> times of accepted updates, for the per-message limit */
-  const patchTimes = new Map();
+  const patchTimes = new Map()
   /** @type {Map<string, number[]>} hook token -> times of requests, for the custom bot limits */
-  const hookTimes = new Map();
+  const hookTimes = new Map()
   /** @type {WebhookMessage[]} */
-  const webhookMessages = [];
+  const webhookMessages = []
 
   /**
    * §3.4: the gateway answers HTTP 429 / 99991400 with x-ogw-ratelimit-reset (seconds until the
@@ -657,28 +716,39 @@ export async function startFakeFeishu(options = {}) {
    * @param {string} appId @returns {Reply | undefined}
    */
   function gatewayLimit(appId) {
-    const now = Date.now();
-    const times = (appSends.get(appId) ?? []).filter((time) => time > now - 60_000);
-    appSends.set(appId, times);
-    for (const [count, windowMs] of [[limits.appPerSecond, 1000], [limits.appPerMinute, 60_000]]) {
-      if (count === undefined || windowMs === undefined) continue;
-      const inWindow = times.filter((time) => time > now - windowMs);
+    const now = Date.now()
+    const times = (appSends.get(appId) ?? []).filter((time) => time > now - 60_000)
+    appSends.set(appId, times)
+    for (const [count, windowMs] of [
+      [limits.appPerSecond, 1000],
+      [limits.appPerMinute, 60_000],
+    ]) {
+      if (count === undefined || windowMs === undefined) continue
+      const inWindow = times.filter((time) => time > now - windowMs)
       if (inWindow.length >= count) {
-        const resetSeconds = Math.max(1, Math.ceil(((inWindow[inWindow.length - count] ?? now) + windowMs - now) / 1000));
-        const reply = fail(429, 99991400, 'request trigger frequency limit');
-        return { ...reply, headers: { 'x-ogw-ratelimit-limit': String(count), 'x-ogw-ratelimit-reset': String(resetSeconds) } };
+        const resetSeconds = Math.max(
+          1,
+          Math.ceil(((inWindow[inWindow.length - count] ?? now) + windowMs - now) / 1000),
+        )
+        const reply = fail(429, 99991400, 'request trigger frequency limit')
+        return {
+          ...reply,
+          headers: { 'x-ogw-ratelimit-limit': String(count), 'x-ogw-ratelimit-reset': String(resetSeconds) },
+        }
       }
     }
-    return undefined;
+    return undefined
   }
 
   /** §3.3/§3.4: 5 QPS per chat or user, as IM code 230020 with HTTP 400 and no reset header. @param {string} chatId */
   function chatLimit(chatId) {
-    if (limits.chatPerSecond === undefined) return undefined;
-    const now = Date.now();
-    const times = (chatSends.get(chatId) ?? []).filter((time) => time > now - 1000);
-    chatSends.set(chatId, times);
-    return times.length >= limits.chatPerSecond ? fail(400, 230020, 'This operation triggers the frequency limit.') : undefined;
+    if (limits.chatPerSecond === undefined) return undefined
+    const now = Date.now()
+    const times = (chatSends.get(chatId) ?? []).filter((time) => time > now - 1000)
+    chatSends.set(chatId, times)
+    return times.length >= limits.chatPerSecond
+      ? fail(400, 230020, 'This operation triggers the frequency limit.')
+      : undefined
   }
 
   /**
@@ -687,13 +757,13 @@ export async function startFakeFeishu(options = {}) {
    * @param {string} messageId @returns {Reply | undefined}
    */
   function patchLimit(messageId) {
-    if (limits.patchPerSecond === undefined) return undefined;
-    const now = Date.now();
-    const times = (patchTimes.get(messageId) ?? []).filter((time) => time > now - 1000);
-    patchTimes.set(messageId, times);
-    if (times.length >= limits.patchPerSecond) return fail(400, 230020, 'This operation triggers the frequency limit.');
-    times.push(now);
-    return undefined;
+    if (limits.patchPerSecond === undefined) return undefined
+    const now = Date.now()
+    const times = (patchTimes.get(messageId) ?? []).filter((time) => time > now - 1000)
+    patchTimes.set(messageId, times)
+    if (times.length >= limits.patchPerSecond) return fail(400, 230020, 'This operation triggers the frequency limit.')
+    times.push(now)
+    return undefined
   }
 
   /**
@@ -702,33 +772,38 @@ export async function startFakeFeishu(options = {}) {
    * @param {string} token @returns {Reply | undefined}
    */
   function hookLimit(token) {
-    const now = Date.now();
-    const times = (hookTimes.get(token) ?? []).filter((time) => time > now - 60_000);
-    hookTimes.set(token, times);
-    for (const [count, windowMs] of [[limits.botPerSecond ?? 5, 1000], [limits.botPerMinute ?? 100, 60_000]]) {
-      if (times.filter((time) => time > now - /** @type {number} */ (windowMs)).length >= /** @type {number} */ (count)) {
-        return hookFail(11232, 'frequency limited psm[lark.oapi.app_platform_runtime]appID[1]');
+    const now = Date.now()
+    const times = (hookTimes.get(token) ?? []).filter((time) => time > now - 60_000)
+    hookTimes.set(token, times)
+    for (const [count, windowMs] of [
+      [limits.botPerSecond ?? 5, 1000],
+      [limits.botPerMinute ?? 100, 60_000],
+    ]) {
+      if (
+        times.filter((time) => time > now - /** @type {number} */ (windowMs)).length >= /** @type {number} */ (count)
+      ) {
+        return hookFail(11232, 'frequency limited psm[lark.oapi.app_platform_runtime]appID[1]')
       }
     }
-    times.push(now);
-    return undefined;
+    times.push(now)
+    return undefined
   }
 
   /** @param {string} appId @param {string} chatId */
   function countSend(appId, chatId) {
-    const now = Date.now();
-    appSends.set(appId, [...(appSends.get(appId) ?? []), now]);
-    chatSends.set(chatId, [...(chatSends.get(chatId) ?? []), now]);
+    const now = Date.now()
+    appSends.set(appId, [...(appSends.get(appId) ?? []), now])
+    chatSends.set(chatId, [...(chatSends.get(chatId) ?? []), now])
   }
 
   /** @param {FakeUser} user */
   function p2pChatId(user) {
-    return `oc_p2p_${crypto.createHash('sha256').update(user.open_id).digest('hex').slice(0, 24)}`;
+    return `oc_p2p_${crypto.createHash('sha256').update(user.open_id).digest('hex').slice(0, 24)}`
   }
 
   /** @param {string} appId */
   function scopesOf(appId) {
-    return apps[appId]?.scopes ?? ['im:message:send_as_bot'];
+    return apps[appId]?.scopes ?? ['im:message:send_as_bot']
   }
 
   /** 99991672, shaped per §8.1 / DOCS-99991672. @param {string} appId @param {string[]} required */
@@ -736,18 +811,20 @@ export async function startFakeFeishu(options = {}) {
     // The least-privileged scope is listed first so permission_violations[0] is what to add.
     const preferred = required.includes('im:message:send_as_bot')
       ? ['im:message:send_as_bot', ...required.filter((s) => s !== 'im:message:send_as_bot')]
-      : required;
+      : required
     return fail(400, 99991672, `Access denied. One of the following scopes is required: [${required.join(', ')}].`, {
       permission_violations: preferred.map((subject) => ({
         type: 'action_privilege_required',
         subject,
         description: `The app ${appId} has not been granted the scope ${subject}`,
       })),
-      helps: [{
-        url: `https://open.feishu.cn/app/${appId}/auth?q=${encodeURIComponent(preferred.join(','))}&op_from=openapi&token_type=tenant`,
-        description: 'Enable the scope in the developer console, then create and publish a new app version',
-      }],
-    });
+      helps: [
+        {
+          url: `https://open.feishu.cn/app/${appId}/auth?q=${encodeURIComponent(preferred.join(','))}&op_from=openapi&token_type=tenant`,
+          description: 'Enable the scope in the developer console, then create and publish a new app version',
+        },
+      ],
+    })
   }
 
   /**
@@ -755,17 +832,29 @@ export async function startFakeFeishu(options = {}) {
    * @param {Ctx} ctx @param {string[]} required @returns {{ caller: Caller } | { error: Reply }}
    */
   function authenticate(ctx, required) {
-    const match = /^Bearer (\S+)$/.exec(ctx.headers.authorization ?? '');
+    const match = /^Bearer (\S+)$/.exec(ctx.headers.authorization ?? '')
     if (!match) {
-      return { error: fail(authStatus, 99991661, 'Missing access token for authorization. Please make a request with token attached.') };
+      return {
+        error: fail(
+          authStatus,
+          99991661,
+          'Missing access token for authorization. Please make a request with token attached.',
+        ),
+      }
     }
-    const info = tokenInfo.get(match[1] ?? '');
+    const info = tokenInfo.get(match[1] ?? '')
     if (!info || info.expired || info.expiresAt <= Date.now()) {
-      return { error: fail(authStatus, 99991663, 'Invalid access token for authorization. Please make a request with token attached.') };
+      return {
+        error: fail(
+          authStatus,
+          99991663,
+          'Invalid access token for authorization. Please make a request with token attached.',
+        ),
+      }
     }
-    const scopes = scopesOf(info.appId);
-    if (!required.some((s) => scopes.includes(s))) return { error: missingScope(info.appId, required) };
-    return { caller: { appId: info.appId, scopes } };
+    const scopes = scopesOf(info.appId)
+    if (!required.some((s) => scopes.includes(s))) return { error: missingScope(info.appId, required) }
+    return { caller: { appId: info.appId, scopes } }
   }
 
   /**
@@ -775,18 +864,18 @@ export async function startFakeFeishu(options = {}) {
   function resolveReceiver(caller, type, id) {
     if (type === 'chat_id') {
       if (!/^oc_[A-Za-z0-9_-]+$/.test(id)) {
-        return { error: fail(400, 230034, `The receive_id ${id} is invalid for receive_id_type chat_id.`) };
+        return { error: fail(400, 230034, `The receive_id ${id} is invalid for receive_id_type chat_id.`) }
       }
-      if (chats.includes(id) || users.some((u) => p2pChatId(u) === id)) return { chatId: id };
-      return { error: fail(400, 230002, 'Bot/User can NOT be out of the chat.') };
+      if (chats.includes(id) || users.some((u) => p2pChatId(u) === id)) return { chatId: id }
+      return { error: fail(400, 230002, 'Bot/User can NOT be out of the chat.') }
     }
     if (type === 'user_id' && options.requireUserIdScope && !caller.scopes.includes(USER_ID_SCOPE)) {
-      return { error: missingScope(caller.appId, [USER_ID_SCOPE]) };
+      return { error: missingScope(caller.appId, [USER_ID_SCOPE]) }
     }
-    if (outOfRange.includes(id)) return { error: fail(400, 230013, 'Bot has NO availability to this user.') };
-    const user = users.find((u) => u[/** @type {'open_id' | 'union_id' | 'user_id' | 'email'} */ (type)] === id);
-    if (!user) return { error: fail(400, 230034, `The receive_id ${id} is invalid for receive_id_type ${type}.`) };
-    return { chatId: p2pChatId(user) };
+    if (outOfRange.includes(id)) return { error: fail(400, 230013, 'Bot has NO availability to this user.') }
+    const user = users.find((u) => u[/** @type {'open_id' | 'union_id' | 'user_id' | 'email'} */ (type)] === id)
+    if (!user) return { error: fail(400, 230034, `The receive_id ${id} is invalid for receive_id_type ${type}.`) }
+    return { chatId: p2pChatId(user) }
   }
 
   /**
@@ -795,15 +884,15 @@ export async function startFakeFeishu(options = {}) {
    */
   function checkMessageFields(body) {
     if (typeof body.msg_type !== 'string' || !MSG_TYPES.includes(body.msg_type)) {
-      return invalidParam(`invalid msg_type: ${String(body.msg_type)}`, 'msg_type');
+      return invalidParam(`invalid msg_type: ${String(body.msg_type)}`, 'msg_type')
     }
     if (typeof body.content !== 'string') {
-      return invalidParam('content must be a string: serialize the content JSON with JSON.stringify', 'content');
+      return invalidParam('content must be a string: serialize the content JSON with JSON.stringify', 'content')
     }
     if (body.uuid !== undefined && (typeof body.uuid !== 'string' || body.uuid.length > 50)) {
-      return invalidParam('uuid must be a string of at most 50 characters', 'uuid');
+      return invalidParam('uuid must be a string of at most 50 characters', 'uuid')
     }
-    return undefined;
+    return undefined
   }
 
   /**
@@ -812,20 +901,20 @@ export async function startFakeFeishu(options = {}) {
    * @param {string} appId @param {string | undefined} uuid
    */
   function findDuplicate(appId, uuid) {
-    if (uuid === undefined) return undefined;
-    const hit = uuidIndex.get(`${appId} ${uuid}`);
-    return hit && Date.now() - hit.at < UUID_WINDOW_MS ? hit.message : undefined;
+    if (uuid === undefined) return undefined
+    const hit = uuidIndex.get(`${appId} ${uuid}`)
+    return hit && Date.now() - hit.at < UUID_WINDOW_MS ? hit.message : undefined
   }
 
   /** @param {Omit<StoredMessage, 'message_id' | 'create_time' | 'update_time' | 'updated'>} fields */
   function storeMessage(fields) {
-    const now = String(Date.now());
+    const now = String(Date.now())
     /** @type {StoredMessage} */
-    const message = { message_id: `om_${randomHex(16)}`, create_time: now, update_time: now, updated: false, ...fields };
-    messages.push(message);
-    messagesById.set(message.message_id, message);
-    if (message.uuid !== undefined) uuidIndex.set(`${message.app_id} ${message.uuid}`, { message, at: Date.now() });
-    return message;
+    const message = { message_id: `om_${randomHex(16)}`, create_time: now, update_time: now, updated: false, ...fields }
+    messages.push(message)
+    messagesById.set(message.message_id, message)
+    if (message.uuid !== undefined) uuidIndex.set(`${message.app_id} ${message.uuid}`, { message, at: Date.now() })
+    return message
   }
 
   /** §3.2 message object. @param {StoredMessage} m @returns {Reply} */
@@ -850,154 +939,172 @@ export async function startFakeFeishu(options = {}) {
           body: { content: m.content },
         },
       },
-    };
+    }
   }
 
   /** §1.1. Failures are HTTP 200 with a non-zero code (the CLI fixtures; UNCONFIRMED live). @param {Ctx} ctx @returns {Reply} */
   function handleToken(ctx) {
-    const body = ctx.body;
+    const body = ctx.body
     /** @param {number} code @param {string} msg */
-    const tokenError = (code, msg) => fail(200, code, msg);
-    if (!isJsonRequest(ctx) || !isObject(body) || typeof body.app_id !== 'string' || typeof body.app_secret !== 'string') {
-      return tokenError(10003, 'invalid param');
+    const tokenError = (code, msg) => fail(200, code, msg)
+    if (
+      !isJsonRequest(ctx) ||
+      !isObject(body) ||
+      typeof body.app_id !== 'string' ||
+      typeof body.app_secret !== 'string'
+    ) {
+      return tokenError(10003, 'invalid param')
     }
-    const app = Object.hasOwn(apps, body.app_id) ? apps[body.app_id] : undefined;
-    if (!app) return tokenError(10003, 'invalid param');
-    if (app.secret !== body.app_secret) return tokenError(10014, 'app secret invalid');
+    const app = Object.hasOwn(apps, body.app_id) ? apps[body.app_id] : undefined
+    if (!app) return tokenError(10003, 'invalid param')
+    if (app.secret !== body.app_secret) return tokenError(10014, 'app secret invalid')
 
-    const now = Date.now();
-    let info = newestToken.get(body.app_id);
+    const now = Date.now()
+    let info = newestToken.get(body.app_id)
     // ≥ 30 min left: same token with a smaller expire; otherwise a new one while the old keeps working.
     if (!info || info.expired || info.expiresAt - now < REUSE_TOKEN_MS) {
-      info = { token: `t-${randomHex(20)}`, appId: body.app_id, expiresAt: now + tokenTtlMs, expired: false };
-      tokenInfo.set(info.token, info);
-      newestToken.set(body.app_id, info);
-      tokens.push(info.token);
+      info = { token: `t-${randomHex(20)}`, appId: body.app_id, expiresAt: now + tokenTtlMs, expired: false }
+      tokenInfo.set(info.token, info)
+      newestToken.set(body.app_id, info)
+      tokens.push(info.token)
     }
-    const expire = Math.floor((info.expiresAt - now) / 1000);
-    return { status: 200, body: { code: 0, msg: 'ok', tenant_access_token: info.token, expire } };
+    const expire = Math.floor((info.expiresAt - now) / 1000)
+    return { status: 200, body: { code: 0, msg: 'ok', tenant_access_token: info.token, expire } }
   }
 
   /** §3. @param {Ctx} ctx @returns {Reply} */
   function handleSend(ctx) {
-    const auth = authenticate(ctx, SEND_SCOPES);
-    if ('error' in auth) return auth.error;
-    const { caller } = auth;
-    const throttled = gatewayLimit(caller.appId);
-    if (throttled) return throttled;
+    const auth = authenticate(ctx, SEND_SCOPES)
+    if ('error' in auth) return auth.error
+    const { caller } = auth
+    const throttled = gatewayLimit(caller.appId)
+    if (throttled) return throttled
 
-    const type = ctx.query.receive_id_type;
+    const type = ctx.query.receive_id_type
     if (type === undefined || !RECEIVE_ID_TYPES.includes(type)) {
-      return invalidParam(`invalid receive_id_type: ${type ?? '(missing)'}; expected one of ${RECEIVE_ID_TYPES.join(', ')}`, 'receive_id_type');
+      return invalidParam(
+        `invalid receive_id_type: ${type ?? '(missing)'}; expected one of ${RECEIVE_ID_TYPES.join(', ')}`,
+        'receive_id_type',
+      )
     }
-    if (!isJsonRequest(ctx)) return invalidParam('Content-Type must be application/json');
-    const body = ctx.body;
-    if (!isObject(body)) return invalidParam('request body must be a JSON object');
-    if (typeof body.receive_id !== 'string' || body.receive_id === '') return invalidParam('receive_id is required', 'receive_id');
-    const badField = checkMessageFields(body);
-    if (badField) return badField;
+    if (!isJsonRequest(ctx)) return invalidParam('Content-Type must be application/json')
+    const body = ctx.body
+    if (!isObject(body)) return invalidParam('request body must be a JSON object')
+    if (typeof body.receive_id !== 'string' || body.receive_id === '')
+      return invalidParam('receive_id is required', 'receive_id')
+    const badField = checkMessageFields(body)
+    if (badField) return badField
 
-    const target = resolveReceiver(caller, type, body.receive_id);
-    if ('error' in target) return target.error;
-    const content = validateContent(body.msg_type, body.content, caller.appId, templates);
-    if ('error' in content) return content.error;
+    const target = resolveReceiver(caller, type, body.receive_id)
+    if ('error' in target) return target.error
+    const content = validateContent(body.msg_type, body.content, caller.appId, templates)
+    if ('error' in content) return content.error
 
-    const chatThrottled = chatLimit(target.chatId);
-    if (chatThrottled) return chatThrottled;
-    countSend(caller.appId, target.chatId);
-    const duplicate = findDuplicate(caller.appId, body.uuid);
-    if (duplicate) return messageReply(duplicate);
-    return messageReply(storeMessage({
-      chat_id: target.chatId,
-      receive_id: body.receive_id,
-      receive_id_type: type,
-      msg_type: body.msg_type,
-      content: body.content,
-      parsedContent: content.parsed,
-      uuid: body.uuid,
-      app_id: caller.appId,
-    }));
+    const chatThrottled = chatLimit(target.chatId)
+    if (chatThrottled) return chatThrottled
+    countSend(caller.appId, target.chatId)
+    const duplicate = findDuplicate(caller.appId, body.uuid)
+    if (duplicate) return messageReply(duplicate)
+    return messageReply(
+      storeMessage({
+        chat_id: target.chatId,
+        receive_id: body.receive_id,
+        receive_id_type: type,
+        msg_type: body.msg_type,
+        content: body.content,
+        parsedContent: content.parsed,
+        uuid: body.uuid,
+        app_id: caller.appId,
+      }),
+    )
   }
 
   /** §5.1. @param {Ctx} ctx @param {string} messageId @returns {Reply} */
   function handleReply(ctx, messageId) {
-    const auth = authenticate(ctx, SEND_SCOPES);
-    if ('error' in auth) return auth.error;
-    const { caller } = auth;
+    const auth = authenticate(ctx, SEND_SCOPES)
+    if ('error' in auth) return auth.error
+    const { caller } = auth
 
     // An unknown message_id has no documented code; 230001 (invalid parameter) is used. UNCONFIRMED.
-    const parent = messagesById.get(messageId);
-    if (!parent) return invalidParam(`message_id ${messageId} does not exist`, 'message_id');
-    const gone = goneMessage(parent);
-    if (gone) return gone;
-    if (!isJsonRequest(ctx)) return invalidParam('Content-Type must be application/json');
-    const body = ctx.body;
-    if (!isObject(body)) return invalidParam('request body must be a JSON object');
-    const badField = checkMessageFields(body);
-    if (badField) return badField;
+    const parent = messagesById.get(messageId)
+    if (!parent) return invalidParam(`message_id ${messageId} does not exist`, 'message_id')
+    const gone = goneMessage(parent)
+    if (gone) return gone
+    if (!isJsonRequest(ctx)) return invalidParam('Content-Type must be application/json')
+    const body = ctx.body
+    if (!isObject(body)) return invalidParam('request body must be a JSON object')
+    const badField = checkMessageFields(body)
+    if (badField) return badField
     if (body.reply_in_thread !== undefined && typeof body.reply_in_thread !== 'boolean') {
-      return invalidParam('reply_in_thread must be a boolean', 'reply_in_thread');
+      return invalidParam('reply_in_thread must be a boolean', 'reply_in_thread')
     }
-    const content = validateContent(body.msg_type, body.content, caller.appId, templates);
-    if ('error' in content) return content.error;
+    const content = validateContent(body.msg_type, body.content, caller.appId, templates)
+    if ('error' in content) return content.error
     if (body.reply_in_thread === true && !parent.thread_id && noThreadChats.includes(parent.chat_id)) {
-      return fail(400, 230071, 'This chat does not support thread replies.');
+      return fail(400, 230071, 'This chat does not support thread replies.')
     }
 
-    const duplicate = findDuplicate(caller.appId, body.uuid);
-    if (duplicate) return messageReply(duplicate);
+    const duplicate = findDuplicate(caller.appId, body.uuid)
+    if (duplicate) return messageReply(duplicate)
     // A reply to a thread message stays in the thread even without reply_in_thread (§5.1).
-    const threadId = parent.thread_id ?? (body.reply_in_thread === true ? `omt_${randomHex(12)}` : undefined);
-    return messageReply(storeMessage({
-      chat_id: parent.chat_id,
-      receive_id: parent.receive_id,
-      receive_id_type: parent.receive_id_type,
-      msg_type: body.msg_type,
-      content: body.content,
-      parsedContent: content.parsed,
-      uuid: body.uuid,
-      app_id: caller.appId,
-      root_id: parent.root_id ?? parent.message_id,
-      parent_id: parent.message_id,
-      thread_id: threadId,
-    }));
+    const threadId = parent.thread_id ?? (body.reply_in_thread === true ? `omt_${randomHex(12)}` : undefined)
+    return messageReply(
+      storeMessage({
+        chat_id: parent.chat_id,
+        receive_id: parent.receive_id,
+        receive_id_type: parent.receive_id_type,
+        msg_type: body.msg_type,
+        content: body.content,
+        parsedContent: content.parsed,
+        uuid: body.uuid,
+        app_id: caller.appId,
+        root_id: parent.root_id ?? parent.message_id,
+        parent_id: parent.message_id,
+        thread_id: threadId,
+      }),
+    )
   }
 
   /** §5.2. @param {Ctx} ctx @param {string} messageId @returns {Reply} */
   function handlePatch(ctx, messageId) {
-    const auth = authenticate(ctx, PATCH_SCOPES);
-    if ('error' in auth) return auth.error;
-    const { caller } = auth;
+    const auth = authenticate(ctx, PATCH_SCOPES)
+    if ('error' in auth) return auth.error
+    const { caller } = auth
 
     // The doc names no code for "unknown / not mine / not a card"; 230001 is used for all. UNCONFIRMED.
-    const message = messagesById.get(messageId);
-    if (!message) return invalidParam(`message_id ${messageId} does not exist`, 'message_id');
-    if (message.app_id !== caller.appId) return invalidParam('only the app that sent the card can update it', 'message_id');
-    if (message.msg_type !== 'interactive') return invalidParam('only interactive (card) messages can be updated', 'message_id');
-    const gone = goneMessage(message);
-    if (gone) return gone;
+    const message = messagesById.get(messageId)
+    if (!message) return invalidParam(`message_id ${messageId} does not exist`, 'message_id')
+    if (message.app_id !== caller.appId)
+      return invalidParam('only the app that sent the card can update it', 'message_id')
+    if (message.msg_type !== 'interactive')
+      return invalidParam('only interactive (card) messages can be updated', 'message_id')
+    const gone = goneMessage(message)
+    if (gone) return gone
     if (Date.now() - Number(message.create_time) > PATCH_WINDOW_MS) {
-      return fail(400, 230031, 'The message was sent more than 14 days ago and can no longer be updated.');
+      return fail(400, 230031, 'The message was sent more than 14 days ago and can no longer be updated.')
     }
-    if (!isJsonRequest(ctx)) return invalidParam('Content-Type must be application/json');
-    const body = ctx.body;
+    if (!isJsonRequest(ctx)) return invalidParam('Content-Type must be application/json')
+    const body = ctx.body
     if (!isObject(body) || typeof body.content !== 'string') {
-      return invalidParam('content must be a string: serialize the card JSON with JSON.stringify', 'content');
+      return invalidParam('content must be a string: serialize the card JSON with JSON.stringify', 'content')
     }
-    const content = validateContent('interactive', body.content, caller.appId, templates);
-    if ('error' in content) return content.error;
+    const content = validateContent('interactive', body.content, caller.appId, templates)
+    if ('error' in content) return content.error
     // §5.2 names no code for a card that is not shared; 230001 is used. UNCONFIRMED.
     if (!isSharedCard(message.parsedContent) || !isSharedCard(content.parsed)) {
-      return invalidParam('both the sent card and the new card must be shared cards (config.update_multi: true)', 'content');
+      return invalidParam(
+        'both the sent card and the new card must be shared cards (config.update_multi: true)',
+        'content',
+      )
     }
-    const throttled = patchLimit(messageId);
-    if (throttled) return throttled;
+    const throttled = patchLimit(messageId)
+    if (throttled) return throttled
 
-    message.content = body.content;
-    message.parsedContent = content.parsed;
-    message.update_time = String(Date.now());
-    message.updated = true;
-    return { status: 200, body: { code: 0, msg: 'success', data: {} } };
+    message.content = body.content
+    message.parsedContent = content.parsed
+    message.update_time = String(Date.now())
+    message.updated = true
+    return { status: 200, body: { code: 0, msg: 'success', data: {} } }
   }
 
   /**
@@ -1006,9 +1113,9 @@ export async function startFakeFeishu(options = {}) {
    * @param {StoredMessage} message @returns {Reply | undefined}
    */
   function goneMessage(message) {
-    if (message.recalled) return fail(400, 230011, 'The message has been recalled.');
-    if (message.deleted) return fail(400, 230110, 'The message has been deleted.');
-    return undefined;
+    if (message.recalled) return fail(400, 230011, 'The message has been recalled.')
+    if (message.deleted) return fail(400, 230110, 'The message has been deleted.')
+    return undefined
   }
 
   /**
@@ -1017,149 +1124,174 @@ export async function startFakeFeishu(options = {}) {
    * @param {Ctx} ctx @param {string} token @returns {Reply}
    */
   function handleHook(ctx, token) {
-    const bot = Object.hasOwn(bots, token) ? bots[token] : undefined;
+    const bot = Object.hasOwn(bots, token) ? bots[token] : undefined
     // An unknown token is not documented (UNCONFIRMED). The fake answers like the other webhook
     // errors: HTTP 200, code 19001 with the text Feishu is reported to give.
-    if (!bot) return hookFail(19001, 'param invalid: incoming webhook access token invalid');
-    if (bot.ipAllowed === false) return hookFail(19022, 'Ip Not Allowed');
-    const throttled = hookLimit(token);
-    if (throttled) return throttled;
-    if (Buffer.byteLength(ctx.rawBody, 'utf8') > HOOK_BODY_LIMIT) return hookFail(9499, 'Bad Request');
-    const body = ctx.body;
-    if (!isJsonRequest(ctx) || !isObject(body)) return hookFail(9499, 'Bad Request');
+    if (!bot) return hookFail(19001, 'param invalid: incoming webhook access token invalid')
+    if (bot.ipAllowed === false) return hookFail(19022, 'Ip Not Allowed')
+    const throttled = hookLimit(token)
+    if (throttled) return throttled
+    if (Buffer.byteLength(ctx.rawBody, 'utf8') > HOOK_BODY_LIMIT) return hookFail(9499, 'Bad Request')
+    const body = ctx.body
+    if (!isJsonRequest(ctx) || !isObject(body)) return hookFail(9499, 'Bad Request')
     if (bot.secret !== undefined) {
-      const unsigned = checkHookSign(body, bot.secret);
-      if (unsigned) return unsigned;
+      const unsigned = checkHookSign(body, bot.secret)
+      if (unsigned) return unsigned
     }
-    const invalid = validateHookPayload(body, token, templates);
-    if (invalid) return invalid;
-    const keywords = bot.keywords ?? [];
+    const invalid = validateHookPayload(body, token, templates)
+    if (invalid) return invalid
+    const keywords = bot.keywords ?? []
     if (keywords.length > 0) {
-      const texts = hookTexts(body.msg_type === 'interactive' ? body.card : body.content);
-      if (!keywords.some((keyword) => texts.some((text) => text.includes(keyword)))) return hookFail(19024, 'Key Words Not Found');
+      const texts = hookTexts(body.msg_type === 'interactive' ? body.card : body.content)
+      if (!keywords.some((keyword) => texts.some((text) => text.includes(keyword))))
+        return hookFail(19024, 'Key Words Not Found')
     }
     webhookMessages.push({
-      token, chat_id: bot.chatId ?? 'oc_demo', msg_type: body.msg_type, content: body.content, card: body.card, body, time: Date.now(),
-    });
-    return HOOK_SUCCESS;
+      token,
+      chat_id: bot.chatId ?? 'oc_demo',
+      msg_type: body.msg_type,
+      content: body.content,
+      card: body.card,
+      body,
+      time: Date.now(),
+    })
+    return HOOK_SUCCESS
   }
 
   /** @param {Ctx} ctx @returns {Reply} */
   function route(ctx) {
     // HTTP status for 99991301 is UNCONFIRMED (§8.1 gives only the code); 405 is used.
-    const wrongMethod = () => fail(405, 99991301, `http method ${ctx.method} is not allowed for ${ctx.path}`);
-    if (ctx.path === TOKEN_PATH) return ctx.method === 'POST' ? handleToken(ctx) : wrongMethod();
-    if (ctx.path === MESSAGES_PATH) return ctx.method === 'POST' ? handleSend(ctx) : wrongMethod();
-    const reply = REPLY_PATH.exec(ctx.path);
-    if (reply) return ctx.method === 'POST' ? handleReply(ctx, reply[1] ?? '') : wrongMethod();
+    const wrongMethod = () => fail(405, 99991301, `http method ${ctx.method} is not allowed for ${ctx.path}`)
+    if (ctx.path === TOKEN_PATH) return ctx.method === 'POST' ? handleToken(ctx) : wrongMethod()
+    if (ctx.path === MESSAGES_PATH) return ctx.method === 'POST' ? handleSend(ctx) : wrongMethod()
+    const reply = REPLY_PATH.exec(ctx.path)
+    if (reply) return ctx.method === 'POST' ? handleReply(ctx, reply[1] ?? '') : wrongMethod()
     // DELETE (recall, §5.3) and PUT (edit) exist on Feishu but are not implemented by the fake.
-    const message = MESSAGE_PATH.exec(ctx.path);
-    if (message) return ctx.method === 'PATCH' ? handlePatch(ctx, message[1] ?? '') : wrongMethod();
-    const hook = HOOK_PATH.exec(ctx.path);
-    if (hook) return ctx.method === 'POST' ? handleHook(ctx, hook[1] ?? '') : wrongMethod();
-    return fail(404, 99991201, '404 page not found');
+    const message = MESSAGE_PATH.exec(ctx.path)
+    if (message) return ctx.method === 'PATCH' ? handlePatch(ctx, message[1] ?? '') : wrongMethod()
+    const hook = HOOK_PATH.exec(ctx.path)
+    if (hook) return ctx.method === 'POST' ? handleHook(ctx, hook[1] ?? '') : wrongMethod()
+    return fail(404, 99991201, '404 page not found')
   }
 
   /** A bug in the fake must fail the test loudly, not leave the client waiting for a timeout. @param {Ctx} ctx */
   function safeRoute(ctx) {
     try {
-      return route(ctx);
+      return route(ctx)
     } catch (err) {
-      return fail(500, 1500, `fake Feishu internal error: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+      return fail(
+        500,
+        1500,
+        `fake Feishu internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
+      )
     }
   }
 
   /** @param {string} method @param {string} path */
   function takeRule(method, path) {
-    const rule = rules.find((r) =>
-      (r.method === undefined || r.method.toUpperCase() === method) &&
-      (r.path === undefined || path === r.path || path.includes(r.path)));
-    if (!rule) return undefined;
+    const rule = rules.find(
+      (r) =>
+        (r.method === undefined || r.method.toUpperCase() === method) &&
+        (r.path === undefined || path === r.path || path.includes(r.path)),
+    )
+    if (!rule) return undefined
     if ((rule.skip ?? 0) > 0) {
-      rule.skip = (rule.skip ?? 0) - 1;
-      return undefined;
+      rule.skip = (rule.skip ?? 0) - 1
+      return undefined
     }
-    rule.times = (rule.times ?? 1) - 1;
-    if (rule.times <= 0) rules = rules.filter((r) => r !== rule);
-    return rule;
+    rule.times = (rule.times ?? 1) - 1
+    if (rule.times <= 0) rules = rules.filter((r) => r !== rule)
+    return rule
   }
 
   /** @param {InjectRule} rule @returns {Reply} */
   function injectedReply(rule) {
-    const status = rule.status ?? 500;
-    const body = rule.body ?? (status === 429
-      ? { code: 99991400, msg: 'request trigger frequency limit' }
-      : { code: 1500, msg: 'injected fault' });
-    return { status, body, headers: rule.headers };
+    const status = rule.status ?? 500
+    const body =
+      rule.body ??
+      (status === 429
+        ? { code: 99991400, msg: 'request trigger frequency limit' }
+        : { code: 1500, msg: 'injected fault' })
+    return { status, body, headers: rule.headers }
   }
 
   /** @param {http.IncomingMessage} req @param {http.ServerResponse} res @param {string} rawBody */
   function handle(req, res, rawBody) {
-    const url = new URL(req.url ?? '/', 'http://fake.invalid');
+    const url = new URL(req.url ?? '/', 'http://fake.invalid')
     /** @type {Record<string, string>} */
-    const headers = {};
+    const headers = {}
     for (const [name, value] of Object.entries(req.headers)) {
-      if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+      if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value
     }
     /** @type {any} */
-    let body;
+    let body
     try {
-      body = rawBody === '' ? undefined : JSON.parse(rawBody);
+      body = rawBody === '' ? undefined : JSON.parse(rawBody)
     } catch {
-      body = undefined;
+      body = undefined
     }
     /** @type {Ctx} */
-    const ctx = { method: (req.method ?? 'GET').toUpperCase(), path: url.pathname, query: Object.fromEntries(url.searchParams), headers, body, rawBody };
+    const ctx = {
+      method: (req.method ?? 'GET').toUpperCase(),
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      headers,
+      body,
+      rawBody,
+    }
     /** @type {RecordedRequest} */
-    const record = { ...ctx, status: 0, response: undefined, time: Date.now() };
-    requests.push(record);
+    const record = { ...ctx, status: 0, response: undefined, time: Date.now() }
+    requests.push(record)
 
-    const rule = takeRule(ctx.method, ctx.path);
+    const rule = takeRule(ctx.method, ctx.path)
     if (rule?.action === 'reset') {
-      req.socket.destroy();
-      return;
+      req.socket.destroy()
+      return
     }
-    if (rule?.action === 'hang') return; // close() destroys the socket
+    if (rule?.action === 'hang') return // close() destroys the socket
     if (rule?.action === 'expire-token') {
-      const info = tokenInfo.get(/^Bearer (\S+)$/.exec(headers.authorization ?? '')?.[1] ?? '');
-      if (info) info.expired = true;
+      const info = tokenInfo.get(/^Bearer (\S+)$/.exec(headers.authorization ?? '')?.[1] ?? '')
+      if (info) info.expired = true
     }
-    const reply = rule && rule.action !== 'reset-after' && rule.action !== 'expire-token' ? injectedReply(rule) : safeRoute(ctx);
+    const reply =
+      rule && rule.action !== 'reset-after' && rule.action !== 'expire-token' ? injectedReply(rule) : safeRoute(ctx)
     if (rule?.action === 'reset-after') {
-      req.socket.destroy();
-      return;
+      req.socket.destroy()
+      return
     }
 
-    const logId = reply.body.error?.log_id ?? randomHex(16).toUpperCase();
-    record.status = reply.status;
-    record.response = reply.body;
+    const logId = reply.body.error?.log_id ?? randomHex(16).toUpperCase()
+    record.status = reply.status
+    record.response = reply.body
     res.writeHead(reply.status, {
       'content-type': 'application/json; charset=utf-8',
       'x-tt-logid': String(logId),
       ...reply.headers,
-    });
-    res.end(JSON.stringify(reply.body));
+    })
+    res.end(JSON.stringify(reply.body))
   }
 
   /** @type {http.RequestListener} */
   const listener = (req, res) => {
     /** @type {Buffer[]} */
-    const chunks = [];
-    req.on('data', (chunk) => chunks.push(chunk));
-    req.on('end', () => handle(req, res, Buffer.concat(chunks).toString('utf8')));
-  };
-  const server = options.tls ? https.createServer({ key: options.tls.key, cert: options.tls.cert }, listener) : http.createServer(listener);
+    const chunks = []
+    req.on('data', (chunk) => chunks.push(chunk))
+    req.on('end', () => handle(req, res, Buffer.concat(chunks).toString('utf8')))
+  }
+  const server = options.tls
+    ? https.createServer({ key: options.tls.key, cert: options.tls.cert }, listener)
+    : http.createServer(listener)
   server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
+    sockets.add(socket)
+    socket.on('close', () => sockets.delete(socket))
+  })
 
   await new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolve(undefined));
-  });
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('fake Feishu: unexpected server address');
+    server.once('error', reject)
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve(undefined))
+  })
+  const address = server.address()
+  if (address === null || typeof address === 'string') throw new Error('fake Feishu: unexpected server address')
 
   return {
     url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${address.port}`,
@@ -1168,43 +1300,49 @@ export async function startFakeFeishu(options = {}) {
     webhookMessages,
     tokens,
     expireToken(token) {
-      const info = tokenInfo.get(token);
-      if (info) info.expired = true;
+      const info = tokenInfo.get(token)
+      if (info) info.expired = true
     },
     addMessage(fields) {
       return storeMessage({
-        chat_id: fields.chat_id, receive_id: fields.chat_id, receive_id_type: 'chat_id', msg_type: fields.msg_type,
-        content: fields.content, parsedContent: JSON.parse(fields.content), uuid: undefined, app_id: fields.app_id ?? Object.keys(apps)[0] ?? '',
-      });
+        chat_id: fields.chat_id,
+        receive_id: fields.chat_id,
+        receive_id_type: 'chat_id',
+        msg_type: fields.msg_type,
+        content: fields.content,
+        parsedContent: JSON.parse(fields.content),
+        uuid: undefined,
+        app_id: fields.app_id ?? Object.keys(apps)[0] ?? '',
+      })
     },
     markMessage(messageId, state) {
-      const message = messagesById.get(messageId);
-      if (!message) throw new Error(`fake Feishu: no message ${messageId}`);
-      if (state === 'recalled') message.recalled = true;
-      else if (state === 'deleted') message.deleted = true;
-      else message.create_time = String(Date.now() - 15 * 24 * 60 * 60 * 1000);
+      const message = messagesById.get(messageId)
+      if (!message) throw new Error(`fake Feishu: no message ${messageId}`)
+      if (state === 'recalled') message.recalled = true
+      else if (state === 'deleted') message.deleted = true
+      else message.create_time = String(Date.now() - 15 * 24 * 60 * 60 * 1000)
     },
     inject(rule) {
-      rules.push({ ...rule });
+      rules.push({ ...rule })
     },
     close() {
       return new Promise((resolve) => {
-        server.close(() => resolve());
-        for (const socket of sockets) socket.destroy();
-      });
+        server.close(() => resolve())
+        for (const socket of sockets) socket.destroy()
+      })
     },
     reset() {
       // In place, so arrays already handed out stay live.
-      requests.length = 0;
-      messages.length = 0;
-      messagesById.clear();
-      uuidIndex.clear();
-      appSends.clear();
-      chatSends.clear();
-      patchTimes.clear();
-      hookTimes.clear();
-      webhookMessages.length = 0;
-      rules = [];
+      requests.length = 0
+      messages.length = 0
+      messagesById.clear()
+      uuidIndex.clear()
+      appSends.clear()
+      chatSends.clear()
+      patchTimes.clear()
+      hookTimes.clear()
+      webhookMessages.length = 0
+      rules = []
     },
-  };
+  }
 }

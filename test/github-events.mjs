@@ -33,9 +33,14 @@ export function eventEnv(event, payload) {
   const repository = String(payload.repository?.full_name ?? 'octo-org/octo-repo')
   /** @type {Record<string, string>} */
   const env = { GITHUB_EVENT_NAME: event, GITHUB_REPOSITORY: repository }
-  const ref = event === 'release' ? `refs/tags/${payload.release.tag_name}`
-    : event === 'pull_request' ? `refs/pull/${payload.number}/merge`
-    : typeof payload.ref === 'string' ? payload.ref : 'refs/heads/main'
+  const ref =
+    event === 'release'
+      ? `refs/tags/${payload.release.tag_name}`
+      : event === 'pull_request'
+        ? `refs/pull/${payload.number}/merge`
+        : typeof payload.ref === 'string'
+          ? payload.ref
+          : 'refs/heads/main'
   env.GITHUB_REF = ref
   env.GITHUB_REF_NAME = ref.replace(/^refs\/(heads|tags|pull)\//, '')
   env.GITHUB_REF_TYPE = ref.startsWith('refs/tags/') ? 'tag' : 'branch'

@@ -7,8 +7,15 @@ const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8')
 
 function tableAfter(heading: string): string[][] {
   const section = readme.split(`\n## ${heading}\n`)[1]?.split('\n## ')[0] ?? ''
-  return section.split('\n').filter((line) => line.startsWith('| ') && !line.startsWith('| input |') && !line.startsWith('| output |'))
-    .map((line) => line.split('|').slice(1, -1).map((cell) => cell.trim()))
+  return section
+    .split('\n')
+    .filter((line) => line.startsWith('| ') && !line.startsWith('| input |') && !line.startsWith('| output |'))
+    .map((line) =>
+      line
+        .split('|')
+        .slice(1, -1)
+        .map((cell) => cell.trim()),
+    )
 }
 
 describe('README', () => {

@@ -94,7 +94,12 @@ export async function runAction(options) {
   const eventFile = join(workspace, 'event.json')
   writeFileSync(outputFile, '')
   writeFileSync(summaryFile, '')
-  writeFileSync(eventFile, options.event ? JSON.stringify(options.event.payload) : readFileSync(join(root, 'test', 'fixtures', 'push-event.json')))
+  writeFileSync(
+    eventFile,
+    options.event
+      ? JSON.stringify(options.event.payload)
+      : readFileSync(join(root, 'test', 'fixtures', 'push-event.json')),
+  )
   for (const [name, content] of Object.entries(options.files ?? {})) writeFileSync(join(workspace, name), content)
   /** @type {Record<string, string>} */
   const env = {
@@ -110,14 +115,25 @@ export async function runAction(options) {
     ...inputEnv(options.inputs),
     ...options.env,
   }
-  const child = spawn(options.node ?? process.execPath, [...(options.nodeArgs ?? []), ACTION], { cwd: workspace, env, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(options.node ?? process.execPath, [...(options.nodeArgs ?? []), ACTION], {
+    cwd: workspace,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
   let stdout = ''
   let stderr = ''
   child.stdout.on('data', (chunk) => (stdout += chunk.toString()))
   child.stderr.on('data', (chunk) => (stderr += chunk.toString()))
   /** @type {number | null} */
   const exitCode = await new Promise((resolve) => child.on('close', resolve))
-  return { exitCode, stdout, stderr, outputs: parseOutputs(readFileSync(outputFile, 'utf8')), summary: readFileSync(summaryFile, 'utf8'), workspace }
+  return {
+    exitCode,
+    stdout,
+    stderr,
+    outputs: parseOutputs(readFileSync(outputFile, 'utf8')),
+    summary: readFileSync(summaryFile, 'utf8'),
+    workspace,
+  }
 }
 
 /**
@@ -138,6 +154,9 @@ export function parseOutputs(text) {
  * @param {ActionRun} run
  */
 export function visibleOutput(run) {
-  const text = `${run.stdout}\n${run.stderr}`.split('\n').filter((line) => !line.startsWith('::add-mask::')).join('\n')
+  const text = `${run.stdout}\n${run.stderr}`
+    .split('\n')
+    .filter((line) => !line.startsWith('::add-mask::'))
+    .join('\n')
   return `${text}\n${JSON.stringify(run.outputs)}\n${run.summary}`
 }

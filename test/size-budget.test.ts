@@ -22,7 +22,9 @@ async function loadedFromDist(inputs: Record<string, string>): Promise<string[]>
       env: { TRACE_LOADS_FILE: traceFile },
     })
     expect(result.exitCode).toBe(0)
-    const urls = readFileSync(traceFile, 'utf8').split('\n').filter((url) => url.includes('/dist/'))
+    const urls = readFileSync(traceFile, 'utf8')
+      .split('\n')
+      .filter((url) => url.includes('/dist/'))
     const files = [...new Set(urls.map((url) => fileURLToPath(url)))]
     return files
   } finally {
@@ -44,7 +46,10 @@ describe('size budget', () => {
   })
 
   it('all of dist/ is at most 900 KB', () => {
-    const bytes = readdirSync(join(root, 'dist')).reduce((sum, name) => sum + statSync(join(root, 'dist', name)).size, 0)
+    const bytes = readdirSync(join(root, 'dist')).reduce(
+      (sum, name) => sum + statSync(join(root, 'dist', name)).size,
+      0,
+    )
     expect(bytes).toBeLessThanOrEqual(BUDGET.allOfDist)
   })
 })

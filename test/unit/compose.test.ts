@@ -3,26 +3,49 @@ import { composeMessage } from '../../src/compose.js'
 import type { Content } from '../../src/inputs.js'
 import { runContext } from '../../src/github-context.js'
 
-const context = runContext({ GITHUB_REPOSITORY: 'octo/app', GITHUB_REF_NAME: 'v1.2.3', GITHUB_SHA: '0123456789abcdef', GITHUB_RUN_ID: '42' }, {})
+const context = runContext(
+  { GITHUB_REPOSITORY: 'octo/app', GITHUB_REF_NAME: 'v1.2.3', GITHUB_SHA: '0123456789abcdef', GITHUB_RUN_ID: '42' },
+  {},
+)
 const compose = (content: Content, variables?: Record<string, unknown>, mentions: string[] = []) =>
   composeMessage({ content, variables, status: '', title: '', mentions }, context)
 
 describe('composeMessage', async () => {
   it('fills text from built-ins and variables', async () => {
-    const message = await compose({ kind: 'text', input: 'text', text: '${repository} ${ref_name} ${short_sha} by ${who}\n${run_url}' }, { who: 'ci' })
-    expect(message).toEqual({ msgType: 'text', input: 'text', content: { text: 'octo/app v1.2.3 0123456 by ci\nhttps://github.com/octo/app/actions/runs/42' } })
+    const message = await compose(
+      { kind: 'text', input: 'text', text: '${repository} ${ref_name} ${short_sha} by ${who}\n${run_url}' },
+      { who: 'ci' },
+    )
+    expect(message).toEqual({
+      msgType: 'text',
+      input: 'text',
+      content: { text: 'octo/app v1.2.3 0123456 by ci\nhttps://github.com/octo/app/actions/runs/42' },
+    })
   })
 
   it('lets variables use built-ins', async () => {
-    const message = await compose({ kind: 'text', input: 'text', text: '${tag} ${repository}' }, { tag: 'release ${ref_name}' })
+    const message = await compose(
+      { kind: 'text', input: 'text', text: '${tag} ${repository}' },
+      { tag: 'release ${ref_name}' },
+    )
     expect(message.content).toEqual({ text: 'release v1.2.3 octo/app' })
   })
 
   it('refuses a variable that would replace a built-in in text, post or card, but not in a template', async () => {
-    await expect(compose({ kind: 'text', input: 'text', text: '${run_url}' }, { run_url: 'https://evil.example' })).rejects.toThrow('Input `variables`: "run_url" is a built-in variable; give yours another name')
-    await expect(compose({ kind: 'card', input: 'card', card: {} }, { repository: 'x' })).rejects.toThrow('"repository" is a built-in variable')
-    const template = await compose({ kind: 'template', input: 'template-id', templateId: 'AAq1', templateVersion: '' }, { repository: '${repository}!' })
-    expect(template.content).toEqual({ type: 'template', data: { template_id: 'AAq1', template_variable: { repository: 'octo/app!' } } })
+    await expect(
+      compose({ kind: 'text', input: 'text', text: '${run_url}' }, { run_url: 'https://evil.example' }),
+    ).rejects.toThrow('Input `variables`: "run_url" is a built-in variable; give yours another name')
+    await expect(compose({ kind: 'card', input: 'card', card: {} }, { repository: 'x' })).rejects.toThrow(
+      '"repository" is a built-in variable',
+    )
+    const template = await compose(
+      { kind: 'template', input: 'template-id', templateId: 'AAq1', templateVersion: '' },
+      { repository: '${repository}!' },
+    )
+    expect(template.content).toEqual({
+      type: 'template',
+      data: { template_id: 'AAq1', template_variable: { repository: 'octo/app!' } },
+    })
   })
 
   it('accepts a post by locale, the custom-bot wrapper, or a bare title/content', async () => {
@@ -43,15 +66,28 @@ describe('composeMessage', async () => {
   })
 
   it('sends a template with version and typed variables, built-ins filled', async () => {
-    const message = await compose({ kind: 'template', input: 'template-id', templateId: 'AAq1', templateVersion: '1.0.2' }, { version: '${ref_name}', count: 3, services: ['api', '${repository}'] })
+    const message = await compose(
+      { kind: 'template', input: 'template-id', templateId: 'AAq1', templateVersion: '1.0.2' },
+      { version: '${ref_name}', count: 3, services: ['api', '${repository}'] },
+    )
     expect(message).toEqual({
-      msgType: 'interactive', input: 'template-id',
-      content: { type: 'template', data: { template_id: 'AAq1', template_version_name: '1.0.2', template_variable: { version: 'v1.2.3', count: 3, services: ['api', 'octo/app'] } } },
+      msgType: 'interactive',
+      input: 'template-id',
+      content: {
+        type: 'template',
+        data: {
+          template_id: 'AAq1',
+          template_version_name: '1.0.2',
+          template_variable: { version: 'v1.2.3', count: 3, services: ['api', 'octo/app'] },
+        },
+      },
     })
   })
 
   it('omits template_version_name and template_variable when not given', async () => {
-    expect((await compose({ kind: 'template', input: 'template-id', templateId: 'AAq1', templateVersion: '' })).content).toEqual({ type: 'template', data: { template_id: 'AAq1' } })
+    expect(
+      (await compose({ kind: 'template', input: 'template-id', templateId: 'AAq1', templateVersion: '' })).content,
+    ).toEqual({ type: 'template', data: { template_id: 'AAq1' } })
   })
 
   it.each([
@@ -65,18 +101,35 @@ describe('composeMessage', async () => {
 
   it('checks sizes after filling: text 150 KB, cards 30 KB', async () => {
     await expect(compose({ kind: 'text', input: 'text', text: 'a'.repeat(150 * 1024 - 300) })).resolves.toBeDefined()
-    await expect(compose({ kind: 'text', input: 'text', text: '\n'.repeat(76 * 1024) })).rejects.toThrow('Feishu accepts at most 150 KB for text messages')
-    await expect(compose({ kind: 'text', input: 'text', text: 'a'.repeat(150 * 1024) })).rejects.toThrow('Feishu accepts at most 150 KB for text messages')
-    await expect(compose({ kind: 'card', input: 'card', card: { elements: [{ tag: 'markdown', content: '${big}' }] } }, { big: '字'.repeat(11000) }))
-      .rejects.toThrow(/Input `card`: the message is 32\.\d KB after filling placeholders; Feishu accepts at most 30 KB/)
+    await expect(compose({ kind: 'text', input: 'text', text: '\n'.repeat(76 * 1024) })).rejects.toThrow(
+      'Feishu accepts at most 150 KB for text messages',
+    )
+    await expect(compose({ kind: 'text', input: 'text', text: 'a'.repeat(150 * 1024) })).rejects.toThrow(
+      'Feishu accepts at most 150 KB for text messages',
+    )
+    await expect(
+      compose(
+        { kind: 'card', input: 'card', card: { elements: [{ tag: 'markdown', content: '${big}' }] } },
+        { big: '字'.repeat(11000) },
+      ),
+    ).rejects.toThrow(/Input `card`: the message is 32\.\d KB after filling placeholders; Feishu accepts at most 30 KB/)
   })
 })
 
 describe('mentions and built-in cards', () => {
   it('adds mentions to text as <at user_id> and to every post locale as at nodes', async () => {
-    expect((await compose({ kind: 'text', input: 'text', text: 'Build failed' }, undefined, ['ou_a', 'all'])).content)
-      .toEqual({ text: 'Build failed\n<at user_id="ou_a"></at> <at user_id="all"></at>' })
-    const post = await compose({ kind: 'post', input: 'post', post: { zh_cn: { title: 't', content: [[{ tag: 'text', text: 'x' }]] }, en_us: { content: [] } } }, undefined, ['ou_a'])
+    expect(
+      (await compose({ kind: 'text', input: 'text', text: 'Build failed' }, undefined, ['ou_a', 'all'])).content,
+    ).toEqual({ text: 'Build failed\n<at user_id="ou_a"></at> <at user_id="all"></at>' })
+    const post = await compose(
+      {
+        kind: 'post',
+        input: 'post',
+        post: { zh_cn: { title: 't', content: [[{ tag: 'text', text: 'x' }]] }, en_us: { content: [] } },
+      },
+      undefined,
+      ['ou_a'],
+    )
     expect(post.content).toEqual({
       zh_cn: { title: 't', content: [[{ tag: 'text', text: 'x' }], [{ tag: 'at', user_id: 'ou_a' }]] },
       en_us: { content: [[{ tag: 'at', user_id: 'ou_a' }]] },
@@ -84,26 +137,82 @@ describe('mentions and built-in cards', () => {
   })
 
   it('a text that quotes a commit message through ${commit_message} gets no mention from it', async () => {
-    const push = runContext({ GITHUB_EVENT_NAME: 'push', GITHUB_REPOSITORY: 'o/r' }, { head_commit: { id: 'a'.repeat(40), message: 'hi <at user_id="all"></at>' } })
-    const message = await composeMessage({ content: { kind: 'text', input: 'text', text: 'New commit: ${commit_message}' }, variables: undefined, status: '', title: '', mentions: [] }, push)
+    const push = runContext(
+      { GITHUB_EVENT_NAME: 'push', GITHUB_REPOSITORY: 'o/r' },
+      { head_commit: { id: 'a'.repeat(40), message: 'hi <at user_id="all"></at>' } },
+    )
+    const message = await composeMessage(
+      {
+        content: { kind: 'text', input: 'text', text: 'New commit: ${commit_message}' },
+        variables: undefined,
+        status: '',
+        title: '',
+        mentions: [],
+      },
+      push,
+    )
     expect(JSON.stringify(message.content)).not.toMatch(/<at/)
   })
 
   it('builds the workflow card, filling the title with variables', async () => {
-    const message = await composeMessage({ content: { kind: 'preset', input: 'preset', preset: 'workflow' }, variables: undefined, status: 'failure', title: 'Nightly ${status} on ${ref_name}', mentions: ['ou_a'] }, context)
+    const message = await composeMessage(
+      {
+        content: { kind: 'preset', input: 'preset', preset: 'workflow' },
+        variables: undefined,
+        status: 'failure',
+        title: 'Nightly ${status} on ${ref_name}',
+        mentions: ['ou_a'],
+      },
+      context,
+    )
     expect(message.msgType).toBe('interactive')
-    expect(message.content).toMatchObject({ schema: '2.0', header: { template: 'red', title: { content: 'Nightly failure on v1.2.3' } } })
+    expect(message.content).toMatchObject({
+      schema: '2.0',
+      header: { template: 'red', title: { content: 'Nightly failure on v1.2.3' } },
+    })
     expect(JSON.stringify(message.content)).toContain('<at id=ou_a></at>')
   })
 
   it('release card needs a release in the payload', async () => {
-    await expect(composeMessage({ content: { kind: 'preset', input: 'preset', preset: 'release' }, variables: undefined, status: '', title: '', mentions: [] }, context))
-      .rejects.toThrow('Input `preset`: release needs a release in the event payload')
+    await expect(
+      composeMessage(
+        {
+          content: { kind: 'preset', input: 'preset', preset: 'release' },
+          variables: undefined,
+          status: '',
+          title: '',
+          mentions: [],
+        },
+        context,
+      ),
+    ).rejects.toThrow('Input `preset`: release needs a release in the event payload')
   })
 
   it('offers the release notes as ${release_body}, converted to card markdown', async () => {
-    const release = runContext({ GITHUB_EVENT_NAME: 'release', GITHUB_REPOSITORY: 'o/r' }, { release: { tag_name: 'v2', html_url: 'https://github.com/o/r/releases/tag/v2', body: '# Big\n\nFixes #3 <at id=all></at>' } })
-    const message = await composeMessage({ content: { kind: 'card', input: 'card', card: { elements: [{ tag: 'markdown', content: '${release_tag}: ${release_body}' }] } }, variables: undefined, status: '', title: '', mentions: [] }, release)
+    const release = runContext(
+      { GITHUB_EVENT_NAME: 'release', GITHUB_REPOSITORY: 'o/r' },
+      {
+        release: {
+          tag_name: 'v2',
+          html_url: 'https://github.com/o/r/releases/tag/v2',
+          body: '# Big\n\nFixes #3 <at id=all></at>',
+        },
+      },
+    )
+    const message = await composeMessage(
+      {
+        content: {
+          kind: 'card',
+          input: 'card',
+          card: { elements: [{ tag: 'markdown', content: '${release_tag}: ${release_body}' }] },
+        },
+        variables: undefined,
+        status: '',
+        title: '',
+        mentions: [],
+      },
+      release,
+    )
     const content = JSON.stringify(message.content)
     expect(content).toContain('v2: ')
     expect(content).toContain('[#3](https://github.com/o/r/issues/3)')
@@ -111,25 +220,56 @@ describe('mentions and built-in cards', () => {
   })
 
   it('checks webhook messages against the 20 KB body limit, for every type', async () => {
-    const webhook = (content: Content, variables?: Record<string, unknown>) => composeMessage({ content, variables, mode: 'webhook', status: '', title: '', mentions: [] }, context)
+    const webhook = (content: Content, variables?: Record<string, unknown>) =>
+      composeMessage({ content, variables, mode: 'webhook', status: '', title: '', mentions: [] }, context)
     await expect(webhook({ kind: 'text', input: 'text', text: 'a'.repeat(19 * 1024) })).resolves.toBeDefined()
-    await expect(webhook({ kind: 'text', input: 'text', text: 'a'.repeat(20 * 1024) }))
-      .rejects.toThrow(/^Input `text`: the message is 20\.\d KB after filling placeholders; a custom bot webhook accepts at most 20 KB for the whole request$/)
+    await expect(webhook({ kind: 'text', input: 'text', text: 'a'.repeat(20 * 1024) })).rejects.toThrow(
+      /^Input `text`: the message is 20\.\d KB after filling placeholders; a custom bot webhook accepts at most 20 KB for the whole request$/,
+    )
     const card = { elements: [{ tag: 'markdown', content: '${big}' }] }
     await expect(compose({ kind: 'card', input: 'card', card }, { big: 'x'.repeat(25 * 1024) })).resolves.toBeDefined()
-    await expect(webhook({ kind: 'card', input: 'card', card }, { big: 'x'.repeat(25 * 1024) })).rejects.toThrow(/^Input `card`: .* at most 20 KB/)
-    await expect(webhook({ kind: 'template', input: 'template-id', templateId: 'AAq1', templateVersion: '' }, { notes: 'x'.repeat(21 * 1024) })).rejects.toThrow(/^Input `template-id`: .* at most 20 KB/)
+    await expect(webhook({ kind: 'card', input: 'card', card }, { big: 'x'.repeat(25 * 1024) })).rejects.toThrow(
+      /^Input `card`: .* at most 20 KB/,
+    )
+    await expect(
+      webhook(
+        { kind: 'template', input: 'template-id', templateId: 'AAq1', templateVersion: '' },
+        { notes: 'x'.repeat(21 * 1024) },
+      ),
+    ).rejects.toThrow(/^Input `template-id`: .* at most 20 KB/)
   })
 })
 
 describe('update_multi (§4.5, §5.2)', () => {
-  const app = async (card: Record<string, unknown>, more: { mode?: 'app' | 'webhook'; updateMessageId?: string } = {}) =>
-    (await composeMessage({ content: { kind: 'card', input: 'card', card }, variables: undefined, status: '', title: '', mentions: [], ...more }, context)).content
+  const app = async (
+    card: Record<string, unknown>,
+    more: { mode?: 'app' | 'webhook'; updateMessageId?: string } = {},
+  ) =>
+    (
+      await composeMessage(
+        {
+          content: { kind: 'card', input: 'card', card },
+          variables: undefined,
+          status: '',
+          title: '',
+          mentions: [],
+          ...more,
+        },
+        context,
+      )
+    ).content
 
   it('a 1.0 card the app bot sends becomes shared, its own config kept', async () => {
     expect(await app({ elements: [] })).toEqual({ elements: [], config: { update_multi: true } })
-    expect(await app({ config: { wide_screen_mode: true }, elements: [] })).toEqual({ config: { wide_screen_mode: true, update_multi: true }, elements: [] })
-    expect(await app({ schema: '1.0', elements: [] }, { updateMessageId: 'om_1' })).toEqual({ schema: '1.0', elements: [], config: { update_multi: true } })
+    expect(await app({ config: { wide_screen_mode: true }, elements: [] })).toEqual({
+      config: { wide_screen_mode: true, update_multi: true },
+      elements: [],
+    })
+    expect(await app({ schema: '1.0', elements: [] }, { updateMessageId: 'om_1' })).toEqual({
+      schema: '1.0',
+      elements: [],
+      config: { update_multi: true },
+    })
   })
 
   it('leaves 2.0 cards, templates, an update_multi the card sets, and webhook cards alone', async () => {
@@ -138,24 +278,54 @@ describe('update_multi (§4.5, §5.2)', () => {
       { type: 'template', data: { template_id: 'AAq1' } },
       { config: { update_multi: false }, elements: [] },
       { config: 'not a mapping' },
-    ]) expect(await app(card)).toEqual(card)
+    ])
+      expect(await app(card)).toEqual(card)
     expect(await app({ elements: [] }, { mode: 'webhook' })).toEqual({ elements: [] })
-    const template = await composeMessage({ content: { kind: 'template', input: 'template-id', templateId: 'AAq1', templateVersion: '' }, variables: undefined, status: '', title: '', mentions: [] }, context)
+    const template = await composeMessage(
+      {
+        content: { kind: 'template', input: 'template-id', templateId: 'AAq1', templateVersion: '' },
+        variables: undefined,
+        status: '',
+        title: '',
+        mentions: [],
+      },
+      context,
+    )
     expect(template.content).toEqual({ type: 'template', data: { template_id: 'AAq1' } })
   })
 
   it('an update with a card whose config is not a mapping is an input error', async () => {
-    await expect(app({ config: null, elements: [] }, { updateMessageId: 'om_1' })).rejects.toThrow('Input `card`: has a config that is not a mapping')
+    await expect(app({ config: null, elements: [] }, { updateMessageId: 'om_1' })).rejects.toThrow(
+      'Input `card`: has a config that is not a mapping',
+    )
   })
 
   it('a custom bot post takes only text, a, at and img nodes (§7.2)', async () => {
-    const post = (tag: string) => composeMessage({ content: { kind: 'post', input: 'post', post: { zh_cn: { content: [[{ tag: 'text', text: 'x' }, { tag }]] } } }, variables: undefined, status: '', title: '', mentions: ['ou_a'], mode: 'webhook' }, context)
+    const post = (tag: string) =>
+      composeMessage(
+        {
+          content: {
+            kind: 'post',
+            input: 'post',
+            post: { zh_cn: { content: [[{ tag: 'text', text: 'x' }, { tag }]] } },
+          },
+          variables: undefined,
+          status: '',
+          title: '',
+          mentions: ['ou_a'],
+          mode: 'webhook',
+        },
+        context,
+      )
     await expect(post('img')).resolves.toBeDefined()
-    await expect(post('md')).rejects.toThrow("Input `post`: zh_cn.content[0][1] is a md node, which a custom bot's post does not take (only text, a, at and img)")
+    await expect(post('md')).rejects.toThrow(
+      "Input `post`: zh_cn.content[0][1] is a md node, which a custom bot's post does not take (only text, a, at and img)",
+    )
   })
 
   it('an update with a card that is not shared is an input error', async () => {
-    await expect(app({ config: { update_multi: false }, elements: [] }, { updateMessageId: 'om_1' }))
-      .rejects.toThrow('Input `card`: sets config.update_multi to something other than true, but only shared cards (update_multi: true) can be updated; remove it')
+    await expect(app({ config: { update_multi: false }, elements: [] }, { updateMessageId: 'om_1' })).rejects.toThrow(
+      'Input `card`: sets config.update_multi to something other than true, but only shared cards (update_multi: true) can be updated; remove it',
+    )
   })
 })

@@ -4,7 +4,13 @@ import { fillString, fillTree, UntrustedText } from '../../src/placeholders.js'
 import { escapeCardMarkdown } from '../../src/release-notes.js'
 import { eventEnv, examplePayload } from '../github-events.mjs'
 
-const BASE = { GITHUB_SERVER_URL: 'https://github.com', GITHUB_RUN_ID: '42', GITHUB_RUN_NUMBER: '7', GITHUB_WORKFLOW: 'CI', GITHUB_JOB: 'build' }
+const BASE = {
+  GITHUB_SERVER_URL: 'https://github.com',
+  GITHUB_RUN_ID: '42',
+  GITHUB_RUN_NUMBER: '7',
+  GITHUB_WORKFLOW: 'CI',
+  GITHUB_JOB: 'build',
+}
 const contextOf = (event: string, payload: unknown, extra: Record<string, string> = {}) =>
   runContext({ ...BASE, ...eventEnv(event, payload), ...extra }, payload)
 
@@ -31,14 +37,26 @@ describe('runContext from recorded GitHub payloads', () => {
     expect(context.sha).toBe(payload.pull_request.head.sha)
     expect(context.subject).toEqual({ type: 'branch', name: 'changes' })
     expect(context.refName).toBe('2/merge')
-    expect(context.pullRequest).toEqual({ number: 2, title: 'Update the README with new information.', url: 'https://github.com/Codertocat/Hello-World/pull/2', headRef: 'changes', baseRef: 'master' })
+    expect(context.pullRequest).toEqual({
+      number: 2,
+      title: 'Update the README with new information.',
+      url: 'https://github.com/Codertocat/Hello-World/pull/2',
+      headRef: 'changes',
+      baseRef: 'master',
+    })
     expect(context.commitMessage).toBe('')
   })
 
   it('workflow_run: the triggering run, its commit and conclusion', () => {
     const payload = examplePayload('workflow_run', 'completed', 1)
     const context = contextOf('workflow_run', payload)
-    expect(context.triggeringRun).toEqual({ name: payload.workflow_run.name || payload.workflow.name, conclusion: 'success', url: 'https://github.com/octo-org/octo-repo/actions/runs/289782451', runNumber: '163', event: 'repository_dispatch' })
+    expect(context.triggeringRun).toEqual({
+      name: payload.workflow_run.name || payload.workflow.name,
+      conclusion: 'success',
+      url: 'https://github.com/octo-org/octo-repo/actions/runs/289782451',
+      runNumber: '163',
+      event: 'repository_dispatch',
+    })
     expect(context.commitMessage).toBe('build(test): check workflow run event payload')
     expect(context.sha).toBe(payload.workflow_run.head_sha)
     expect(context.subject).toEqual({ type: 'branch', name: 'master' })
@@ -47,7 +65,15 @@ describe('runContext from recorded GitHub payloads', () => {
   it('release: tag, name (or the tag), author, link, prerelease', () => {
     const payload = examplePayload('release', 'published')
     const context = contextOf('release', payload)
-    expect(context.release).toMatchObject({ tag: '0.0.1', name: '0.0.1', url: 'https://github.com/Codertocat/Hello-World/releases/tag/0.0.1', body: '', author: 'Codertocat', prerelease: false, publishedAt: '2019-05-15T15:20:53Z' })
+    expect(context.release).toMatchObject({
+      tag: '0.0.1',
+      name: '0.0.1',
+      url: 'https://github.com/Codertocat/Hello-World/releases/tag/0.0.1',
+      body: '',
+      author: 'Codertocat',
+      prerelease: false,
+      publishedAt: '2019-05-15T15:20:53Z',
+    })
     expect(context.subject).toEqual({ type: 'tag', name: '0.0.1' })
     const pre = contextOf('release', examplePayload('release', 'prereleased'))
     expect(pre.release?.prerelease).toBe(true)
@@ -57,26 +83,62 @@ describe('runContext from recorded GitHub payloads', () => {
     const dispatch = contextOf('workflow_dispatch', examplePayload('workflow_dispatch'), { GITHUB_SHA: 'a'.repeat(40) })
     expect(dispatch.commitMessage).toBe('')
     expect(dispatch.sha).toBe('a'.repeat(40))
-    const schedule = runContext({ ...BASE, GITHUB_EVENT_NAME: 'schedule', GITHUB_REPOSITORY: 'o/r', GITHUB_REF: 'refs/heads/main', GITHUB_REF_NAME: 'main', GITHUB_SHA: 'b'.repeat(40) }, { schedule: '0 0 * * *' })
+    const schedule = runContext(
+      {
+        ...BASE,
+        GITHUB_EVENT_NAME: 'schedule',
+        GITHUB_REPOSITORY: 'o/r',
+        GITHUB_REF: 'refs/heads/main',
+        GITHUB_REF_NAME: 'main',
+        GITHUB_SHA: 'b'.repeat(40),
+      },
+      { schedule: '0 0 * * *' },
+    )
     expect(schedule.subject).toEqual({ type: 'branch', name: 'main' })
     expect(schedule.pullRequest).toBeUndefined()
   })
 
   it('a payload that is not an object, or has odd types, gives an empty context rather than a crash', () => {
     expect(runContext({ GITHUB_EVENT_NAME: 'push' }, null).commitMessage).toBe('')
-    const odd = runContext({ GITHUB_EVENT_NAME: 'release', GITHUB_REPOSITORY: 'o/r' }, { release: { tag_name: 5, html_url: 'javascript:alert(1)', assets: 'x' } })
+    const odd = runContext(
+      { GITHUB_EVENT_NAME: 'release', GITHUB_REPOSITORY: 'o/r' },
+      { release: { tag_name: 5, html_url: 'javascript:alert(1)', assets: 'x' } },
+    )
     expect(odd.release).toMatchObject({ tag: '5', url: '', assets: [] })
   })
 })
 
- 
 describe('builtinVariables', () => {
   it('has the documented names', () => {
     const context = contextOf('release', examplePayload('release', 'published'))
     expect([...builtinVariables(context, 'success').keys()].sort()).toEqual([
-      'actor', 'commit_message', 'commit_url', 'compare_url', 'event_name', 'job', 'pull_request_number', 'pull_request_title', 'pull_request_url',
-      'ref', 'ref_name', 'release_author', 'release_name', 'release_prerelease', 'release_tag', 'release_url', 'repository', 'repository_url',
-      'run_attempt', 'run_id', 'run_number', 'run_url', 'server_url', 'sha', 'short_sha', 'status', 'workflow',
+      'actor',
+      'commit_message',
+      'commit_url',
+      'compare_url',
+      'event_name',
+      'job',
+      'pull_request_number',
+      'pull_request_title',
+      'pull_request_url',
+      'ref',
+      'ref_name',
+      'release_author',
+      'release_name',
+      'release_prerelease',
+      'release_tag',
+      'release_url',
+      'repository',
+      'repository_url',
+      'run_attempt',
+      'run_id',
+      'run_number',
+      'run_url',
+      'server_url',
+      'sha',
+      'short_sha',
+      'status',
+      'workflow',
     ])
   })
 
@@ -96,7 +158,17 @@ describe('builtinVariables', () => {
     const payload = examplePayload('pull_request', 'opened')
     payload.pull_request.title = '[Approve](tel://1) **now**'
     const variables = builtinVariables(contextOf('pull_request', payload))
-    const card = fillTree({ header: { title: { tag: 'plain_text', content: '${pull_request_title}' } }, elements: [{ tag: 'markdown', content: 'PR: ${pull_request_title}' }, { tag: 'div', text: { tag: 'lark_md', content: '${pull_request_title}' } }] }, variables, 'card') as any
+    const card = fillTree(
+      {
+        header: { title: { tag: 'plain_text', content: '${pull_request_title}' } },
+        elements: [
+          { tag: 'markdown', content: 'PR: ${pull_request_title}' },
+          { tag: 'div', text: { tag: 'lark_md', content: '${pull_request_title}' } },
+        ],
+      },
+      variables,
+      'card',
+    ) as any
     expect(card.header.title.content).toBe('[Approve]\u200B(tel://1) **now**')
     expect(card.elements[0].content).toBe(`PR: ${escapeCardMarkdown('[Approve](tel://1) **now**')}`)
     expect(card.elements[0].content).not.toMatch(/\]\(|\*\*/)
@@ -108,6 +180,8 @@ describe('builtinVariables', () => {
     const payload = examplePayload('pull_request', 'opened')
     payload.pull_request.head.label = 'octo:fix/#1<x>&lt;"q")'
     const context = contextOf('pull_request', payload)
-    expect(context.compareUrl).toBe('https://github.com/Codertocat/Hello-World/compare/master...octo:fix%2F%231%3Cx%3E%26lt%3B%22q%22%29')
+    expect(context.compareUrl).toBe(
+      'https://github.com/Codertocat/Hello-World/compare/master...octo:fix%2F%231%3Cx%3E%26lt%3B%22q%22%29',
+    )
   })
 })

@@ -16,25 +16,42 @@ describe('fillString', () => {
   })
 
   it('keeps $${name} as a literal and leaves non-names alone', () => {
-    expect(fillString('$${name} ${{ github.sha }} ${ name } $name', vars, 'text')).toBe('${name} ${{ github.sha }} ${ name } $name')
+    expect(fillString('$${name} ${{ github.sha }} ${ name } $name', vars, 'text')).toBe(
+      '${name} ${{ github.sha }} ${ name } $name',
+    )
   })
 
   it('does not expand placeholders that come from a value', () => {
-    const chained = new Map<string, unknown>([['a', '${b}'], ['b', 'no']])
+    const chained = new Map<string, unknown>([
+      ['a', '${b}'],
+      ['b', 'no'],
+    ])
     expect(fillString('${a}', chained, 'text')).toBe('${b}')
   })
 
   it('names the input, the place and the known names for an unknown placeholder', () => {
     const fill = (): string => fillString('x ${nope}', vars, 'card', 'elements[0].content')
     expect(fill).toThrow(InputError)
-    expect(fill).toThrow('Input `card`: unknown placeholder ${nope} at elements[0].content; known names: count, evil, flag, list, name')
+    expect(fill).toThrow(
+      'Input `card`: unknown placeholder ${nope} at elements[0].content; known names: count, evil, flag, list, name',
+    )
   })
 })
 
 describe('fillTree', () => {
   it('fills string values in nested data, never keys, and keeps other types', () => {
-    const card = { header: { title: { content: 'Hi ${name}' } }, elements: [{ tag: 'markdown', content: '${count} items' }], n: 1, '${name}': true }
-    expect(fillTree(card, vars, 'card')).toEqual({ header: { title: { content: 'Hi world' } }, elements: [{ tag: 'markdown', content: '3 items' }], n: 1, '${name}': true })
+    const card = {
+      header: { title: { content: 'Hi ${name}' } },
+      elements: [{ tag: 'markdown', content: '${count} items' }],
+      n: 1,
+      '${name}': true,
+    }
+    expect(fillTree(card, vars, 'card')).toEqual({
+      header: { title: { content: 'Hi world' } },
+      elements: [{ tag: 'markdown', content: '3 items' }],
+      n: 1,
+      '${name}': true,
+    })
   })
 
   it('keeps a hostile value inside one string: no new keys, JSON stays valid', () => {
@@ -45,12 +62,17 @@ describe('fillTree', () => {
   })
 
   it('keeps a __proto__ key as an own key', () => {
-    const filled = fillTree(JSON.parse('{"__proto__": {"x": "${name}"}, "a": 1}'), vars, 'card') as Record<string, unknown>
+    const filled = fillTree(JSON.parse('{"__proto__": {"x": "${name}"}, "a": 1}'), vars, 'card') as Record<
+      string,
+      unknown
+    >
     expect(Object.keys(filled)).toEqual(['__proto__', 'a'])
     expect(JSON.stringify(filled)).toBe('{"__proto__":{"x":"world"},"a":1}')
   })
 
   it('reports the path of an unknown placeholder', () => {
-    expect(() => fillTree({ body: { elements: [{ content: '${missing}' }] } }, vars, 'card')).toThrow('at body.elements[0].content')
+    expect(() => fillTree({ body: { elements: [{ content: '${missing}' }] } }, vars, 'card')).toThrow(
+      'at body.elements[0].content',
+    )
   })
 })

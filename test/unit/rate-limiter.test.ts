@@ -4,7 +4,12 @@ import { KeyedLimiter, SlidingWindowLimiter } from '../../src/rate-limiter.js'
 /** A clock that only moves when the limiter sleeps, so the test sees exactly when each request may start. */
 function virtualClock() {
   let now = 0
-  return { now: () => now, sleep: async (ms: number) => { now += ms } }
+  return {
+    now: () => now,
+    sleep: async (ms: number) => {
+      now += ms
+    },
+  }
 }
 
 describe('SlidingWindowLimiter', () => {
@@ -22,7 +27,14 @@ describe('SlidingWindowLimiter', () => {
 
   it('honours every limit at once: 50 per second and 1000 per minute', async () => {
     const clock = virtualClock()
-    const limiter = new SlidingWindowLimiter([{ count: 50, windowMs: 1000 }, { count: 1000, windowMs: 60_000 }], clock.now, clock.sleep)
+    const limiter = new SlidingWindowLimiter(
+      [
+        { count: 50, windowMs: 1000 },
+        { count: 1000, windowMs: 60_000 },
+      ],
+      clock.now,
+      clock.sleep,
+    )
     const starts: number[] = []
     for (let i = 0; i < 1050; i++) {
       await limiter.acquire()
@@ -37,10 +49,12 @@ describe('SlidingWindowLimiter', () => {
   it('keeps concurrent callers within the limit (real time)', async () => {
     const limiter = new SlidingWindowLimiter([{ count: 3, windowMs: 50 }])
     const starts: number[] = []
-    await Promise.all(Array.from({ length: 9 }, async () => {
-      // The time the limiter counted: the moment this caller resumes may come later under load.
-      starts.push((await limiter.acquire()).start)
-    }))
+    await Promise.all(
+      Array.from({ length: 9 }, async () => {
+        // The time the limiter counted: the moment this caller resumes may come later under load.
+        starts.push((await limiter.acquire()).start)
+      }),
+    )
     starts.sort((a, b) => a - b)
     for (let i = 3; i < starts.length; i++) expect(starts[i]! - starts[i - 3]!).toBeGreaterThanOrEqual(50)
   })
@@ -67,7 +81,9 @@ describe('SlidingWindowLimiter', () => {
 describe('KeyedLimiter', () => {
   it('limits each key on its own', async () => {
     const clock = virtualClock()
-    const keyed = new KeyedLimiter(() => new SlidingWindowLimiter([{ count: 1, windowMs: 1000 }], clock.now, clock.sleep))
+    const keyed = new KeyedLimiter(
+      () => new SlidingWindowLimiter([{ count: 1, windowMs: 1000 }], clock.now, clock.sleep),
+    )
     await keyed.acquire('a')
     await keyed.acquire('b')
     expect(clock.now()).toBe(0)

@@ -7,7 +7,15 @@ describe('receivers', () => {
   })
 
   it('also splits on spaces, CRLF, semicolons and full-width punctuation', () => {
-    expect(splitList('oc_1 oc_2\r\noc_3;oc_4\uff0coc_5\uff1boc_6\u3001oc_7')).toEqual(['oc_1', 'oc_2', 'oc_3', 'oc_4', 'oc_5', 'oc_6', 'oc_7'])
+    expect(splitList('oc_1 oc_2\r\noc_3;oc_4\uff0coc_5\uff1boc_6\u3001oc_7')).toEqual([
+      'oc_1',
+      'oc_2',
+      'oc_3',
+      'oc_4',
+      'oc_5',
+      'oc_6',
+      'oc_7',
+    ])
   })
 
   it.each([

@@ -1,9 +1,15 @@
 import { readFileSync } from 'node:fs'
 import { Lexer, type Token, type Tokens } from 'marked'
 import { describe, expect, it, test } from 'vitest'
-import { escapeCardMarkdown, neutralizeMarkup, releaseNotesToCardMarkdown, type NotesOptions } from '../../src/release-notes.js'
+import {
+  escapeCardMarkdown,
+  neutralizeMarkup,
+  releaseNotesToCardMarkdown,
+  type NotesOptions,
+} from '../../src/release-notes.js'
 
-const fixture = (name: string): string => readFileSync(new URL(`../fixtures/release-notes/${name}`, import.meta.url), 'utf8')
+const fixture = (name: string): string =>
+  readFileSync(new URL(`../fixtures/release-notes/${name}`, import.meta.url), 'utf8')
 const options: NotesOptions = {
   repositoryUrl: 'https://github.com/octo/notify',
   serverUrl: 'https://github.com',
@@ -22,8 +28,13 @@ function decodeLeniently(text: string, rounds: number): string {
   for (let round = 0; round < rounds; round += 1) {
     decoded = decoded
       .replace(/&#(\d+);?/g, (_, decimal: string) => String.fromCodePoint(Math.min(Number(decimal), 0x10ffff)))
-      .replace(/&#x([0-9a-f]+);?/gi, (_, hex: string) => String.fromCodePoint(Math.min(Number.parseInt(hex, 16), 0x10ffff)))
-      .replace(/&(lt|gt|amp|quot|apos);?/gi, (_, name: string) => ({ lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" })[name.toLowerCase()] ?? '')
+      .replace(/&#x([0-9a-f]+);?/gi, (_, hex: string) =>
+        String.fromCodePoint(Math.min(Number.parseInt(hex, 16), 0x10ffff)),
+      )
+      .replace(
+        /&(lt|gt|amp|quot|apos);?/gi,
+        (_, name: string) => ({ lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" })[name.toLowerCase()] ?? '',
+      )
   }
   return decoded
 }
@@ -35,7 +46,12 @@ function linkTargets(markdown: string): string[] {
     for (const token of tokens) {
       if (token.type === 'link' || token.type === 'image') targets.push((token as Tokens.Link).href)
       if (token.type === 'html') targets.push(`HTML:${(token as Tokens.HTML).text}`)
-      const nested = token as { tokens?: Token[]; items?: Token[]; header?: { tokens: Token[] }[]; rows?: { tokens: Token[] }[][] }
+      const nested = token as {
+        tokens?: Token[]
+        items?: Token[]
+        header?: { tokens: Token[] }[]
+        rows?: { tokens: Token[] }[][]
+      }
       if (nested.tokens) walk(nested.tokens)
       if (nested.items) walk(nested.items)
       for (const cell of nested.header ?? []) walk(cell.tokens)
@@ -61,7 +77,9 @@ function fencesBalanced(markdown: string): boolean {
 
 function expectInert(markdown: string): void {
   for (const view of [markdown, decodeLeniently(markdown, 1), decodeLeniently(markdown, 3)]) {
-    expect(view).not.toMatch(/<\s*\/?\s*(?:at|font|a|link|text_tag|person|raw|number_tag|local_datetime|audio|img|br|hr)\b/i)
+    expect(view).not.toMatch(
+      /<\s*\/?\s*(?:at|font|a|link|text_tag|person|raw|number_tag|local_datetime|audio|img|br|hr)\b/i,
+    )
     expect(view).not.toMatch(/<[A-Za-z!/?]/)
   }
   for (const target of linkTargets(markdown)) expect(target).toMatch(/^https?:\/\/[^\s<>"'`()]+$/)
@@ -85,28 +103,76 @@ describe('releaseNotesToCardMarkdown', () => {
     ['heading inside a list item is bold', '- # big', '- **big**'],
     ['block quote with a list', '> quoted\n>\n> - item', '> quoted\n>\n> - item'],
     ['GitHub alert', '> [!IMPORTANT]\n> Read this', '> **Important**\n> Read this'],
-    ['fenced code keeps its language, mapped to Feishu names', '```ts\nconst a = 1\n```', '```typescript\nconst a = 1\n```'],
+    [
+      'fenced code keeps its language, mapped to Feishu names',
+      '```ts\nconst a = 1\n```',
+      '```typescript\nconst a = 1\n```',
+    ],
     ['indented code becomes fenced', '    make all', '```\nmake all\n```'],
-    ['a fence longer than the backticks inside', '````\n```\nnot a fence\n```\n````', '````\n```\nnot a fence\n```\n````'],
-    ['code inside a list item is indented', '- run:\n\n  ```sh\n  npm test\n  ```', '- run:\n    ```shell\n    npm test\n    ```'],
-    ['table with alignment and an escaped pipe', '| a | b |\n|:-|:-:|\n| x \\| y | `p\\|q` |', '| a | b |\n| :--- | :---: |\n| x &#124; y | `p\\|q` |'],
+    [
+      'a fence longer than the backticks inside',
+      '````\n```\nnot a fence\n```\n````',
+      '````\n```\nnot a fence\n```\n````',
+    ],
+    [
+      'code inside a list item is indented',
+      '- run:\n\n  ```sh\n  npm test\n  ```',
+      '- run:\n    ```shell\n    npm test\n    ```',
+    ],
+    [
+      'table with alignment and an escaped pipe',
+      '| a | b |\n|:-|:-:|\n| x \\| y | `p\\|q` |',
+      '| a | b |\n| :--- | :---: |\n| x &#124; y | `p\\|q` |',
+    ],
     ['thematic break', 'a\n\n***\n\nb', 'a\n\n---\n\nb'],
     ['emphasis', '**b** *i* ~~s~~ `c`', '**b** *i* ~~s~~ `c`'],
     ['code span with backticks inside', '`` a`b ``', '``a`b``'],
     ['link', '[docs](https://example.com/docs)', '[docs](https://example.com/docs)'],
-    ['link with spaces and parentheses', '[x](<https://example.com/a b/(c)>)', '[x](https://example.com/a%20b/%28c%29)'],
+    [
+      'link with spaces and parentheses',
+      '[x](<https://example.com/a b/(c)>)',
+      '[x](https://example.com/a%20b/%28c%29)',
+    ],
     ['non-http link is plain text', '[run](javascript:alert(1)) [mail](mailto:a@b.c) [rel](./docs.md)', 'run mail rel'],
     ['image becomes a link', '![screenshot](https://example.com/s.png)', '[screenshot](https://example.com/s.png)'],
     ['image without alt', '![](https://example.com/s.png)', '[image](https://example.com/s.png)'],
-    ['badge image inside a link is its alt text', '[![CI](https://example.com/b.svg)](https://example.com/ci)', '[CI](https://example.com/ci)'],
-    ['html img, br, comment and anchor', 'a<br>b <img src="https://example.com/p.png" alt="pic"> <!-- hidden --><a id="x"></a>', 'a\nb [pic](https://example.com/p.png)'],
-    ['html link keeps text and target', 'by <a href="https://example.com/u">someone</a>', 'by [someone](https://example.com/u)'],
+    [
+      'badge image inside a link is its alt text',
+      '[![CI](https://example.com/b.svg)](https://example.com/ci)',
+      '[CI](https://example.com/ci)',
+    ],
+    [
+      'html img, br, comment and anchor',
+      'a<br>b <img src="https://example.com/p.png" alt="pic"> <!-- hidden --><a id="x"></a>',
+      'a\nb [pic](https://example.com/p.png)',
+    ],
+    [
+      'html link keeps text and target',
+      'by <a href="https://example.com/u">someone</a>',
+      'by [someone](https://example.com/u)',
+    ],
     ['details and summary', '<details>\n<summary>More</summary>\n\nbody\n\n</details>', '**More**\n\nbody'],
-    ['html block with a paragraph and an image', '<p align="center">\n  <img src="https://example.com/l.png" alt="logo">\n</p>', '[logo](https://example.com/l.png)'],
+    [
+      'html block with a paragraph and an image',
+      '<p align="center">\n  <img src="https://example.com/l.png" alt="logo">\n</p>',
+      '[logo](https://example.com/l.png)',
+    ],
     ['entities decode to text', 'a &amp; b &copy; &#x263A;', 'a & b © ☺'],
-    ['markdown characters in text are entities', 'snake_case \\*not bold\\* a\\|b', 'snake&#95;case &#42;not bold&#42; a&#124;b'],
-    ['line-start syntax in text stays literal', '1986\\. A year\n\\# not a heading\n\\- not a list', '1986&#46; A year\n&#35; not a heading\n&#45; not a list'],
-    ['emoji shortcodes, unknown ones as written', ':tada: :rocket: :+1: :no_such_emoji:', '🎉 🚀 👍 :no&#95;such&#95;emoji:'],
+    [
+      'markdown characters in text are entities',
+      'snake_case \\*not bold\\* a\\|b',
+      'snake&#95;case &#42;not bold&#42; a&#124;b',
+    ],
+    [
+      'line-start syntax in text stays literal',
+      '1986\\. A year\n\\# not a heading\n\\- not a list',
+      '1986&#46; A year\n&#35; not a heading\n&#45; not a list',
+    ],
+    [
+      'emoji shortcodes, unknown ones as written',
+      ':tada: :rocket: :+1: :no_such_emoji:',
+      '🎉 🚀 👍 :no&#95;such&#95;emoji:',
+    ],
   ])('%s', async (_, body, expected) => {
     expect(await convert(body)).toBe(expected)
   })
@@ -114,26 +180,72 @@ describe('releaseNotesToCardMarkdown', () => {
   test.each([
     ['@user', 'thanks @mona-lisa!', 'thanks [@mona-lisa](https://github.com/mona-lisa)!'],
     ['a bot', 'by @dependabot[bot]', 'by [@dependabot&#91;bot&#93;](https://github.com/apps/dependabot)'],
-    ['#123 and GH-123', 'fixes #12 and GH-13', 'fixes [#12](https://github.com/octo/notify/issues/12) and [GH-13](https://github.com/octo/notify/issues/13)'],
+    [
+      '#123 and GH-123',
+      'fixes #12 and GH-13',
+      'fixes [#12](https://github.com/octo/notify/issues/12) and [GH-13](https://github.com/octo/notify/issues/13)',
+    ],
     ['owner/repo#123', 'see octo/other#7', 'see [octo/other#7](https://github.com/octo/other/issues/7)'],
-    ['owner/repo@sha', 'from libuv/libuv@e640dc9', 'from [libuv/libuv@e640dc9](https://github.com/libuv/libuv/commit/e640dc9)'],
-    ['commit sha shown as 7 characters', 'in 9fceb02d0ae598e95dc970b74767f19372d61af8', 'in [9fceb02](https://github.com/octo/notify/commit/9fceb02d0ae598e95dc970b74767f19372d61af8)'],
-    ['not shas: all digits, all letters, too short, inside words', '1234567 deadbeef abc123 x9fceb02d', '1234567 deadbeef abc123 x9fceb02d'],
-    ['not mentions: e-mail, scoped package, team', 'a@b.co @types/node @octo/team', 'a&#64;b.co @types/node @octo/team'],
+    [
+      'owner/repo@sha',
+      'from libuv/libuv@e640dc9',
+      'from [libuv/libuv@e640dc9](https://github.com/libuv/libuv/commit/e640dc9)',
+    ],
+    [
+      'commit sha shown as 7 characters',
+      'in 9fceb02d0ae598e95dc970b74767f19372d61af8',
+      'in [9fceb02](https://github.com/octo/notify/commit/9fceb02d0ae598e95dc970b74767f19372d61af8)',
+    ],
+    [
+      'not shas: all digits, all letters, too short, inside words',
+      '1234567 deadbeef abc123 x9fceb02d',
+      '1234567 deadbeef abc123 x9fceb02d',
+    ],
+    [
+      'not mentions: e-mail, scoped package, team',
+      'a@b.co @types/node @octo/team',
+      'a&#64;b.co @types/node @octo/team',
+    ],
     ['not issues: inside words, C#, anchors', 'C#1 issue#2 a#3', 'C#1 issue#2 a#3'],
-    ['pull request URL of this repo', 'in https://github.com/octo/notify/pull/12', 'in [#12](https://github.com/octo/notify/pull/12)'],
-    ['issue URL of another repo', 'in https://github.com/octo/other/issues/3', 'in [octo/other#3](https://github.com/octo/other/issues/3)'],
-    ['compare URL', 'https://github.com/octo/notify/compare/v1.4.0...v1.5.0', '[v1.4.0...v1.5.0](https://github.com/octo/notify/compare/v1.4.0...v1.5.0)'],
-    ['commit URL', 'https://github.com/octo/notify/commit/9fceb02d0ae598e95dc970b74767f19372d61af8', '[9fceb02](https://github.com/octo/notify/commit/9fceb02d0ae598e95dc970b74767f19372d61af8)'],
-    ['other URLs stay as written', 'https://example.com/a_b', '[https&#58;//example.com/a&#95;b](https://example.com/a_b)'],
-    ['nothing in code or link text', '`#12 @a 9fceb02d` [#12 @a](https://example.com)', '`#12 @a 9fceb02d` [#12 @a](https://example.com/)'],
+    [
+      'pull request URL of this repo',
+      'in https://github.com/octo/notify/pull/12',
+      'in [#12](https://github.com/octo/notify/pull/12)',
+    ],
+    [
+      'issue URL of another repo',
+      'in https://github.com/octo/other/issues/3',
+      'in [octo/other#3](https://github.com/octo/other/issues/3)',
+    ],
+    [
+      'compare URL',
+      'https://github.com/octo/notify/compare/v1.4.0...v1.5.0',
+      '[v1.4.0...v1.5.0](https://github.com/octo/notify/compare/v1.4.0...v1.5.0)',
+    ],
+    [
+      'commit URL',
+      'https://github.com/octo/notify/commit/9fceb02d0ae598e95dc970b74767f19372d61af8',
+      '[9fceb02](https://github.com/octo/notify/commit/9fceb02d0ae598e95dc970b74767f19372d61af8)',
+    ],
+    [
+      'other URLs stay as written',
+      'https://example.com/a_b',
+      '[https&#58;//example.com/a&#95;b](https://example.com/a_b)',
+    ],
+    [
+      'nothing in code or link text',
+      '`#12 @a 9fceb02d` [#12 @a](https://example.com)',
+      '`#12 @a 9fceb02d` [#12 @a](https://example.com/)',
+    ],
     ['nothing in code blocks', '```\n#12 @a :tada:\n```', '```\n#12 @a :tada:\n```'],
   ])('references: %s', async (_, body, expected) => {
     expect(await convert(body)).toBe(expected)
   })
 
   it('leaves references as text when the repository and server are unknown', async () => {
-    expect(await convert('#12 @a 9fceb02d octo/x#1', { repositoryUrl: '', serverUrl: '' })).toBe('#12 @a 9fceb02d octo/x#1')
+    expect(await convert('#12 @a 9fceb02d octo/x#1', { repositoryUrl: '', serverUrl: '' })).toBe(
+      '#12 @a 9fceb02d octo/x#1',
+    )
   })
 
   it('links users and other repositories on a GHES host', async () => {
@@ -181,7 +293,10 @@ describe('releaseNotesToCardMarkdown', () => {
   it('renders a fifth table as a list, since Feishu shows at most four per markdown element', async () => {
     const table = '| k | v |\n|---|---|\n| a | 1 |'
     const markdown = await convert(Array(5).fill(table).join('\n\n'))
-    expect(markdown.split('\n\n')).toEqual([...Array(4).fill('| k | v |\n| --- | --- |\n| a | 1 |'), '**k · v**\n- a · 1'])
+    expect(markdown.split('\n\n')).toEqual([
+      ...Array(4).fill('| k | v |\n| --- | --- |\n| a | 1 |'),
+      '**k · v**\n- a · 1',
+    ])
   })
 })
 
@@ -205,24 +320,38 @@ describe('untrusted markup stays inert', () => {
     ['link title', '[x](https://example.com "<at id=all>")'],
     ['link destination', '[x](https://example.com/<at id=all>) [y](https://example.com/&lt;at%20id=all&gt;)'],
     ['image alt', '![<at id=all></at>](https://example.com/p.png) ![&lt;at id=all&gt;](https://example.com/p.png)'],
-    ['table cells', '| <at id=all></at> | &lt;font color=red&gt; |\n|---|---|\n| `<at id=all>` | <a href="https://x.example">&lt;at id=all&gt;</a> |'],
+    [
+      'table cells',
+      '| <at id=all></at> | &lt;font color=red&gt; |\n|---|---|\n| `<at id=all>` | <a href="https://x.example">&lt;at id=all&gt;</a> |',
+    ],
     ['nested structures', '> - **[<font color=red>x</font>](https://example.com)**\n>   > ~~<at id=all>~~'],
-    ['feishu tags', "<font color='red'>x</font> <text_tag color='red'>t</text_tag> <link url='https://x.example'>l</link> <person id='ou_1'></person> <raw>r</raw> <number_tag>1</number_tag> <local_datetime></local_datetime>"],
+    [
+      'feishu tags',
+      "<font color='red'>x</font> <text_tag color='red'>t</text_tag> <link url='https://x.example'>l</link> <person id='ou_1'></person> <raw>r</raw> <number_tag>1</number_tag> <local_datetime></local_datetime>",
+    ],
     ['html block', '<div>\n<at id=all></at><raw><at id=all></at></raw>\n<!-- <at id=all></at> -->\n</div>'],
     ['broken-up tags', '<<at id=all>> <scr<script>ipt>x</script> <at\nid=all></at> < at id=all>'],
     ['heading and emoji', '# <at id=all></at> :tada:<at id=all>'],
     ['details summary', '<details><summary><at id=all></at>&lt;at id=all&gt;</summary></details>'],
-    ['other schemes', '[a](javascript:alert(1)) [b](JAVASCRIPT:alert(1)) [c](data:text/html,x) [d](vbscript:x) [e](lark://x) [f](tel:123) <javascript:alert(1)> ![g](data:image/png;base64,AA)'],
-    ['html links with other schemes', '<a href="javascript:alert(1)">a</a> <a href="&#106;avascript:alert(1)">b</a> <img src="javascript:x" alt="c">'],
+    [
+      'other schemes',
+      '[a](javascript:alert(1)) [b](JAVASCRIPT:alert(1)) [c](data:text/html,x) [d](vbscript:x) [e](lark://x) [f](tel:123) <javascript:alert(1)> ![g](data:image/png;base64,AA)',
+    ],
+    [
+      'html links with other schemes',
+      '<a href="javascript:alert(1)">a</a> <a href="&#106;avascript:alert(1)">b</a> <img src="javascript:x" alt="c">',
+    ],
     ['the hand-written hostile fixture', fixture('hostile.md')],
   ])('%s', async (_, body) => {
     expectInert(await convert(body))
   })
 
   it('shows links with other schemes as their text only', async () => {
-    expect(await convert('[a](javascript:alert(1)) <a href="&#106;avascript:x">b</a> <img src="data:x" alt="c"> <javascript:alert(1)> x@y.example')).toBe(
-      'a b c javascript:alert(1) x&#64;y.example',
-    )
+    expect(
+      await convert(
+        '[a](javascript:alert(1)) <a href="&#106;avascript:x">b</a> <img src="data:x" alt="c"> <javascript:alert(1)> x@y.example',
+      ),
+    ).toBe('a b c javascript:alert(1) x&#64;y.example')
   })
 
   test.each([
@@ -239,8 +368,14 @@ describe('untrusted markup stays inert', () => {
 
   test.each([
     ['fix: handle *stars* and _under_scores_', 'fix: handle &#42;stars&#42; and &#95;under&#95;scores&#95;'],
-    ['feat: [link](https://evil.example) ![img](https://evil.example/x.png)', 'feat: &#91;link&#93;(https&#58;//evil.example) !&#91;img&#93;(https&#58;//evil.example/x.png)'],
-    ['bare https://evil.example www.evil.example me@evil.example', 'bare https&#58;//evil.example www&#46;evil.example me&#64;evil.example'],
+    [
+      'feat: [link](https://evil.example) ![img](https://evil.example/x.png)',
+      'feat: &#91;link&#93;(https&#58;//evil.example) !&#91;img&#93;(https&#58;//evil.example/x.png)',
+    ],
+    [
+      'bare https://evil.example www.evil.example me@evil.example',
+      'bare https&#58;//evil.example www&#46;evil.example me&#64;evil.example',
+    ],
     ['# not a heading', '&#35; not a heading'],
     ['> not a quote', '&#62; not a quote'],
     ['- not a list', '&#45; not a list'],
@@ -257,7 +392,9 @@ describe('untrusted markup stays inert', () => {
     const [token, ...others] = new Lexer({ gfm: true }).lex(escaped)
     expect(others).toEqual([])
     expect(token?.type).toBe('paragraph')
-    expect((token as Tokens.Paragraph).tokens.every((inline) => inline.type === 'text' || inline.type === 'escape')).toBe(true)
+    expect(
+      (token as Tokens.Paragraph).tokens.every((inline) => inline.type === 'text' || inline.type === 'escape'),
+    ).toBe(true)
   })
 })
 
@@ -275,7 +412,10 @@ function acornReleaseNotes(): string[] {
   return changelog.split(/^(?=## \d)/m).filter((section) => section.trim() !== '')
 }
 
-const nodeOptions = { repositoryUrl: 'https://github.com/nodejs/node', fullNotesUrl: 'https://github.com/nodejs/node/releases' }
+const nodeOptions = {
+  repositoryUrl: 'https://github.com/nodejs/node',
+  fullNotesUrl: 'https://github.com/nodejs/node/releases',
+}
 
 describe('size budget', () => {
   const nodeNotes = nodeReleaseNotes()
@@ -313,7 +453,11 @@ describe('size budget', () => {
 
   test.each([20_000, 1_500])('acorn releases within %i bytes', async (maxBytes) => {
     for (const notes of acornNotes) {
-      const { markdown } = await releaseNotesToCardMarkdown(notes, { ...options, repositoryUrl: 'https://github.com/acornjs/acorn', maxBytes })
+      const { markdown } = await releaseNotesToCardMarkdown(notes, {
+        ...options,
+        repositoryUrl: 'https://github.com/acornjs/acorn',
+        maxBytes,
+      })
       expect(jsonBytes(markdown)).toBeLessThanOrEqual(maxBytes)
       expectInert(markdown)
     }
@@ -323,7 +467,11 @@ describe('size budget', () => {
     const body = nodeNotes.join('\n').slice(0, 100 * 1024)
     await convert('warm up the parser')
     const started = performance.now()
-    const { markdown, truncated } = await releaseNotesToCardMarkdown(body, { ...options, ...nodeOptions, maxBytes: 20_000 })
+    const { markdown, truncated } = await releaseNotesToCardMarkdown(body, {
+      ...options,
+      ...nodeOptions,
+      maxBytes: 20_000,
+    })
     const elapsed = performance.now() - started
     expect(truncated).toBe(true)
     expect(jsonBytes(markdown)).toBeLessThanOrEqual(20_000)
@@ -332,7 +480,9 @@ describe('size budget', () => {
     expect(elapsed).toBeLessThan(1_000)
     const kept = markdown.slice(0, markdown.lastIndexOf('\n\n…'))
     // Whole list items only: the last kept line is a complete Node.js commit line.
-    expect(kept.split('\n').at(-1)).toMatch(/^- &#91;\[`[0-9a-f]{10}`\].*\[#\d+\]\(https:\/\/github\.com\/nodejs\/node\/pull\/\d+\)$/)
+    expect(kept.split('\n').at(-1)).toMatch(
+      /^- &#91;\[`[0-9a-f]{10}`\].*\[#\d+\]\(https:\/\/github\.com\/nodejs\/node\/pull\/\d+\)$/,
+    )
     expectInert(markdown)
   })
 
@@ -358,7 +508,9 @@ describe('size budget', () => {
     const words = Array.from({ length: 300 }, (_, index) => `word${index}`).join(' ')
     const { markdown, truncated } = await releaseNotesToCardMarkdown(words, { ...options, maxBytes: 300 })
     expect(truncated).toBe(true)
-    expect(markdown).toMatch(/^word0 word1 .* word\d+\n\n… \[Full release notes\]\(https:\/\/github\.com\/octo\/notify\/releases\/tag\/v1\.5\.0\)$/)
+    expect(markdown).toMatch(
+      /^word0 word1 .* word\d+\n\n… \[Full release notes\]\(https:\/\/github\.com\/octo\/notify\/releases\/tag\/v1\.5\.0\)$/,
+    )
     expect(jsonBytes(markdown)).toBeLessThanOrEqual(300)
   })
 
@@ -368,7 +520,12 @@ describe('size budget', () => {
       markdown: '… [Full release notes](https://github.com/octo/notify/releases/tag/v1.5.0)',
       truncated: true,
     })
-    expect(await releaseNotesToCardMarkdown(code, { ...options, maxBytes: 20 })).toEqual({ markdown: '', truncated: true })
-    expect((await releaseNotesToCardMarkdown(code, { ...options, fullNotesUrl: '', maxBytes: 200 })).markdown).toBe('… (truncated)')
+    expect(await releaseNotesToCardMarkdown(code, { ...options, maxBytes: 20 })).toEqual({
+      markdown: '',
+      truncated: true,
+    })
+    expect((await releaseNotesToCardMarkdown(code, { ...options, fullNotesUrl: '', maxBytes: 200 })).markdown).toBe(
+      '… (truncated)',
+    )
   })
 })

@@ -63,7 +63,9 @@ describe('decideRetry', () => {
   })
 
   it('backs off exponentially with jitter, capped', () => {
-    const waits = [0, 1, 2, 3, 4, 5, 6].map((retries) => (decideRetry(failure({ httpStatus: 503 }), retries, 10, 0) as { waitMs: number }).waitMs)
+    const waits = [0, 1, 2, 3, 4, 5, 6].map(
+      (retries) => (decideRetry(failure({ httpStatus: 503 }), retries, 10, 0) as { waitMs: number }).waitMs,
+    )
     expect(waits).toEqual([250, 500, 1000, 2000, 4000, 4000, 4000])
     const jittered = (decideRetry(failure({ httpStatus: 503 }), 1, 10, 0.999) as { waitMs: number }).waitMs
     expect(jittered).toBeGreaterThan(990)
@@ -72,13 +74,22 @@ describe('decideRetry', () => {
   })
 
   it('waits x-ogw-ratelimit-reset seconds on a 429, capped at a minute', () => {
-    expect(decideRetry(failure({ httpStatus: 429, code: 99991400, rateLimitResetSeconds: 2 }), 0, 3, 0)).toMatchObject({ retry: true, waitMs: 2000 })
-    expect(decideRetry(failure({ httpStatus: 429, code: 99991400, rateLimitResetSeconds: 3600 }), 0, 3, 0)).toMatchObject({ waitMs: 60_000 })
-    expect(decideRetry(failure({ httpStatus: 429, code: 99991400, rateLimitResetSeconds: 2 }), 0, 3, 0)).toMatchObject({ reason: 'rate limited (HTTP 429, code 99991400, x-ogw-ratelimit-reset 2)' })
+    expect(decideRetry(failure({ httpStatus: 429, code: 99991400, rateLimitResetSeconds: 2 }), 0, 3, 0)).toMatchObject({
+      retry: true,
+      waitMs: 2000,
+    })
+    expect(
+      decideRetry(failure({ httpStatus: 429, code: 99991400, rateLimitResetSeconds: 3600 }), 0, 3, 0),
+    ).toMatchObject({ waitMs: 60_000 })
+    expect(decideRetry(failure({ httpStatus: 429, code: 99991400, rateLimitResetSeconds: 2 }), 0, 3, 0)).toMatchObject({
+      reason: 'rate limited (HTTP 429, code 99991400, x-ogw-ratelimit-reset 2)',
+    })
   })
 
   it('waits at least a second on per-chat throttling, so the chat window moves on', () => {
-    expect((decideRetry(failure({ httpStatus: 400, code: 230020 }), 0, 3, 0) as { waitMs: number }).waitMs).toBeGreaterThanOrEqual(1000)
+    expect(
+      (decideRetry(failure({ httpStatus: 400, code: 230020 }), 0, 3, 0) as { waitMs: number }).waitMs,
+    ).toBeGreaterThanOrEqual(1000)
   })
 })
 

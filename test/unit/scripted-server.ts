@@ -3,7 +3,11 @@
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 
-export interface Scripted { status: number; body: string; headers?: Record<string, string> }
+export interface Scripted {
+  status: number
+  body: string
+  headers?: Record<string, string>
+}
 
 export interface ScriptedServer {
   readonly url: string

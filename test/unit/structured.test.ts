@@ -7,13 +7,17 @@ describe('parseStructured', () => {
   })
 
   it('reads YAML, including flow mappings that are not JSON', async () => {
-    await expect(parseStructured('zh_cn:\n  title: Hi\n  content: [[{tag: text, text: "x"}]]', 'post')).resolves.toEqual({ zh_cn: { title: 'Hi', content: [[{ tag: 'text', text: 'x' }]] } })
+    await expect(
+      parseStructured('zh_cn:\n  title: Hi\n  content: [[{tag: text, text: "x"}]]', 'post'),
+    ).resolves.toEqual({ zh_cn: { title: 'Hi', content: [[{ tag: 'text', text: 'x' }]] } })
     await expect(parseStructured('{zh_cn: {title: t}}', 'post')).resolves.toEqual({ zh_cn: { title: 't' } })
   })
 
   it('reports YAML errors in one line with the input, line and column', async () => {
     const error = await parseStructured('a: 1\nb: [1, 2\nc: 3', 'card').catch((caught: Error) => caught)
-    expect(String(error)).toBe('InputError: Input `card`: is not valid YAML (line 3, column 1: missed comma between flow collection entries)')
+    expect(String(error)).toBe(
+      'InputError: Input `card`: is not valid YAML (line 3, column 1: missed comma between flow collection entries)',
+    )
   })
 
   it.each([
@@ -36,18 +40,33 @@ describe('parseStructured', () => {
   })
 
   it('rejects duplicate YAML keys', async () => {
-    await expect(parseStructured('a: 1\na: 2', 'variables')).rejects.toThrow('Input `variables`: is not valid YAML (line 2, column 1: duplicated mapping key)')
+    await expect(parseStructured('a: 1\na: 2', 'variables')).rejects.toThrow(
+      'Input `variables`: is not valid YAML (line 2, column 1: duplicated mapping key)',
+    )
   })
 
   it('names the file for file content', async () => {
-    await expect(parseStructured('a: [', 'card-file', 'cards/x.yml')).rejects.toThrow('Input `card-file`: cards/x.yml is not valid YAML')
+    await expect(parseStructured('a: [', 'card-file', 'cards/x.yml')).rejects.toThrow(
+      'Input `card-file`: cards/x.yml is not valid YAML',
+    )
   })
 
   it('refuses an alias bomb, and an alias that contains itself, naming the input', async () => {
     const levels = ['a: &a [x, x, x, x, x, x, x, x, x]']
-    for (const [name, previous] of [['b', 'a'], ['c', 'b'], ['d', 'c'], ['e', 'd'], ['f', 'e']]) levels.push(`${name}: &${name} [${Array(9).fill(`*${previous}`).join(', ')}]`)
-    await expect(parseStructured(levels.join('\n'), 'card')).rejects.toThrow('Input `card`: holds more than 100000 values (YAML aliases repeating themselves?)')
-    await expect(parseStructured('a: &a [x, *a]', 'card')).rejects.toThrow('Input `card`: nests deeper than 100 levels (a YAML alias containing itself?)')
+    for (const [name, previous] of [
+      ['b', 'a'],
+      ['c', 'b'],
+      ['d', 'c'],
+      ['e', 'd'],
+      ['f', 'e'],
+    ])
+      levels.push(`${name}: &${name} [${Array(9).fill(`*${previous}`).join(', ')}]`)
+    await expect(parseStructured(levels.join('\n'), 'card')).rejects.toThrow(
+      'Input `card`: holds more than 100000 values (YAML aliases repeating themselves?)',
+    )
+    await expect(parseStructured('a: &a [x, *a]', 'card')).rejects.toThrow(
+      'Input `card`: nests deeper than 100 levels (a YAML alias containing itself?)',
+    )
   })
 
   it.each([
@@ -64,7 +83,12 @@ describe('parseStructured', () => {
   })
 
   it('keeps dates and other YAML 1.1 forms as the text written', async () => {
-    await expect(parseStructured('d: 2024-01-01\ny: yes\nv: 1.10\nq: "1.10"', 'variables')).resolves.toEqual({ d: '2024-01-01', y: 'yes', v: 1.1, q: '1.10' })
+    await expect(parseStructured('d: 2024-01-01\ny: yes\nv: 1.10\nq: "1.10"', 'variables')).resolves.toEqual({
+      d: '2024-01-01',
+      y: 'yes',
+      v: 1.1,
+      q: '1.10',
+    })
   })
 
   it('keeps a __proto__ key as data', async () => {
@@ -76,7 +100,14 @@ describe('parseStructured', () => {
 })
 
 describe('parseMapping', () => {
-  it.each([['[1, 2]', 'a list'], ['hello', 'a plain string'], ['42', 'a number'], ['', 'empty']])('rejects %j (%s)', async (source, kind) => {
-    await expect(parseMapping(source, 'variables')).rejects.toThrow(`Input \`variables\`: must be a mapping (key: value), not ${kind}`)
+  it.each([
+    ['[1, 2]', 'a list'],
+    ['hello', 'a plain string'],
+    ['42', 'a number'],
+    ['', 'empty'],
+  ])('rejects %j (%s)', async (source, kind) => {
+    await expect(parseMapping(source, 'variables')).rejects.toThrow(
+      `Input \`variables\`: must be a mapping (key: value), not ${kind}`,
+    )
   })
 })

@@ -14,8 +14,15 @@ describe('messageUuid', () => {
   })
 
   it('differs by receiver, content, attempt, step, and job run (matrix legs)', () => {
-    const all = [uuid(), uuid({ receiver: user }), uuid({ body: '{"text":"ho"}' }), uuid({ env: { ...env, GITHUB_RUN_ATTEMPT: '2' } }), uuid({ env: { ...env, GITHUB_ACTION: 'other' } }),
-      uuid({ env: { ...env, RUNNER_TRACKING_ID: 'github_1f3d9475-6c94-40ee-a160-8b3fd282c3a1' } }), uuid({ env: { ...env, RUNNER_TRACKING_ID: 'github_00000000-6c94-40ee-a160-8b3fd282c3a1' } })]
+    const all = [
+      uuid(),
+      uuid({ receiver: user }),
+      uuid({ body: '{"text":"ho"}' }),
+      uuid({ env: { ...env, GITHUB_RUN_ATTEMPT: '2' } }),
+      uuid({ env: { ...env, GITHUB_ACTION: 'other' } }),
+      uuid({ env: { ...env, RUNNER_TRACKING_ID: 'github_1f3d9475-6c94-40ee-a160-8b3fd282c3a1' } }),
+      uuid({ env: { ...env, RUNNER_TRACKING_ID: 'github_00000000-6c94-40ee-a160-8b3fd282c3a1' } }),
+    ]
     expect(new Set(all).size).toBe(all.length)
   })
 

@@ -14,7 +14,8 @@ const text: OutgoingMessage = { msgType: 'text', input: 'text', content: { text:
 let server: ScriptedServer
 let baseUrl = ''
 /** What the hook was sent, bodies parsed. */
-const received = () => server.received.map((request) => ({ url: request.url, body: JSON.parse(request.body) as Record<string, unknown> }))
+const received = () =>
+  server.received.map((request) => ({ url: request.url, body: JSON.parse(request.body) as Record<string, unknown> }))
 
 beforeAll(async () => {
   server = await startScriptedServer()
@@ -27,16 +28,30 @@ function client(options: { maxRetries?: number; secret?: string; url?: string; n
   const lines: string[] = []
   const debug: string[] = []
   const instance = new WebhookClient({
-    webhookUrl: options.url ?? `${baseUrl}/open-apis/bot/v2/hook/${TOKEN}`, secret: options.secret ?? '', timeoutMs: 2000, maxRetries: options.maxRetries ?? 0,
-    log: (line) => lines.push(line), debug: (line) => debug.push(line), sleep: async () => {}, now: options.now,
+    webhookUrl: options.url ?? `${baseUrl}/open-apis/bot/v2/hook/${TOKEN}`,
+    secret: options.secret ?? '',
+    timeoutMs: 2000,
+    maxRetries: options.maxRetries ?? 0,
+    log: (line) => lines.push(line),
+    debug: (line) => debug.push(line),
+    sleep: async () => {},
+    now: options.now,
   })
   return { instance, lines, debug }
 }
 
-const OK = { status: 200, body: JSON.stringify({ StatusCode: 0, StatusMessage: 'success', code: 0, data: {}, msg: 'success' }) }
+const OK = {
+  status: 200,
+  body: JSON.stringify({ StatusCode: 0, StatusMessage: 'success', code: 0, data: {}, msg: 'success' }),
+}
 /** The error a send ends with; fails the test when it succeeds. */
 async function failure(instance: WebhookClient): Promise<FeishuError> {
-  return instance.send(text).then(() => { throw new Error('expected the send to fail') }, (caught: FeishuError) => caught)
+  return instance.send(text).then(
+    () => {
+      throw new Error('expected the send to fail')
+    },
+    (caught: FeishuError) => caught,
+  )
 }
 const answer = (code: number, msg: string) => ({ status: 200, body: JSON.stringify({ code, msg, data: {} }) })
 
@@ -51,15 +66,29 @@ describe('webhook payloads (§7.2) and signing (§7.3)', () => {
     const card = { elements: [] }
     const template = { type: 'template', data: { template_id: 'AAq1' } }
     expect(webhookPayload(text)).toEqual({ msg_type: 'text', content: { text: 'hi' } })
-    expect(webhookPayload({ msgType: 'post', input: 'post', content: post })).toEqual({ msg_type: 'post', content: { post } })
-    expect(webhookPayload({ msgType: 'interactive', input: 'card', content: card })).toEqual({ msg_type: 'interactive', card })
-    expect(webhookPayload({ msgType: 'interactive', input: 'template-id', content: template })).toEqual({ msg_type: 'interactive', card: template })
+    expect(webhookPayload({ msgType: 'post', input: 'post', content: post })).toEqual({
+      msg_type: 'post',
+      content: { post },
+    })
+    expect(webhookPayload({ msgType: 'interactive', input: 'card', content: card })).toEqual({
+      msg_type: 'interactive',
+      card,
+    })
+    expect(webhookPayload({ msgType: 'interactive', input: 'template-id', content: template })).toEqual({
+      msg_type: 'interactive',
+      card: template,
+    })
   })
 
   it('adds timestamp (seconds, a string) and sign only with a secret', () => {
     expect(webhookBody(text, '', 1599360473_000)).toEqual({ msg_type: 'text', content: { text: 'hi' } })
     const signed = webhookBody(text, 'demo', 1599360473_999)
-    expect(signed).toEqual({ timestamp: '1599360473', sign: 'l1N0gAcBjdwBvGm1xMjOF0XSyaLRpR7tuO5dHfhAYc8=', msg_type: 'text', content: { text: 'hi' } })
+    expect(signed).toEqual({
+      timestamp: '1599360473',
+      sign: 'l1N0gAcBjdwBvGm1xMjOF0XSyaLRpR7tuO5dHfhAYc8=',
+      msg_type: 'text',
+      content: { text: 'hi' },
+    })
     expect(Object.keys(signed)).toEqual(['timestamp', 'sign', 'msg_type', 'content'])
   })
 
@@ -71,8 +100,11 @@ describe('webhook payloads (§7.2) and signing (§7.3)', () => {
   ])('a %s message compose lets through is at most 20 KB on the wire, signed', async (_, content) => {
     // The largest filler compose accepts in webhook mode, found by bisection.
     const context = runContext({}, {})
-    const messageWith = (size: number) => composeMessage({ content, variables: { big: 'x'.repeat(size) }, mode: 'webhook', status: '', title: '', mentions: [] }, context)
-      .catch(() => undefined)
+    const messageWith = (size: number) =>
+      composeMessage(
+        { content, variables: { big: 'x'.repeat(size) }, mode: 'webhook', status: '', title: '', mentions: [] },
+        context,
+      ).catch(() => undefined)
     let [low, high] = [0, WEBHOOK_BODY_LIMIT]
     while (low < high) {
       const middle = Math.ceil((low + high) / 2)
@@ -91,17 +123,36 @@ describe('WebhookClient', () => {
     const { instance } = client()
     await instance.send(text)
     await instance.send(text)
-    expect(received().map((request) => request.url)).toEqual([`/open-apis/bot/v2/hook/${TOKEN}`, `/open-apis/bot/v2/hook/${TOKEN}`])
+    expect(received().map((request) => request.url)).toEqual([
+      `/open-apis/bot/v2/hook/${TOKEN}`,
+      `/open-apis/bot/v2/hook/${TOKEN}`,
+    ])
     expect(received()[0]!.body).toEqual({ msg_type: 'text', content: { text: 'hi' } })
     await instance.close()
   })
 
   it.each([
-    [19021, 'sign match fail or timestamp is not within one hour from current time', /Feishu code 19021: the custom bot refused the signature.*Fix: set `webhook-secret`/],
-    [19022, 'Ip Not Allowed', /Feishu code 19022: the runner's IP address is not in the custom bot's IP allowlist\. Fix: GitHub-hosted runners have no fixed IP/],
-    [19024, 'Key Words Not Found', /Feishu code 19024: the message contains none of the custom bot's keywords\. Fix: put one of the keywords/],
+    [
+      19021,
+      'sign match fail or timestamp is not within one hour from current time',
+      /Feishu code 19021: the custom bot refused the signature.*Fix: set `webhook-secret`/,
+    ],
+    [
+      19022,
+      'Ip Not Allowed',
+      /Feishu code 19022: the runner's IP address is not in the custom bot's IP allowlist\. Fix: GitHub-hosted runners have no fixed IP/,
+    ],
+    [
+      19024,
+      'Key Words Not Found',
+      /Feishu code 19024: the message contains none of the custom bot's keywords\. Fix: put one of the keywords/,
+    ],
     [9499, 'Bad Request', /Feishu code 9499: the custom bot refused the request as malformed or too large/],
-    [19001, 'param invalid: incoming webhook access token invalid', /Feishu code 19001: Feishu does not know this hook/],
+    [
+      19001,
+      'param invalid: incoming webhook access token invalid',
+      /Feishu code 19001: Feishu does not know this hook/,
+    ],
   ])('%i on HTTP 200 fails with its fix, not retried', async (code, msg, message) => {
     server.script = [answer(code, msg)]
     const { instance } = client({ maxRetries: 3 })
@@ -115,7 +166,12 @@ describe('WebhookClient', () => {
 
   it('retries 11232, 2200, a 5xx carrying a Feishu code and a legacy StatusCode failure; each attempt signed afresh', async () => {
     let clock = 1_700_000_000_000
-    server.script = [answer(11232, 'frequency limited'), answer(2200, 'internal error'), { status: 503, body: '{"code":1500,"msg":"busy"}' }, OK]
+    server.script = [
+      answer(11232, 'frequency limited'),
+      answer(2200, 'internal error'),
+      { status: 503, body: '{"code":1500,"msg":"busy"}' },
+      OK,
+    ]
     const { instance, lines } = client({ maxRetries: 3, secret: SECRET, now: () => (clock += 2000) })
     await instance.send(text)
     expect(lines).toEqual([
@@ -125,7 +181,8 @@ describe('WebhookClient', () => {
     ])
     const timestamps = received().map((request) => request.body.timestamp as string)
     expect(new Set(timestamps).size).toBe(4)
-    for (const request of received()) expect(request.body.sign).toBe(webhookSign(request.body.timestamp as string, SECRET))
+    for (const request of received())
+      expect(request.body.sign).toBe(webhookSign(request.body.timestamp as string, SECRET))
     await instance.close()
   })
 
@@ -136,7 +193,9 @@ describe('WebhookClient', () => {
     expect(lines).toEqual([])
     expect(received()).toHaveLength(1)
     expect(error.final).toBe(true)
-    expect(error.fix).toBe('the message may have arrived all the same: a custom bot takes no idempotency key, so the action does not send it again; check the group, and re-run only if it is not there')
+    expect(error.fix).toBe(
+      'the message may have arrived all the same: a custom bot takes no idempotency key, so the action does not send it again; check the group, and re-run only if it is not there',
+    )
     await instance.close()
   })
 
@@ -150,7 +209,9 @@ describe('WebhookClient', () => {
 
     const closed = client({ url: `http://127.0.0.1:9/open-apis/bot/v2/hook/${TOKEN}` })
     const unreachable = await failure(closed.instance)
-    expect(unreachable.message).toMatch(/^could not reach 127\.0\.0\.1:9 \(ECONNREFUSED\)\. Fix: check `webhook` and that the runner can reach it/)
+    expect(unreachable.message).toMatch(
+      /^could not reach 127\.0\.0\.1:9 \(ECONNREFUSED\)\. Fix: check `webhook` and that the runner can reach it/,
+    )
     expect(String(unreachable)).not.toContain(TOKEN)
     await closed.instance.close()
   })

@@ -5,14 +5,54 @@ const TOKEN = 'a1b2c3d4-0000-4000-8000-0123456789ab'
 
 describe('resolveWebhookUrl', () => {
   it.each([
-    ['a full Feishu URL, whatever the domain', `https://open.feishu.cn/open-apis/bot/v2/hook/${TOKEN}`, 'https://open.larksuite.com', `https://open.feishu.cn/open-apis/bot/v2/hook/${TOKEN}`],
-    ['a full Lark URL, whatever the domain', `https://open.larksuite.com/open-apis/bot/v2/hook/${TOKEN}`, 'https://open.feishu.cn', `https://open.larksuite.com/open-apis/bot/v2/hook/${TOKEN}`],
-    ['a bare token on Feishu', TOKEN, 'https://open.feishu.cn', `https://open.feishu.cn/open-apis/bot/v2/hook/${TOKEN}`],
-    ['a bare token on Lark', ` ${TOKEN} `, 'https://open.larksuite.com', `https://open.larksuite.com/open-apis/bot/v2/hook/${TOKEN}`],
-    ['a bare token behind a gateway prefix', TOKEN, 'https://gw.example.com/feishu', `https://gw.example.com/feishu/open-apis/bot/v2/hook/${TOKEN}`],
-    ['a full URL behind a gateway prefix', `https://gw.example.com/feishu/open-apis/bot/v2/hook/${TOKEN}`, 'https://open.feishu.cn', `https://gw.example.com/feishu/open-apis/bot/v2/hook/${TOKEN}`],
-    ['http on localhost', `http://localhost:8080/open-apis/bot/v2/hook/${TOKEN}`, 'https://open.feishu.cn', `http://localhost:8080/open-apis/bot/v2/hook/${TOKEN}`],
-    ['a URL with a trailing slash', `https://open.feishu.cn/open-apis/bot/v2/hook/${TOKEN}/`, 'https://open.feishu.cn', `https://open.feishu.cn/open-apis/bot/v2/hook/${TOKEN}`],
+    [
+      'a full Feishu URL, whatever the domain',
+      `https://open.feishu.cn/open-apis/bot/v2/hook/${TOKEN}`,
+      'https://open.larksuite.com',
+      `https://open.feishu.cn/open-apis/bot/v2/hook/${TOKEN}`,
+    ],
+    [
+      'a full Lark URL, whatever the domain',
+      `https://open.larksuite.com/open-apis/bot/v2/hook/${TOKEN}`,
+      'https://open.feishu.cn',
+      `https://open.larksuite.com/open-apis/bot/v2/hook/${TOKEN}`,
+    ],
+    [
+      'a bare token on Feishu',
+      TOKEN,
+      'https://open.feishu.cn',
+      `https://open.feishu.cn/open-apis/bot/v2/hook/${TOKEN}`,
+    ],
+    [
+      'a bare token on Lark',
+      ` ${TOKEN} `,
+      'https://open.larksuite.com',
+      `https://open.larksuite.com/open-apis/bot/v2/hook/${TOKEN}`,
+    ],
+    [
+      'a bare token behind a gateway prefix',
+      TOKEN,
+      'https://gw.example.com/feishu',
+      `https://gw.example.com/feishu/open-apis/bot/v2/hook/${TOKEN}`,
+    ],
+    [
+      'a full URL behind a gateway prefix',
+      `https://gw.example.com/feishu/open-apis/bot/v2/hook/${TOKEN}`,
+      'https://open.feishu.cn',
+      `https://gw.example.com/feishu/open-apis/bot/v2/hook/${TOKEN}`,
+    ],
+    [
+      'http on localhost',
+      `http://localhost:8080/open-apis/bot/v2/hook/${TOKEN}`,
+      'https://open.feishu.cn',
+      `http://localhost:8080/open-apis/bot/v2/hook/${TOKEN}`,
+    ],
+    [
+      'a URL with a trailing slash',
+      `https://open.feishu.cn/open-apis/bot/v2/hook/${TOKEN}/`,
+      'https://open.feishu.cn',
+      `https://open.feishu.cn/open-apis/bot/v2/hook/${TOKEN}`,
+    ],
   ])('%s', (_, webhook, baseUrl, url) => {
     expect(resolveWebhookUrl(webhook, baseUrl)).toBe(url)
   })

@@ -56,8 +56,20 @@ describe('inputs', () => {
   it('getBooleanInput: the same values accepted and refused', () => {
     for (const value of ['true', 'True', 'TRUE', 'false', 'False', 'FALSE', 'yes', '1', '']) {
       vi.stubEnv('INPUT_FLAG', value)
-      const theirs = (() => { try { return core.getBooleanInput('flag') } catch (error) { return (error as Error).message } })()
-      const mine = (() => { try { return ours.getBooleanInput('flag') } catch (error) { return (error as Error).message } })()
+      const theirs = (() => {
+        try {
+          return core.getBooleanInput('flag')
+        } catch (error) {
+          return (error as Error).message
+        }
+      })()
+      const mine = (() => {
+        try {
+          return ours.getBooleanInput('flag')
+        } catch (error) {
+          return (error as Error).message
+        }
+      })()
       expect(mine).toEqual(theirs)
     }
   })
@@ -66,13 +78,17 @@ describe('inputs', () => {
 describe('files', () => {
   it('setOutput: the same name<<delimiter block, whatever the value holds', () => {
     const dir = mkdtempSync(join(tmpdir(), 'wfc-'))
-    for (const [who, set] of [['core', core.setOutput], ['ours', ours.setOutput]] as const) {
+    for (const [who, set] of [
+      ['core', core.setOutput],
+      ['ours', ours.setOutput],
+    ] as const) {
       writeFileSync(join(dir, who), '')
       vi.stubEnv('GITHUB_OUTPUT', join(dir, who))
       set('results', '[{"a":1}]\nsecond<<EOF\nline')
       set('empty', '')
     }
-    const normalized = (who: string) => readFileSync(join(dir, who), 'utf8').replace(/ghadelimiter_[\w-]+/g, 'DELIMITER')
+    const normalized = (who: string) =>
+      readFileSync(join(dir, who), 'utf8').replace(/ghadelimiter_[\w-]+/g, 'DELIMITER')
     expect(normalized('ours')).toBe(normalized('core'))
   })
 
