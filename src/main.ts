@@ -1,49 +1,47 @@
-// The action: inputs -> compose -> deliver -> report, with one try/catch that fails the step.
-// The job summary is written on every path, success or failure, unless `summary` is false.
+// The action, wired: inputs -> the run's context -> compose -> deliver -> report, with one
+// try/catch that fails the step. The job summary is written on every path, success or failure,
+// unless `summary` is false. The runner's functions and the environment come in as arguments, so
+// the whole flow runs in tests with plain data.
 
-import * as core from './workflow-commands.js'
-import { composeMessage, type OutgoingMessage } from './compose.js'
-import { deliver, deliverByWebhook, type DeliveryResult } from './deliver.js'
-import { printDryRun, printWebhookDryRun } from './dry-run.js'
-import { appRequest, FeishuClient } from './feishu-client.js'
-import { describeProxy } from './http.js'
-import { readRunContext } from './github-context.js'
-import { readConfig, type Config } from './inputs.js'
-import type { AppTarget } from './receivers.js'
-import { reportDelivery, setOutputs } from './report.js'
-import { writeSummary, type SummaryInput } from './summary.js'
-import { messageUuid } from './uuid.js'
-import { WebhookClient } from './webhook-client.js'
-import { shownHookUrl } from './webhook-url.js'
+import { actionsRunner, type Environment, type Runner } from './base/runner.js'
+import { composeMessage, type OutgoingMessage } from './compose/message.js'
+import { FeishuClient } from './feishu/client.js'
+import { deliver, deliverByWebhook, type DeliveryResult } from './feishu/deliver.js'
+import { shownHookUrl } from './feishu/hook-url.js'
+import { describeProxy } from './feishu/http.js'
+import { planAppDelivery } from './feishu/plan.js'
+import { WebhookClient } from './feishu/webhook-client.js'
+import { readRunContext, stepIdentity } from './github/context.js'
+import { readConfig, type Config } from './inputs/config.js'
+import { printDryRun, printWebhookDryRun } from './report/dry-run.js'
+import { reportDelivery, setOutputs } from './report/outputs.js'
+import { writeSummary, type SummaryInput } from './report/summary.js'
 
-type Env = Record<string, string | undefined>
-
-export async function run(env: Env = process.env): Promise<void> {
+export async function run(env: Environment = process.env, runner: Runner = actionsRunner): Promise<void> {
   let summary: SummaryInput | undefined
   let summaryWanted = true
   try {
-    const config = await readConfig(env)
+    const config = await readConfig(env, runner)
     summaryWanted = config.summary
     const message = await composeMessage(config, await readRunContext(env))
     const proxy = describeProxy(config.proxy, env)
-    core.info(`${describePlan(config, message)}${proxy ? `, ${proxy}` : ''}`)
-    const results = config.mode === 'webhook' ? await byWebhook(config, message) : await byApp(config, message, env)
+    runner.info(`${describePlan(config, message)}${proxy ? `, ${proxy}` : ''}`)
+    const results =
+      config.mode === 'webhook'
+        ? await byWebhook(runner, config, message)
+        : await byApp(runner, config, message, stepIdentity(env))
     summary = { results, message, dryRun: config.dryRun }
-    if (config.dryRun) setOutputs(results)
-    else reportDelivery(results, config.failOnError)
+    if (config.dryRun) setOutputs(runner, results)
+    else reportDelivery(runner, results, config.failOnError)
   } catch (error) {
     const text = error instanceof Error ? error.message : String(error)
     summary ??= { failure: text }
-    summaryWanted = summaryWanted && summaryInputIsOn(env)
-    core.setFailed(text)
+    // Read again after a failure, since readConfig may have failed before reading it.
+    summaryWanted = summaryWanted && runner.getInput('summary').toLowerCase() !== 'false'
+    runner.setFailed(text)
   } finally {
-    if (summary && summaryWanted) await writeSummary(summary, env)
+    if (summary && summaryWanted) await writeSummary(runner, summary)
   }
-}
-
-/** Read again after a failure, since readConfig may have failed before reading it. */
-function summaryInputIsOn(env: Env): boolean {
-  return core.getInput('summary', env).toLowerCase() !== 'false'
 }
 
 /** One line saying what the step does and the host it does it on (never a hook token). */
@@ -59,16 +57,18 @@ function describePlan(config: Config, message: OutgoingMessage): string {
   return `Sending ${what} ${from} to ${config.receivers.length} receiver(s) via ${config.baseUrl}`
 }
 
-async function byWebhook(config: Config, message: OutgoingMessage): Promise<DeliveryResult[]> {
-  if (config.dryRun) return printWebhookDryRun({ webhookUrl: config.webhookUrl, secret: config.webhookSecret, message })
+async function byWebhook(runner: Runner, config: Config, message: OutgoingMessage): Promise<DeliveryResult[]> {
+  if (config.dryRun) {
+    return printWebhookDryRun(runner, { webhookUrl: config.webhookUrl, secret: config.webhookSecret, message })
+  }
   const client = new WebhookClient({
     webhookUrl: config.webhookUrl,
     secret: config.webhookSecret,
     timeoutMs: config.timeoutMs,
     maxRetries: config.maxRetries,
     proxy: config.proxy.url,
-    log: core.info,
-    debug: core.debug,
+    log: (line) => runner.info(line),
+    debug: (line) => runner.debug(line),
   })
   try {
     return await deliverByWebhook(client, message)
@@ -77,24 +77,16 @@ async function byWebhook(config: Config, message: OutgoingMessage): Promise<Deli
   }
 }
 
-async function byApp(config: Config, message: OutgoingMessage, env: Env): Promise<DeliveryResult[]> {
-  const targets: AppTarget[] = config.updateMessageId
-    ? [{ receiveIdType: 'update_message_id', receiveId: config.updateMessageId }]
-    : config.replyTo
-      ? [{ receiveIdType: 'reply_to', receiveId: config.replyTo }]
-      : [...config.receivers]
-  // Serialised once for every target (§3.1: content is a JSON string).
-  const content = JSON.stringify(message.content)
-  const requestFor = (target: AppTarget) =>
-    appRequest(config.baseUrl, target, {
-      msgType: message.msgType,
-      content,
-      replyInThread: config.replyInThread,
-      uuid: messageUuid({ given: config.uuid, receiver: target, receiverCount: targets.length, body: content, env }),
-    })
-
-  if (config.dryRun)
-    return printDryRun({ hasCredentials: config.appId !== '', baseUrl: config.baseUrl, targets, message, requestFor })
+async function byApp(
+  runner: Runner,
+  config: Config,
+  message: OutgoingMessage,
+  step: readonly string[] | null,
+): Promise<DeliveryResult[]> {
+  const plan = planAppDelivery({ ...config, message, step })
+  if (config.dryRun) {
+    return printDryRun(runner, { hasCredentials: config.appId !== '', baseUrl: config.baseUrl, plan, message })
+  }
   const client = new FeishuClient({
     baseUrl: config.baseUrl,
     appId: config.appId,
@@ -102,12 +94,12 @@ async function byApp(config: Config, message: OutgoingMessage, env: Env): Promis
     timeoutMs: config.timeoutMs,
     maxRetries: config.maxRetries,
     proxy: config.proxy.url,
-    onSecret: core.setSecret,
-    log: core.info,
-    debug: core.debug,
+    onSecret: (secret) => runner.setSecret(secret),
+    log: (line) => runner.info(line),
+    debug: (line) => runner.debug(line),
   })
   try {
-    return await deliver({ client, targets, requestFor })
+    return await deliver({ client, plan })
   } finally {
     await client.close()
   }

@@ -3,7 +3,7 @@
  * Fake Feishu / Lark Open Platform server for tests, listening on loopback.
  *
  * Owns: the tenant token endpoint, message send, reply and card patch — the parts of the Open API
- * the Action talks to — and the custom bot webhook `POST /open-apis/bot/v2/hook/:token` (§7). Everything follows ../shared/feishu-api.md (section numbers below refer to
+ * the Action talks to — and the custom bot webhook `POST /open-apis/bot/v2/hook/:token` (§7). Everything follows docs/feishu-api.md (section numbers below refer to
  * it). The fake validates requests the way Feishu documents it and answers with the documented
  * error codes, so a client that passes against it has at least honoured the written contract.
  * Where the doc is silent or UNCONFIRMED, the choice made here is marked "UNCONFIRMED" in a comment.

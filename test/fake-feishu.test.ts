@@ -1,4 +1,4 @@
-// Checks the fake Feishu server itself against ../shared/feishu-api.md, so tests of the Action that
+// Checks the fake Feishu server itself against docs/feishu-api.md, so tests of the Action that
 // rely on it rely on documented behaviour.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest'
 import { hookSign, startFakeFeishu } from './fake-feishu.mjs'

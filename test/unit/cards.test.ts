@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { buildCard, releaseCard, type Card } from '../../src/cards.js'
-import { runContext } from '../../src/github-context.js'
-import type { Status } from '../../src/inputs.js'
-import { eventEnv, examplePayload, longReleaseNotes, nodeReleaseNotes } from '../github-events.mjs'
+import { buildCard, releaseCard, type Card } from '../../src/compose/cards.js'
+import { runContext } from '../../src/github/context.js'
+import type { Status } from '../../src/inputs/config.js'
+import { eventEnv, examplePayload, HAVE_NODE_NOTES, longReleaseNotes, nodeReleaseNotes } from '../github-events.mjs'
 
 const BASE = {
   GITHUB_SERVER_URL: 'https://github.com',
@@ -216,7 +216,7 @@ describe('releaseCard', () => {
     expect(buttonUrls(card)).toContain('https://github.com/Codertocat/Hello-World/compare/0.0.0...0.0.1')
   })
 
-  it.each([30 * 1024, 20 * 1024 - 300])(
+  it.skipIf(!HAVE_NODE_NOTES).each([30 * 1024, 20 * 1024 - 300])(
     'a 100 KB body of real notes fits in %i bytes and links to the full notes',
     async (maxBytes) => {
       const body = longReleaseNotes(100 * 1024)
@@ -231,13 +231,16 @@ describe('releaseCard', () => {
     },
   )
 
-  it('every real Node.js release note converts without a tag that Feishu would read as markup', async () => {
-    for (const body of nodeReleaseNotes().slice(0, 40)) {
-      const card = await releaseCard(release(body), { status: '', title: '', mentions: [], maxBytes: 30 * 1024 })
-      expect(bytes(card)).toBeLessThanOrEqual(30 * 1024)
-      expect(JSON.stringify(elements(card)[2])).not.toMatch(MARKUP)
-    }
-  })
+  it.skipIf(!HAVE_NODE_NOTES)(
+    'every real Node.js release note converts without a tag that Feishu would read as markup',
+    async () => {
+      for (const body of nodeReleaseNotes().slice(0, 40)) {
+        const card = await releaseCard(release(body), { status: '', title: '', mentions: [], maxBytes: 30 * 1024 })
+        expect(bytes(card)).toBeLessThanOrEqual(30 * 1024)
+        expect(JSON.stringify(elements(card)[2])).not.toMatch(MARKUP)
+      }
+    },
+  )
 
   it('hostile notes, name and tag make no mention and no broken card', async () => {
     const hostile =

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { composeMessage } from '../../src/compose.js'
-import type { Content } from '../../src/inputs.js'
-import { runContext } from '../../src/github-context.js'
+import { composeMessage } from '../../src/compose/message.js'
+import type { Content } from '../../src/inputs/config.js'
+import { runContext } from '../../src/github/context.js'
 
 const context = runContext(
   { GITHUB_REPOSITORY: 'octo/app', GITHUB_REF_NAME: 'v1.2.3', GITHUB_SHA: '0123456789abcdef', GITHUB_RUN_ID: '42' },

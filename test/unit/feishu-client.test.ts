@@ -1,8 +1,8 @@
 // The client against a raw loopback server that answers whatever a test scripts, including what
 // a broken or hostile server would: bodies that are not objects, redirects, echoed secrets.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { FeishuError } from '../../src/errors.js'
-import { appRequest, FeishuClient } from '../../src/feishu-client.js'
+import { FeishuError } from '../../src/feishu/errors.js'
+import { appRequest, FeishuClient } from '../../src/feishu/client.js'
 import { startScriptedServer, type Scripted, type ScriptedServer } from './scripted-server.js'
 
 const TOKEN_OK: Scripted = {

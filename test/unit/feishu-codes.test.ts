@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { explainCode } from '../../src/feishu-codes.js'
+import { explainCode } from '../../src/feishu/codes.js'
 
 describe('explainCode', () => {
   it('explains credential and membership codes with the fix', () => {

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { builtinVariables, runContext } from '../../src/github-context.js'
-import { fillString, fillTree, UntrustedText } from '../../src/placeholders.js'
-import { escapeCardMarkdown } from '../../src/release-notes.js'
+import { runContext } from '../../src/github/context.js'
+import { fillString, fillTree, UntrustedText } from '../../src/compose/placeholders.js'
 import { eventEnv, examplePayload } from '../github-events.mjs'
+import { builtinVariables } from '../../src/compose/variables.js'
+import { escapeCardMarkdown } from '../../src/markup/escape.js'
 
 const BASE = {
   GITHUB_SERVER_URL: 'https://github.com',

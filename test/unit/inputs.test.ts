@@ -2,14 +2,16 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { readConfig, resolveBaseUrl } from '../../src/inputs.js'
+import { actionsRunner } from '../../src/base/runner.js'
+import { readConfig, resolveBaseUrl } from '../../src/inputs/config.js'
 import { inputEnv } from '../run-action.mjs'
 
 const base = { 'app-id': 'cli_test', 'app-secret': 'test-secret', 'chat-id': 'oc_1', text: 'hi' }
 
 async function configWith(inputs: Record<string, string>, env: Record<string, string> = {}) {
   for (const [name, value] of Object.entries(inputEnv(inputs))) vi.stubEnv(name, value)
-  return readConfig({ ...process.env, ...env })
+  // The real runner (@actions/core, reading INPUT_* from process.env): these tests read its ::add-mask:: lines.
+  return readConfig({ ...process.env, ...env }, actionsRunner)
 }
 
 // @actions/core writes ::add-mask:: and ::warning:: lines to stdout; keep test output readable.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { fillString, fillTree } from '../../src/placeholders.js'
-import { InputError } from '../../src/errors.js'
+import { fillString, fillTree } from '../../src/compose/placeholders.js'
+import { InputError } from '../../src/inputs/errors.js'
 
 const vars = new Map<string, unknown>([
   ['name', 'world'],

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { KeyedLimiter, SlidingWindowLimiter } from '../../src/rate-limiter.js'
+import { KeyedLimiter, SlidingWindowLimiter } from '../../src/feishu/rate-limiter.js'
 
 /** A clock that only moves when the limiter sleeps, so the test sees exactly when each request may start. */
 function virtualClock() {

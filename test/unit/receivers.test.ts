@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { parseReceiver, readReceivers, splitList } from '../../src/receivers.js'
+import { parseReceiver, readReceivers, splitList } from '../../src/inputs/receivers.js'
 
 describe('receivers', () => {
   it('splits on newlines and commas and drops blanks', () => {

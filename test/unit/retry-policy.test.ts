@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { FeishuError, type FeishuErrorDetails } from '../../src/errors.js'
-import { BACKOFF, decideRetry, resendableWithoutKey } from '../../src/retry-policy.js'
+import { FeishuError, type FeishuErrorDetails } from '../../src/feishu/errors.js'
+import { BACKOFF, decideRetry, resendableWithoutKey } from '../../src/feishu/retry-policy.js'
 
 const failure = (details: Partial<FeishuErrorDetails>) =>
   new FeishuError({ code: null, msg: '', httpStatus: null, logId: '', meaning: 'm', fix: 'f', ...details })

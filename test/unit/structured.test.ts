@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { jsonErrorOffset, parseMapping, parseStructured } from '../../src/structured.js'
+import { jsonErrorOffset, parseMapping, parseStructured } from '../../src/inputs/structured.js'
 
 describe('parseStructured', () => {
   it('reads JSON', async () => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import type { OutgoingMessage } from '../../src/compose.js'
-import type { DeliveryResult } from '../../src/deliver.js'
-import { FeishuError } from '../../src/errors.js'
-import { previewMessage, renderSummary } from '../../src/summary.js'
+import type { OutgoingMessage } from '../../src/compose/message.js'
+import type { DeliveryResult } from '../../src/feishu/deliver.js'
+import { FeishuError } from '../../src/feishu/errors.js'
+import { previewMessage, renderSummary } from '../../src/report/summary.js'
 
 const chat = { receiveId: 'oc_1', receiveIdType: 'chat_id' } as const
 const user = { receiveId: 'ou_2', receiveIdType: 'open_id' } as const

@@ -1,11 +1,24 @@
 import { describe, expect, it } from 'vitest'
-import { messageUuid } from '../../src/uuid.js'
+import { messageUuid } from '../../src/feishu/uuid.js'
+import { stepIdentity } from '../../src/github/context.js'
 
 const chat = { receiveId: 'oc_1', receiveIdType: 'chat_id' as const }
 const user = { receiveId: 'ou_1', receiveIdType: 'open_id' as const }
 const env = { GITHUB_RUN_ID: '123', GITHUB_RUN_ATTEMPT: '1', GITHUB_JOB: 'build', GITHUB_ACTION: 'notify' }
-const uuid = (overrides: Partial<Parameters<typeof messageUuid>[0]> = {}) =>
-  messageUuid({ given: '', receiver: chat, receiverCount: 2, body: '{"text":"hi"}', env, ...overrides })
+type Options = Parameters<typeof messageUuid>[0]
+/** `env` stands for the step's identity read from that environment, as main.ts passes it. */
+const uuid = ({
+  env: stepEnv = env,
+  ...overrides
+}: Partial<Omit<Options, 'step'>> & { env?: Record<string, string> } = {}) =>
+  messageUuid({
+    given: '',
+    receiver: chat,
+    receiverCount: 2,
+    body: '{"text":"hi"}',
+    step: stepIdentity(stepEnv),
+    ...overrides,
+  })
 
 describe('messageUuid', () => {
   it('is stable for the same run, attempt, step, receiver and content, and at most 50 characters', () => {

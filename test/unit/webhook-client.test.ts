@@ -1,11 +1,12 @@
 // The custom bot client against a raw loopback server that answers whatever a test scripts.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { composeMessage, WEBHOOK_BODY_LIMIT, WEBHOOK_ENVELOPE_BYTES, type OutgoingMessage } from '../../src/compose.js'
-import { FeishuError } from '../../src/errors.js'
-import type { Content } from '../../src/inputs.js'
-import { WebhookClient, webhookBody, webhookPayload, webhookSign } from '../../src/webhook-client.js'
+import { composeMessage, type OutgoingMessage } from '../../src/compose/message.js'
+import { FeishuError } from '../../src/feishu/errors.js'
+import type { Content } from '../../src/inputs/config.js'
+import { WebhookClient, webhookBody, webhookPayload, webhookSign } from '../../src/feishu/webhook-client.js'
 import { startScriptedServer, type ScriptedServer } from './scripted-server.js'
-import { runContext } from '../../src/github-context.js'
+import { runContext } from '../../src/github/context.js'
+import { WEBHOOK_BODY_LIMIT, WEBHOOK_ENVELOPE_BYTES } from '../../src/feishu/message.js'
 
 const TOKEN = 'f00dcafe-1111-4222-8333-444455556666'
 const SECRET = 'sign-s3cret'
@@ -66,15 +67,15 @@ describe('webhook payloads (§7.2) and signing (§7.3)', () => {
     const card = { elements: [] }
     const template = { type: 'template', data: { template_id: 'AAq1' } }
     expect(webhookPayload(text)).toEqual({ msg_type: 'text', content: { text: 'hi' } })
-    expect(webhookPayload({ msgType: 'post', input: 'post', content: post })).toEqual({
+    expect(webhookPayload({ msgType: 'post', content: post })).toEqual({
       msg_type: 'post',
       content: { post },
     })
-    expect(webhookPayload({ msgType: 'interactive', input: 'card', content: card })).toEqual({
+    expect(webhookPayload({ msgType: 'interactive', content: card })).toEqual({
       msg_type: 'interactive',
       card,
     })
-    expect(webhookPayload({ msgType: 'interactive', input: 'template-id', content: template })).toEqual({
+    expect(webhookPayload({ msgType: 'interactive', content: template })).toEqual({
       msg_type: 'interactive',
       card: template,
     })

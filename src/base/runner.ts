@@ -1,0 +1,52 @@
+// The runner's side of the contract as the modules see it: inputs, secrets, outputs, log lines,
+// groups and the job summary. Modules take a Runner instead of importing @actions/core, so each
+// can be tested with plain data; `actionsRunner` is the real one, on @actions/core.
+
+import * as core from '@actions/core'
+
+/** The runner's environment: GITHUB_* variables, proxies, the workspace. */
+export type Environment = Record<string, string | undefined>
+
+export interface Runner {
+  /** An input as the runner passes it (INPUT_<NAME>), trimmed; '' when not given. */
+  getInput(name: string): string
+  /** true/True/TRUE or false/False/FALSE; anything else throws. */
+  getBooleanInput(name: string): boolean
+  /** The runner replaces the value with *** in every later line of the log. */
+  setSecret(secret: string): void
+  setOutput(name: string, value: string): void
+  info(message: string): void
+  /** Shown only when step debug logging is on. */
+  debug(message: string): void
+  notice(message: string): void
+  warning(message: string): void
+  /** Fails the step: exit code 1 and the message as an error annotation. */
+  setFailed(message: string): void
+  startGroup(name: string): void
+  endGroup(): void
+  /** Appends markdown to the job summary; false when the runner gave no summary file (a local run). */
+  appendSummary(markdown: string): Promise<boolean>
+}
+
+export const actionsRunner: Runner = {
+  getInput: (name) => core.getInput(name),
+  getBooleanInput: (name) => core.getBooleanInput(name),
+  setSecret: (secret) => core.setSecret(secret),
+  setOutput(name, value) {
+    // Outside a runner (a local run) there is no output file: the value is shown, not stored.
+    if (process.env.GITHUB_OUTPUT) core.setOutput(name, value)
+    else core.info(`${name}=${value}`)
+  },
+  info: (message) => core.info(message),
+  debug: (message) => core.debug(message),
+  notice: (message) => core.notice(message),
+  warning: (message) => core.warning(message),
+  setFailed: (message) => core.setFailed(message),
+  startGroup: (name) => core.startGroup(name),
+  endGroup: () => core.endGroup(),
+  async appendSummary(markdown) {
+    if (!process.env.GITHUB_STEP_SUMMARY) return false
+    await core.summary.addRaw(markdown).write()
+    return true
+  },
+}

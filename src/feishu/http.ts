@@ -1,0 +1,107 @@
+// Owns moving bytes to Feishu, on undici, the one HTTP stack of the action (the same copy
+// @actions/http-client uses): one dispatcher per run, so the token request and every send reuse
+// their connection (keep-alive); through a proxy when one is configured (the `proxy` input or
+// HTTPS_PROXY / HTTP_PROXY, NO_PROXY honoured); one deadline per request. What an answer means is
+// the Feishu requester's business.
+
+import { Agent, EnvHttpProxyAgent, request, type Dispatcher } from 'undici'
+
+export interface HttpAnswer {
+  readonly status: number
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>
+  readonly text: string
+}
+
+/** An answer that did not come in time; named as fetch and undici name theirs. */
+class TimeoutError extends Error {
+  override readonly name = 'TimeoutError'
+  readonly code = 'ETIMEDOUT'
+}
+
+/** Requests in flight at once to one host: as many as the delivery layer runs (feishu/deliver.ts). */
+const CONNECTIONS_PER_HOST = 16
+
+export class Http {
+  private readonly dispatcher: Dispatcher
+
+  /**
+   * `proxy`: the proxy URL for this run's requests, already resolved from the input or the
+   * environment (empty: none). Given explicitly, so undici never reads the environment's proxy
+   * variables itself; it still honours NO_PROXY.
+   */
+  constructor(
+    private readonly timeoutMs: number,
+    proxy = '',
+  ) {
+    const timeouts = { connect: { timeout: timeoutMs }, headersTimeout: timeoutMs, bodyTimeout: timeoutMs }
+    this.dispatcher = proxy
+      ? withoutWarning(
+          'UNDICI-EHPA',
+          () =>
+            new EnvHttpProxyAgent({
+              ...timeouts,
+              // http targets go through an http proxy in absolute form (as curl does); https always tunnels with CONNECT.
+              proxyTunnel: false,
+              httpProxy: proxy,
+              httpsProxy: proxy,
+            } as EnvHttpProxyAgent.Options),
+        )
+      : new Agent({ ...timeouts, connections: CONNECTIONS_PER_HOST })
+  }
+
+  /** One request; one deadline for the whole exchange: connecting, sending, and reading the answer. */
+  async send(
+    method: 'POST' | 'PATCH',
+    url: string,
+    headers: Record<string, string>,
+    body: string,
+  ): Promise<HttpAnswer> {
+    const signal = AbortSignal.timeout(this.timeoutMs)
+    try {
+      const response = await request(url, { method, headers, body, dispatcher: this.dispatcher, signal })
+      return { status: response.statusCode, headers: response.headers, text: await response.body.text() }
+    } catch (error) {
+      if (signal.aborted) throw new TimeoutError(`no answer within ${this.timeoutMs} ms`, { cause: error })
+      throw error
+    }
+  }
+
+  close(): Promise<void> {
+    return this.dispatcher.close()
+  }
+}
+
+/**
+ * Runs `make` with one process warning silenced. undici 6 announces EnvHttpProxyAgent as
+ * experimental on stderr; that notice is for library authors and would otherwise end up in
+ * every workflow log. Every other warning still goes through.
+ */
+function withoutWarning<T>(code: string, make: () => T): T {
+  const emitWarning = process.emitWarning
+  process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
+    const options = rest[0] as { code?: string } | string | undefined
+    if (typeof options === 'object' && options?.code === code) return
+    ;(emitWarning as (...args: unknown[]) => void).call(process, warning, ...rest)
+  }) as typeof process.emitWarning
+  try {
+    return make()
+  } finally {
+    process.emitWarning = emitWarning
+  }
+}
+
+/** The proxy in force, for the log and for error messages, with credentials removed; '' when there is none. */
+export function describeProxy(proxy: { url: string; source: string }, env: Record<string, string | undefined>): string {
+  if (!proxy.url) return ''
+  const noProxy = env.no_proxy ?? env.NO_PROXY ?? ''
+  return `proxy ${withoutCredentials(proxy.url)} from ${proxy.source}${noProxy ? ` (NO_PROXY: ${noProxy})` : ''}`
+}
+
+export function withoutCredentials(proxy: string): string {
+  try {
+    const url = new URL(proxy)
+    return `${url.protocol}//${url.host}`
+  } catch {
+    return '(a proxy URL that does not parse)'
+  }
+}

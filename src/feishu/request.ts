@@ -1,0 +1,262 @@
+// One request to a Feishu host and what its answer means, for the app client and the custom bot
+// client alike: sends over src/http.ts, turns the answer into Feishu's body or a FeishuError (any
+// non-zero code is a failure, whatever the HTTP status; only HTTP 2xx with code 0 is success), and
+// retries what the retry policy allows, one log line per retry. Never puts a secret into an error
+// or a log line: every value given to `hide` is redacted from what the server says and from debug
+// lines, and server text is stripped of control characters.
+
+import { FeishuError } from './errors.js'
+import { explainCode, type FeishuErrorBody } from './codes.js'
+import { Http, withoutCredentials, type HttpAnswer } from './http.js'
+import { decideRetry } from './retry-policy.js'
+
+/** A Feishu answer: the Open API's `{code, msg, error, data}`, or a custom bot's, which may carry `StatusCode` instead (§7.4). */
+export interface FeishuBody {
+  code?: unknown
+  msg?: unknown
+  StatusCode?: unknown
+  StatusMessage?: unknown
+  error?: FeishuErrorBody
+  data?: Record<string, unknown>
+  tenant_access_token?: unknown
+}
+
+export interface RequesterOptions {
+  timeoutMs: number
+  maxRetries: number
+  /** The proxy URL in force (resolved from the input or the environment); empty: none. */
+  proxy?: string
+  /** The input that names the host, for fixes: `domain`, or `webhook` for a custom bot. */
+  hostInput?: string
+  log: (line: string) => void
+  debug?: (line: string) => void
+  sleep?: (ms: number) => Promise<void>
+  random?: () => number
+}
+
+export class FeishuRequester {
+  readonly sleep: (ms: number) => Promise<void>
+  private readonly http: Http
+  /** Values never to repeat: secrets, tokens, hook URLs. */
+  private readonly secrets: string[] = []
+  private readonly hostInput: string
+
+  constructor(private readonly options: RequesterOptions) {
+    this.http = new Http(options.timeoutMs, options.proxy)
+    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)))
+    this.hostInput = options.hostInput ?? 'domain'
+  }
+
+  /** Values to redact from everything the server says and from debug lines. */
+  hide(...values: string[]): void {
+    this.secrets.push(...values.filter(Boolean))
+    // Longest first, so a value containing another is replaced whole.
+    this.secrets.sort((a, b) => b.length - a.length)
+  }
+
+  /** Runs `attempt` until it succeeds or the retry policy says stop; one log line per retry. */
+  async withRetries<T>(label: string, attempt: () => Promise<T>): Promise<T> {
+    const { maxRetries, random = Math.random } = this.options
+    for (let retries = 0; ; retries++) {
+      try {
+        return await attempt()
+      } catch (error) {
+        if (!(error instanceof FeishuError)) throw error
+        const decision = decideRetry(error, retries, maxRetries, random())
+        if (!decision.retry) throw retries > 0 ? error.afterAttempts(retries + 1) : error
+        this.options.log(
+          `${label}: ${decision.reason}; retry ${retries + 1} of ${maxRetries} in ${(decision.waitMs / 1000).toFixed(1)} s`,
+        )
+        await this.sleep(decision.waitMs)
+      }
+    }
+  }
+
+  /** One attempt: JSON in, Feishu's body out, or a FeishuError. */
+  async call(
+    method: 'POST' | 'PATCH',
+    url: string,
+    payload: object,
+    headers: Record<string, string> = {},
+  ): Promise<FeishuBody> {
+    let answer: HttpAnswer
+    try {
+      answer = await this.http.send(
+        method,
+        url,
+        { 'content-type': 'application/json; charset=utf-8', ...headers },
+        JSON.stringify(payload),
+      )
+    } catch (error) {
+      const proxy = this.options.proxy ? withoutCredentials(this.options.proxy) : ''
+      throw networkError(error, {
+        url,
+        timeoutMs: this.options.timeoutMs,
+        proxy,
+        hostInput: this.hostInput,
+        redact: (text) => this.redact(text),
+      })
+    }
+    return this.interpret(method, url, answer)
+  }
+
+  close(): Promise<void> {
+    return this.http.close()
+  }
+
+  /** Feishu may quote what it was sent; no secret, token or hook URL travels on from here. */
+  redact(text: string): string {
+    let redacted = text
+    for (const secret of this.secrets) redacted = redacted.split(secret).join('***')
+    return redacted
+  }
+
+  private interpret(method: string, url: string, { status, headers, text }: HttpAnswer): FeishuBody {
+    const clean = (value: unknown): string => this.redact(printable(typeof value === 'string' ? value : ''))
+    const host = new URL(url).host
+    let logId = clean(headerValue(headers['x-tt-logid']))
+    const resetHeader = headerValue(headers['x-ogw-ratelimit-reset'])
+    const rateLimitResetSeconds =
+      resetHeader !== '' && Number.isFinite(Number(resetHeader)) ? Number(resetHeader) : null
+    let body: FeishuBody | undefined
+    try {
+      const parsed = JSON.parse(text) as unknown
+      if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) body = parsed as FeishuBody
+    } catch {
+      // Not JSON: reported below like any answer that is not Feishu's.
+    }
+    const checkHost = `check \`${this.hostInput}\``
+    if (!body) {
+      throw new FeishuError({
+        code: null,
+        msg: '',
+        httpStatus: status,
+        logId,
+        rateLimitResetSeconds,
+        meaning: `${host} answered HTTP ${status} with a body that is not Feishu's JSON object`,
+        fix:
+          status === 404
+            ? `${checkHost}: it must name the Open Platform host`
+            : `${checkHost}; if it is right, Feishu may be having trouble: try again later`,
+      })
+    }
+    // A custom bot's answer may carry only the legacy StatusCode / StatusMessage (§7.4).
+    const codeValue = body.code ?? body.StatusCode
+    const code = typeof codeValue === 'number' ? codeValue : null
+    const msg = clean(body.msg ?? body.StatusMessage)
+    logId = logId || clean(body.error?.log_id) || clean(body.error?.logid)
+    this.options.debug?.(
+      this.redact(
+        `${method} ${new URL(url).pathname}: HTTP ${status}, code ${code ?? 'none'}${logId ? `, log_id ${logId}` : ''}`,
+      ),
+    )
+    const ok = status >= 200 && status < 300
+    if (code === 0 && ok) return body
+    if (code === null || code === 0) {
+      const said = code === 0 ? 'with code 0 but HTTP' : 'without an error code, HTTP'
+      throw new FeishuError({
+        code: null,
+        msg,
+        httpStatus: status,
+        logId,
+        rateLimitResetSeconds,
+        meaning: `Feishu answered ${said} ${status}`,
+        fix:
+          status >= 500 || status === 429
+            ? 'Feishu is having trouble: try again later'
+            : `${checkHost}: it must name the Open Platform host`,
+      })
+    }
+    const { meaning, fix } = explainCode(code, msg, body.error)
+    throw new FeishuError({
+      code,
+      msg,
+      httpStatus: status,
+      logId,
+      meaning: this.redact(meaning),
+      fix: this.redact(fix),
+      rateLimitResetSeconds,
+    })
+  }
+}
+
+/** Server text goes into logs: control characters could start a line that the runner reads as a command. */
+function printable(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ')
+}
+
+function headerValue(value: string | string[] | undefined): string {
+  return Array.isArray(value) ? (value[0] ?? '') : (value ?? '')
+}
+
+/** A request that got no answer. Names the host and the proxy, never the full URL, headers or credentials. */
+function networkError(
+  error: unknown,
+  context: { url: string; timeoutMs: number; proxy: string; hostInput: string; redact: (text: string) => string },
+): FeishuError {
+  const { url, timeoutMs, proxy, hostInput } = context
+  const host = new URL(url).host
+  const name = (error as Error | undefined)?.name ?? ''
+  const message = (error as Error | undefined)?.message ?? ''
+  const cause = error as { code?: unknown; cause?: { code?: unknown } } | undefined
+  const code = String(cause?.code ?? cause?.cause?.code ?? '')
+  const details = { code: null, msg: '', logId: '' }
+  // undici: "Proxy response (407) !== 200 when HTTP Tunneling" (CONNECT), "Proxy Authentication Required (407)" (absolute form).
+  const refused = /Proxy response \((\d+)\)|Proxy [A-Za-z ]+\((\d+)\)/.exec(message)
+  if (refused) {
+    const status = Number(refused[1] ?? refused[2])
+    return new FeishuError(
+      {
+        ...details,
+        httpStatus: status,
+        final: true,
+        meaning: `the proxy ${proxy || '(from the environment)'} refused to forward the request to ${host} (HTTP ${status})`,
+        fix:
+          status === 407
+            ? 'check the user and password in the proxy URL (`proxy` or HTTPS_PROXY)'
+            : `check the proxy allows connections to ${host}, or list it in NO_PROXY`,
+      },
+      { cause: error },
+    )
+  }
+  if (name === 'TimeoutError' || (code.startsWith('UND_ERR_') && code.includes('TIMEOUT'))) {
+    return new FeishuError(
+      {
+        ...details,
+        httpStatus: null,
+        meaning: `no answer from ${host} within ${timeoutMs / 1000} s`,
+        fix: 'try again later, or raise `timeout`',
+      },
+      { cause: error },
+    )
+  }
+  // The error's own message may quote the URL (a hook URL holds its token): redacted.
+  const reason = code || context.redact(printable(message || String(error)))
+  const through = proxy ? ` (a proxy is configured: ${proxy})` : ''
+  const fix = proxy
+    ? 'check the proxy is running and reachable from the runner, or list the host in NO_PROXY'
+    : code === 'ENOTFOUND' || code === 'EAI_AGAIN'
+      ? `check the spelling of \`${hostInput}\` and the runner's DNS`
+      : `check \`${hostInput}\` and that the runner can reach it (firewall, proxy)`
+  return new FeishuError(
+    {
+      ...details,
+      httpStatus: null,
+      meaning: `could not reach ${host} (${reason})${through}`,
+      fix,
+      notSent: NOT_CONNECTED.has(code),
+    },
+    { cause: error },
+  )
+}
+
+/** Errors raised before a connection existed: the request cannot have reached Feishu. */
+const NOT_CONNECTED = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
+])

@@ -1,0 +1,476 @@
+// Reads every input once into a frozen Config and checks every rule between inputs, so that
+// each mistake in a workflow is reported before any network call, in one line naming the input.
+// Secrets are masked here, before anything else can log.
+
+import { readFile } from 'node:fs/promises'
+import { resolve } from 'node:path'
+import type { Environment, Runner } from '../base/runner.js'
+import { hookBase, hookToken } from '../feishu/hook-url.js'
+import { MESSAGE_ID, type Receiver } from '../feishu/targets.js'
+import { InputError } from './errors.js'
+import { readReceivers, splitList } from './receivers.js'
+import { parseMapping, parseStructured } from './structured.js'
+import { hookTokenIn, isLoopback, resolveWebhookUrl } from './webhook.js'
+
+export type Content =
+  | { readonly kind: 'text'; readonly input: 'text'; readonly text: string }
+  | { readonly kind: 'post'; readonly input: 'post'; readonly post: unknown }
+  | { readonly kind: 'card'; readonly input: 'card' | 'card-file'; readonly card: unknown }
+  | {
+      readonly kind: 'template'
+      readonly input: 'template-id'
+      readonly templateId: string
+      readonly templateVersion: string
+    }
+  /** A built-in card, made from the event when no content input is given. */
+  | { readonly kind: 'preset'; readonly input: 'preset'; readonly preset: Preset }
+
+type Preset = 'release' | 'workflow'
+
+/** What `${{ job.status }}` gives, and '' for "no status yet". */
+const STATUSES = ['success', 'failure', 'cancelled', 'skipped'] as const
+export type Status = (typeof STATUSES)[number] | ''
+
+export interface Config {
+  /** app: the app's bot, through the Open API; webhook: a group's custom bot (§7). */
+  readonly mode: 'app' | 'webhook'
+  readonly appId: string
+  readonly appSecret: string
+  /**
+   * API base URL without trailing slash, e.g. https://open.feishu.cn. In webhook mode, the part
+   * of the hook URL before /open-apis: the host actually used.
+   */
+  readonly baseUrl: string
+  /** Webhook mode: the full hook URL to post to. A credential, masked; '' in app mode. */
+  readonly webhookUrl: string
+  /** Webhook mode: the signing secret (masked); '' when requests are not signed. */
+  readonly webhookSecret: string
+  /** App mode: the card (om_...) to update in place instead of sending; '' when not updating. */
+  readonly updateMessageId: string
+  /** App mode: the message (om_...) to reply to; '' when not replying. */
+  readonly replyTo: string
+  /** With replyTo: reply in the message's thread. */
+  readonly replyInThread: boolean
+  /** Who gets a new message (app mode, no update or reply); empty otherwise. */
+  readonly receivers: readonly Receiver[]
+  readonly content: Content
+  /** The `variables` mapping as parsed (types kept), or undefined when not given. */
+  readonly variables: Readonly<Record<string, unknown>> | undefined
+  readonly uuid: string
+  readonly dryRun: boolean
+  readonly failOnError: boolean
+  readonly timeoutMs: number
+  readonly maxRetries: number
+  /** The proxy for requests to `baseUrl`: from the `proxy` input, else the environment; url '' when none. */
+  readonly proxy: { readonly url: string; readonly source: string }
+  readonly status: Status
+  /** Replaces the built-in card's title; may hold ${name} placeholders. */
+  readonly title: string
+  /** open_ids (ou_...) and `all`, in the order given, each once. */
+  readonly mentions: readonly string[]
+  /** Write the job summary. */
+  readonly summary: boolean
+}
+
+const DOMAINS: ReadonlyMap<string, string> = new Map([
+  ['feishu', 'https://open.feishu.cn'],
+  ['lark', 'https://open.larksuite.com'],
+])
+
+const CONTENT_INPUTS = ['text', 'post', 'card', 'card-file', 'template-id'] as const
+
+export async function readConfig(env: Environment, runner: Runner): Promise<Config> {
+  const input = (name: string): string => runner.getInput(name)
+  const booleanInput = (name: string): boolean => readBoolean(runner, name)
+  // Mask every credential before the first line of output.
+  for (const name of ['app-secret', 'webhook', 'webhook-secret']) {
+    const value = input(name)
+    if (value) runner.setSecret(value)
+  }
+  maskHookToken(runner, input('webhook'))
+  for (const proxy of [input('proxy'), env.https_proxy, env.HTTPS_PROXY, env.http_proxy, env.HTTP_PROXY])
+    maskProxyCredentials(runner, proxy)
+
+  const dryRun = booleanInput('dry-run')
+  const failOnError = booleanInput('fail-on-error')
+  const appId = input('app-id')
+  const appSecret = input('app-secret')
+  const webhook = input('webhook')
+  const webhookSecret = input('webhook-secret')
+  const mode = webhook ? 'webhook' : 'app'
+  const domainUrl = resolveBaseUrl(input('domain'))
+  let baseUrl = domainUrl
+  let webhookUrl = ''
+  if (mode === 'webhook') {
+    if (appId || appSecret)
+      throw new InputError(
+        'webhook',
+        `give either \`webhook\` (a group's custom bot) or \`app-id\` and \`app-secret\` (an app's bot), not both; \`${appId ? 'app-id' : 'app-secret'}\` is set too`,
+      )
+    webhookUrl = resolveWebhookUrl(webhook, domainUrl)
+    if (webhookUrl !== webhook) runner.setSecret(webhookUrl)
+    // However the input was written, the token as the requests will carry it.
+    runner.setSecret(hookToken(webhookUrl))
+    baseUrl = hookBase(webhookUrl)
+    if (baseUrl !== domainUrl && input('domain').toLowerCase() !== 'feishu') {
+      runner.warning(`Input \`domain\` is not used: the webhook URL names its own host (${baseUrl}).`)
+    }
+  } else {
+    if (webhookSecret)
+      throw new InputError(
+        'webhook-secret',
+        "is set but `webhook` is not; give the custom bot's hook URL in `webhook`, or remove `webhook-secret`",
+      )
+    if (appId && !appSecret)
+      throw new InputError('app-secret', 'is empty but `app-id` is set; give both (as repository secrets)')
+    if (appSecret && !appId)
+      throw new InputError('app-id', 'is empty but `app-secret` is set; give both (as repository secrets)')
+    if (!appId && !dryRun)
+      throw new InputError(
+        'app-id',
+        "app-id and app-secret (an app's bot), or webhook (a group's custom bot), are required; store them as repository secrets (in a pull request from a fork, secrets are empty)",
+      )
+    if (appId && !appId.startsWith('cli_'))
+      runner.warning(
+        `Input \`app-id\` does not start with cli_; App IDs of self-built apps usually do. Check it is not the secret.`,
+      )
+  }
+
+  const { updateMessageId, replyTo, replyInThread } = readTarget(input, booleanInput, mode)
+  const receivers = readAllReceivers(
+    runner,
+    mode === 'webhook' ? 'webhook' : updateMessageId ? 'update-message-id' : replyTo ? 'reply-to' : '',
+  )
+
+  const content = await readContent(input, env)
+  const status = readStatus(input('status'))
+  const title = input('title')
+  if (title && content.kind !== 'preset')
+    throw new InputError(
+      'title',
+      `replaces the title of the built-in cards, and \`${content.input}\` is given; put the title into your ${content.kind === 'text' ? 'text' : content.kind}`,
+    )
+  const mentions = readMentions(input('mention'))
+  if (mentions.length && (content.kind === 'card' || content.kind === 'template')) {
+    throw new InputError(
+      'mention',
+      `works with text, post and the built-in cards; in your own card write <at id=ou_...></at> into a markdown element${content.kind === 'template' ? ', or pass the open_id as a Person variable of the template' : ''}`,
+    )
+  }
+  if (updateMessageId && (content.kind === 'text' || content.kind === 'post')) {
+    throw new InputError(
+      content.input,
+      'cannot update a message: only cards can be updated; with `update-message-id` give card, card-file or template-id, or no content input for the built-in card',
+    )
+  }
+  const variablesSource = input('variables')
+  const variables = variablesSource ? await parseMapping(variablesSource, 'variables') : undefined
+  if (variables) checkVariableNames(variables)
+
+  const uuid = input('uuid')
+  if (uuid.length > 50) throw new InputError('uuid', `is ${uuid.length} characters long; Feishu accepts at most 50`)
+  if (!/^[\x21-\x7e]*$/.test(uuid))
+    throw new InputError(
+      'uuid',
+      'may only contain printable ASCII characters without spaces (letters, digits, - _ . and the like)',
+    )
+  if (uuid && mode === 'webhook')
+    throw new InputError('uuid', 'custom bot webhooks take no idempotency key; remove `uuid`')
+  if (uuid && updateMessageId)
+    throw new InputError(
+      'uuid',
+      'a card update carries no uuid (updating to the same content twice is harmless); remove `uuid`',
+    )
+
+  const timeoutText = input('timeout')
+  const timeoutSeconds = Number(timeoutText)
+  if (!timeoutText || !Number.isFinite(timeoutSeconds) || timeoutSeconds < 0.1 || timeoutSeconds > 600) {
+    throw new InputError('timeout', `"${timeoutText}" is not a number of seconds from 0.1 to 600`)
+  }
+
+  const retriesText = input('max-retries')
+  const maxRetries = Number(retriesText)
+  if (!/^\d+$/.test(retriesText) || maxRetries > 10)
+    throw new InputError('max-retries', `"${retriesText}" is not a whole number from 0 to 10`)
+
+  const proxy = resolveProxy(input('proxy'), baseUrl, env)
+
+  return Object.freeze({
+    mode,
+    appId,
+    appSecret,
+    baseUrl,
+    webhookUrl,
+    webhookSecret,
+    updateMessageId,
+    replyTo,
+    replyInThread,
+    receivers: Object.freeze(receivers),
+    content,
+    variables,
+    uuid,
+    dryRun,
+    failOnError,
+    timeoutMs: Math.round(timeoutSeconds * 1000),
+    maxRetries,
+    proxy,
+    status,
+    title,
+    mentions: Object.freeze(mentions),
+    summary: booleanInput('summary'),
+  })
+}
+
+/** The hook token is a credential in its own right: masked apart from the URL, even when the URL is malformed. */
+function maskHookToken(runner: Runner, webhook: string): void {
+  const token = hookTokenIn(webhook)
+  if (!token) return
+  runner.setSecret(token)
+  try {
+    const decoded = decodeURIComponent(token)
+    if (decoded !== token) runner.setSecret(decoded)
+  } catch {
+    // Not percent-encoded: masked as it is.
+  }
+}
+
+/**
+ * update-message-id and reply-to name the message a step acts on. Only an app bot can: a custom
+ * bot gets no message id back (§7.4), so it has nothing to update or reply to.
+ */
+function readTarget(
+  input: (name: string) => string,
+  booleanInput: (name: string) => boolean,
+  mode: Config['mode'],
+): Pick<Config, 'updateMessageId' | 'replyTo' | 'replyInThread'> {
+  const updateMessageId = input('update-message-id')
+  const replyTo = input('reply-to')
+  const replyInThread = booleanInput('reply-in-thread')
+  if (mode === 'webhook') {
+    const why =
+      'a custom bot webhook cannot update or reply to messages: Feishu gives custom bots no message id; use an app bot (app-id and app-secret) for that'
+    if (updateMessageId) throw new InputError('update-message-id', why)
+    if (replyTo) throw new InputError('reply-to', why)
+    if (replyInThread) throw new InputError('reply-in-thread', why)
+  }
+  if (updateMessageId && replyTo)
+    throw new InputError(
+      'reply-to',
+      'cannot be combined with `update-message-id`: a step either updates a card or replies to a message',
+    )
+  if (replyInThread && !replyTo) throw new InputError('reply-in-thread', 'is true but `reply-to` is not set')
+  for (const [name, id] of [
+    ['update-message-id', updateMessageId],
+    ['reply-to', replyTo],
+  ] as const) {
+    if (id && !MESSAGE_ID.test(id))
+      throw new InputError(
+        name,
+        'is not a message id: message ids start with om_ (use the message-id output of the step that sent it)',
+      )
+  }
+  return { updateMessageId, replyTo, replyInThread }
+}
+
+/**
+ * The receivers of a new message. A custom bot posts only into its own group, and an update or a
+ * reply goes where its message is, so `targetInput` (the input that decides where the message
+ * goes, when it is not chat-id/receive-id) rules the receiver inputs out.
+ */
+function readAllReceivers(runner: Runner, targetInput: '' | 'webhook' | 'update-message-id' | 'reply-to'): Receiver[] {
+  const input = (name: string): string => runner.getInput(name)
+  if (targetInput) {
+    for (const name of ['chat-id', 'receive-id']) {
+      if (!input(name)) continue
+      throw new InputError(
+        name,
+        targetInput === 'webhook'
+          ? `cannot be used with \`webhook\`: a custom bot posts only into the group it was added to; remove \`${name}\``
+          : `cannot be used with \`${targetInput}\`: the message id is the target, in its own chat; remove \`${name}\``,
+      )
+    }
+    return []
+  }
+  const { receivers, duplicates } = readReceivers(input('chat-id'), input('receive-id'))
+  if (receivers.length === 0)
+    throw new InputError('chat-id', 'no receiver given; set `chat-id` (oc_...) or `receive-id`')
+  if (duplicates.length) runner.notice(`Receivers given more than once get the message once: ${duplicates.join(', ')}`)
+  return receivers
+}
+
+/** A proxy URL may carry a user and password; they are credentials too. */
+function maskProxyCredentials(runner: Runner, proxy: string | undefined): void {
+  if (!proxy) return
+  try {
+    const url = new URL(withHttpScheme(proxy))
+    if (url.password) {
+      runner.setSecret(url.password)
+      runner.setSecret(decodeURIComponent(url.password))
+    }
+  } catch {
+    // Not a URL: resolveProxy reports it, without repeating it, if it is the one in force.
+  }
+}
+
+/** curl's reading of a proxy without a scheme: http://. */
+function withHttpScheme(proxy: string): string {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(proxy) ? proxy : `http://${proxy}`
+}
+
+/**
+ * The proxy requests to `baseUrl` go through: the `proxy` input, else https_proxy / HTTPS_PROXY
+ * (http_proxy / HTTP_PROXY for an http base URL), lower case first as undici reads them. A value
+ * without a scheme is taken as http://, as curl does; anything else that is not a URL is an error
+ * here rather than a crash inside undici. NO_PROXY is left to undici.
+ */
+function resolveProxy(input: string, baseUrl: string, env: Environment): { url: string; source: string } {
+  if (input) return { url: checkProxy(input, 'is not a proxy URL', 'proxy'), source: 'the `proxy` input' }
+  const names = baseUrl.startsWith('https:') ? ['https_proxy', 'HTTPS_PROXY'] : ['http_proxy', 'HTTP_PROXY']
+  const name = names.find((candidate) => env[candidate])
+  if (!name) return { url: '', source: '' }
+  return {
+    url: checkProxy(
+      env[name]!,
+      `comes from ${name} in the environment, which is not a proxy URL; fix it, or set \`proxy\` to override it`,
+      'proxy',
+    ),
+    source: name,
+  }
+}
+
+/** A proxy URL, with http:// added when no scheme is given; never repeats the value (it may hold a password). */
+function checkProxy(proxy: string, problem: string, input: string): string {
+  const withScheme = withHttpScheme(proxy)
+  let url: URL
+  try {
+    url = new URL(withScheme)
+  } catch {
+    throw new InputError(input, `${problem} (write it as http://host:port or http://user:password@host:port)`)
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new InputError(input, `${problem} ("${url.protocol}" proxies are not supported; use http:// or https://)`)
+  if (!url.hostname) throw new InputError(input, `${problem} (no host)`)
+  return withScheme
+}
+
+function readBoolean(runner: Runner, name: string): boolean {
+  try {
+    return runner.getBooleanInput(name)
+  } catch {
+    throw new InputError(name, `"${runner.getInput(name)}" is not a boolean; use true or false`)
+  }
+}
+
+/** `feishu`, `lark` or a base URL; https only, except http on loopback for tests and local runs. */
+export function resolveBaseUrl(domain: string): string {
+  const known = DOMAINS.get(domain.trim().toLowerCase() || 'feishu')
+  if (known) return known
+  let url: URL
+  try {
+    url = new URL(domain.trim())
+  } catch {
+    // Only the part before any path is repeated: a hook URL pasted here carries its token in the path.
+    const [start, ...path] = domain.trim().split('/')
+    throw new InputError(
+      'domain',
+      `"${start}${path.length ? '/...' : ''}" is not feishu, lark, or a base URL such as https://open.example.com`,
+    )
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    throw new InputError('domain', `"${url.protocol}" URLs are not supported; use https://`)
+  if (url.protocol === 'http:' && !isLoopback(url.hostname))
+    throw new InputError(
+      'domain',
+      `http is only accepted for loopback hosts (127.0.0.1, localhost, [::1]); use https://${url.host}`,
+    )
+  if (url.username || url.password) throw new InputError('domain', 'must not contain a user name or password')
+  if (url.search || url.hash) throw new InputError('domain', 'must be a base URL without ?query or #fragment')
+  if (url.pathname.includes('/open-apis'))
+    throw new InputError('domain', `must be the base URL only (e.g. ${url.origin}), without /open-apis/...`)
+  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`
+}
+
+async function readContent(input: (name: string) => string, env: Environment): Promise<Content> {
+  const given = CONTENT_INPUTS.filter((name) => input(name) !== '')
+  if (given.length > 1)
+    throw new InputError(given[1]!, `only one content input may be given, but \`${given[0]}\` is set too`)
+  const presetInput = input('preset').trim().toLowerCase() || 'auto'
+  if (presetInput !== 'auto' && presetInput !== 'release' && presetInput !== 'workflow') {
+    throw new InputError('preset', `"${input('preset')}" is not auto, release or workflow`)
+  }
+  if (presetInput !== 'auto' && given[0])
+    throw new InputError(
+      'preset',
+      `chooses a built-in card, used only when no content input is given, and \`${given[0]}\` is given; remove one of them`,
+    )
+  const templateVersion = input('template-version')
+  if (templateVersion && given[0] !== 'template-id')
+    throw new InputError('template-version', 'is set but `template-id` is not')
+  switch (given[0]) {
+    case 'text':
+      return { kind: 'text', input: 'text', text: input('text') }
+    case 'post':
+      return { kind: 'post', input: 'post', post: await parseStructured(input('post'), 'post') }
+    case 'card':
+      return { kind: 'card', input: 'card', card: await parseStructured(input('card'), 'card') }
+    case 'card-file': {
+      const file = input('card-file')
+      const path = resolve(env.GITHUB_WORKSPACE || process.cwd(), file)
+      let source: string
+      try {
+        source = await readFile(path, 'utf8')
+      } catch (error) {
+        const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message
+        throw new InputError('card-file', `cannot read ${file} (${path}): ${reason}`)
+      }
+      return { kind: 'card', input: 'card-file', card: await parseStructured(source, 'card-file', file) }
+    }
+    case 'template-id':
+      return { kind: 'template', input: 'template-id', templateId: input('template-id'), templateVersion }
+    default: {
+      const event = env.GITHUB_EVENT_NAME ?? ''
+      if (presetInput === 'release' && event !== 'release') {
+        throw new InputError(
+          'preset',
+          `release needs a release event (on: release: types: [published]), and this run's event is ${event ? `"${event}"` : 'unknown'}; use preset workflow, or give text, post, card or template-id`,
+        )
+      }
+      const preset = presetInput === 'auto' ? (event === 'release' ? 'release' : 'workflow') : presetInput
+      return { kind: 'preset', input: 'preset', preset }
+    }
+  }
+}
+
+function readStatus(value: string): Status {
+  const status = value.trim().toLowerCase()
+  if (status === '' || (STATUSES as readonly string[]).includes(status)) return status as Status
+  throw new InputError(
+    'status',
+    `"${value}" is not a job status; use \${{ job.status }} (success, failure, cancelled or skipped), or leave it empty for "in progress"`,
+  )
+}
+
+/** open_ids and `all`: what Feishu mentions in text (<at user_id=...>) and card markdown (<at id=...>) alike. */
+function readMentions(value: string): string[] {
+  const mentions: string[] = []
+  for (const entry of splitList(value)) {
+    const mention = /^@?all$/i.test(entry) ? 'all' : entry.replace(/^@/, '')
+    if (mention !== 'all' && !/^ou_[A-Za-z0-9_-]+$/.test(mention)) {
+      throw new InputError(
+        'mention',
+        `"${entry}" is not an open_id (ou_...) or all; find a user's open_id in the Feishu admin console or with the contact API`,
+      )
+    }
+    if (!mentions.includes(mention)) mentions.push(mention)
+  }
+  return mentions
+}
+
+/** Names as Feishu's card builder allows them, and as ${name} can reach them. */
+function checkVariableNames(variables: Record<string, unknown>): void {
+  for (const name of Object.keys(variables)) {
+    if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(name)) {
+      throw new InputError('variables', `"${name}" is not a valid variable name (a letter, then letters, digits or _)`)
+    }
+  }
+}

@@ -1,0 +1,57 @@
+// Prints the requests a real run would make, with secrets hidden, and sends nothing: not even
+// the token request, so a dry run works without credentials.
+
+import type { Runner } from '../base/runner.js'
+import { TOKEN_PATH } from '../feishu/client.js'
+import type { DeliveryResult } from '../feishu/deliver.js'
+import { shownHookUrl } from '../feishu/hook-url.js'
+import type { FeishuMessage } from '../feishu/message.js'
+import type { AppDeliveryPlan } from '../feishu/plan.js'
+import { WEBHOOK_TARGET, type Target } from '../feishu/targets.js'
+import { webhookBody } from '../feishu/webhook-client.js'
+
+export function printDryRun(
+  runner: Runner,
+  options: { hasCredentials: boolean; baseUrl: string; plan: AppDeliveryPlan; message: FeishuMessage },
+): DeliveryResult[] {
+  const { baseUrl, plan, message } = options
+  const targets = plan.targets
+  runner.info(`Dry run: nothing is sent. A real run would make ${targets.length + 1} request(s):`)
+  if (!options.hasCredentials)
+    runner.warning('Dry run without `app-id` and `app-secret`: a real run would fail until they are set.')
+  runner.info(`Content, decoded:\n${JSON.stringify(message.content, null, 2)}`)
+  runner.info(`POST ${baseUrl}${TOKEN_PATH}\n{"app_id": "***", "app_secret": "***"}`)
+  for (const target of targets) {
+    const request = plan.requestFor(target)
+    printRequest(runner, `${request.method} ${request.url}`, ['Authorization: Bearer ***'], request.body)
+  }
+  return notSent(targets)
+}
+
+/** The custom bot's one request: the hook token and the sign hidden. */
+export function printWebhookDryRun(
+  runner: Runner,
+  options: {
+    webhookUrl: string
+    secret: string
+    message: FeishuMessage
+  },
+): DeliveryResult[] {
+  const body = webhookBody(options.message, options.secret, Date.now())
+  if (options.secret) body.sign = '***'
+  runner.info('Dry run: nothing is sent. A real run would make 1 request:')
+  printRequest(runner, `POST ${shownHookUrl(options.webhookUrl)}`, [], body)
+  return notSent([WEBHOOK_TARGET])
+}
+
+function printRequest(runner: Runner, line: string, headers: readonly string[], body: object): void {
+  runner.startGroup(line)
+  for (const header of [...headers, 'Content-Type: application/json; charset=utf-8']) runner.info(header)
+  runner.info(JSON.stringify(body, null, 2))
+  runner.endGroup()
+}
+
+/** Nothing was delivered, and the outputs say so: a later step that checks `ok` is not misled. */
+function notSent(targets: readonly Target[]): DeliveryResult[] {
+  return targets.map((receiver) => ({ receiver, ok: false, messageId: '', chatId: '', stage: 'dry-run' as const }))
+}
