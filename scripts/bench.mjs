@@ -119,7 +119,8 @@ say()
 // 2 and 3. Cold runs
 /**
  * Alternates the action with the baseline; prints one table row per runtime.
- * @param {Record<string, string>} inputs @param {Record<string, string>} env @param {string} [baselineScript]
+ * @param {Record<string, string>} inputs @param {number} budget the largest ratio to the baseline allowed
+ * @param {Record<string, string>} env @param {string} [baselineScript]
  */
 async function coldRuns(inputs, budget, env = {}, baselineScript = 'bench-baseline.mjs') {
   say('| runtime | action median | baseline median | ratio | budget | action peak RSS | baseline peak RSS | ratio |')

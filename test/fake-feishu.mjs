@@ -120,6 +120,7 @@ import { URL } from 'node:url'
  * @property {StoredMessage[]} messages
  * @property {WebhookMessage[]} webhookMessages what custom bots delivered, in order
  * @property {string[]} tokens tenant tokens issued, in order
+ * @property {number} connections TCP connections accepted since the server started
  * @property {(token: string) => void} expireToken
  * @property {(fields: { chat_id: string, msg_type: string, content: string, app_id?: string }) => StoredMessage} addMessage
  *   stores a message as if the app had sent it earlier (receive_id: the chat), for replies and updates
@@ -1281,7 +1282,9 @@ export async function startFakeFeishu(options = {}) {
   const server = options.tls
     ? https.createServer({ key: options.tls.key, cert: options.tls.cert }, listener)
     : http.createServer(listener)
+  let connections = 0
   server.on('connection', (socket) => {
+    connections += 1
     sockets.add(socket)
     socket.on('close', () => sockets.delete(socket))
   })
@@ -1299,6 +1302,9 @@ export async function startFakeFeishu(options = {}) {
     messages,
     webhookMessages,
     tokens,
+    get connections() {
+      return connections
+    },
     expireToken(token) {
       const info = tokenInfo.get(token)
       if (info) info.expired = true

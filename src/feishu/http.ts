@@ -59,7 +59,11 @@ export class Http {
     const signal = AbortSignal.timeout(this.timeoutMs)
     try {
       const response = await request(url, { method, headers, body, dispatcher: this.dispatcher, signal })
-      return { status: response.statusCode, headers: response.headers, text: await response.body.text() }
+      const answer = { status: response.statusCode, headers: response.headers, text: await response.body.text() }
+      // undici hands the connection back to its pool a turn after the body ends: without this
+      // pause the next request (the send after the token) would open a second connection.
+      await new Promise((resolve) => setImmediate(resolve))
+      return answer
     } catch (error) {
       if (signal.aborted) throw new TimeoutError(`no answer within ${this.timeoutMs} ms`, { cause: error })
       throw error

@@ -43,6 +43,18 @@ describe('run()', () => {
     expect(runner.summaries.join('')).toContain('✅ Delivered to all 2 receivers.')
   })
 
+  it('keeps one connection for the token request and every send (keep-alive)', async () => {
+    const before = fake.connections
+    const runner = await step({ 'chat-id': 'oc_1, oc_2, oc_3', text: 'hi' })
+    expect(runner.failures).toEqual([])
+    expect(fake.requests).toHaveLength(4)
+    // The token comes first, alone; the three sends then go out together, up to one connection each.
+    expect(fake.connections - before).toBeLessThanOrEqual(3)
+    const single = fake.connections
+    await step({ 'chat-id': 'oc_1', text: 'hi' })
+    expect(fake.connections - single).toBe(1)
+  })
+
   it('masks the app secret before any line and the tenant token when it arrives; neither is shown', async () => {
     const runner = await step({ 'chat-id': 'oc_1', text: 'hi' })
     const token = fake.tokens.at(-1) ?? ''
