@@ -6,6 +6,7 @@ import type { OutgoingMessage } from './compose.js'
 import type { DeliveryResult } from './deliver.js'
 import { TOKEN_PATH, type AppRequest } from './feishu-client.js'
 import { WEBHOOK_TARGET, type AppTarget, type Target } from './receivers.js'
+import { logCardPreview } from './report/card-preview.js'
 import { webhookBody } from './webhook-client.js'
 import { shownHookUrl } from './webhook-url.js'
 
@@ -21,6 +22,7 @@ export function printDryRun(options: {
   if (!options.hasCredentials)
     core.warning('Dry run without `app-id` and `app-secret`: a real run would fail until they are set.')
   core.info(`Content, decoded:\n${JSON.stringify(message.content, null, 2)}`)
+  logCardPreview(message, core.info)
   core.info(`POST ${baseUrl}${TOKEN_PATH}\n{"app_id": "***", "app_secret": "***"}`)
   for (const target of targets) {
     const request = options.requestFor(target)
@@ -39,6 +41,7 @@ export function printWebhookDryRun(options: {
   if (options.secret) body.sign = '***'
   core.info('Dry run: nothing is sent. A real run would make 1 request:')
   printRequest(`POST ${shownHookUrl(options.webhookUrl)}`, [], body)
+  logCardPreview(options.message, core.info)
   return notSent([WEBHOOK_TARGET])
 }
 
