@@ -82,7 +82,8 @@ const CASES = [
   {
     name: 'deploy-started',
     event: recorded('push'),
-    inputs: { preset: 'workflow', title: 'Deploy started: ${repository} ${ref_name}' },
+    // As in the README's "Deploy started, then finished" recipe.
+    inputs: { preset: 'workflow', title: 'Deploying ${repository} ${ref_name}' },
     env: { GITHUB_WORKFLOW: 'Deploy', GITHUB_JOB: 'deploy', GITHUB_RUN_NUMBER: '57' },
   },
 ]
