@@ -370,15 +370,19 @@ function renderList(items: readonly ListItem[], depth: number): string {
       const children: ListItem[] = []
       i += 1
       while (i < items.length && (items[i]?.indent ?? 0) > level) children.push(items[i++] as ListItem)
-      const text = item.text
-        .split('\n')
-        .map((line) => renderInline(line, depth))
-        .join('<br>')
-      html += `<li>${text}${children.length ? renderList(children, depth) : ''}</li>`
+      html += `<li>${listItemContent(item.text, depth)}${children.length ? renderList(children, depth) : ''}</li>`
     }
     html += `</${tag}>`
   }
   return html
+}
+
+/** One line is inline text; lines under it (a quote, code, more text) are blocks of the item. */
+function listItemContent(text: string, depth: number): string {
+  if (!text.includes('\n')) return renderInline(text, depth)
+  const html = renderMarkdown(text, depth + 1)
+  const single = /^<p>((?:(?!<p>)[\s\S])*)<\/p>$/.exec(html)
+  return single ? (single[1] ?? '') : html
 }
 
 function splitRow(row: string): string[] {

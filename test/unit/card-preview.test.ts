@@ -172,6 +172,13 @@ describe('markdown', () => {
     )
   })
 
+  it('keeps a continuation line in its item, and renders a quote under an item as a quote', () => {
+    expect(renderMarkdown('- one\n  more\n- two')).toBe('<ul><li>one<br>more</li><li>two</li></ul>')
+    expect(renderMarkdown('- item\n    > quoted')).toBe(
+      '<ul><li><p>item</p><blockquote><p>quoted</p></blockquote></li></ul>',
+    )
+  })
+
   it('renders headings, quotes, rules, fenced code, emphasis and tables', () => {
     expect(renderMarkdown('##### Notable Changes')).toBe('<div class="h h5">Notable Changes</div>')
     expect(renderMarkdown('# C#')).toBe('<div class="h h1">C#</div>')
