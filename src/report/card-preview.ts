@@ -413,10 +413,10 @@ function renderTable(rows: readonly string[], delimiter: string, depth: number):
 
 /** A text object (`{tag: plain_text | lark_md, content}`), or a bare string, as HTML. */
 function textObject(value: unknown, depth: number): string {
-  if (typeof value === 'string') return escapeHtml(value)
-  if (!isObject(value)) return ''
-  const content = asText(value.content) || firstI18n(value.i18n_content) || firstI18n(value.i18n)
-  return value.tag === 'lark_md' ? renderInlineLines(content, depth) : escapeHtml(content).replace(/\n/g, '<br>')
+  const content = plainOf(value)
+  return isObject(value) && value.tag === 'lark_md'
+    ? renderInlineLines(content, depth)
+    : escapeHtml(content).replace(/\n/g, '<br>')
 }
 
 function renderInlineLines(source: string, depth: number): string {
@@ -432,6 +432,7 @@ function firstI18n(value: unknown): string {
   return asText(value.zh_cn) || asText(value.en_us) || asText(Object.values(value).find((text) => asText(text)))
 }
 
+/** The words of a text object (its content, else its translations), or of a bare string. */
 function plainOf(value: unknown): string {
   if (typeof value === 'string') return value
   if (!isObject(value)) return ''
@@ -496,6 +497,13 @@ function renderButton(button: Component, depth: number): string {
     : `<span class="${classes}">${label}</span>`
 }
 
+/** A component in a row (an action module, a div's extra): a button as it is, anything else as a block. */
+function rowItem(component: unknown, depth: number): string {
+  return isObject(component) && component.tag === 'button'
+    ? renderButton(component, depth)
+    : renderComponent(component, depth)
+}
+
 function placeholder(text: string): string {
   return `<div class="unknown">${escapeHtml(text)}</div>`
 }
@@ -521,7 +529,7 @@ function renderComponent(component: unknown, depth: number): string {
   switch (tag) {
     case 'markdown':
     case 'lark_md':
-      return `<div class="md"${textStyle(component)}>${renderMarkdown(asText(component.content) || firstI18n(component.i18n_content), depth)}</div>`
+      return `<div class="md"${textStyle(component)}>${renderMarkdown(plainOf(component), depth)}</div>`
     case 'plain_text':
       return `<div class="text"${textStyle(component)}>${textObject(component, depth)}</div>`
     case 'div':
@@ -532,7 +540,7 @@ function renderComponent(component: unknown, depth: number): string {
       return `<div class="actions">${renderButton(component, depth)}</div>`
     case 'action': {
       const actions = Array.isArray(component.actions) ? component.actions : []
-      return `<div class="actions">${actions.map((action) => (isObject(action) && action.tag === 'button' ? renderButton(action, depth + 1) : renderComponent(action, depth + 1))).join('')}</div>`
+      return `<div class="actions">${actions.map((action) => rowItem(action, depth + 1)).join('')}</div>`
     }
     case 'column_set':
       return renderColumnSet(component, depth)
@@ -586,9 +594,7 @@ function renderDiv(component: Component, depth: number): string {
         )
         .join('')}</div>`
     : ''
-  const extra = isObject(component.extra)
-    ? `<div class="extra">${component.extra.tag === 'button' ? renderButton(component.extra, depth + 1) : renderComponent(component.extra, depth + 1)}</div>`
-    : ''
+  const extra = isObject(component.extra) ? `<div class="extra">${rowItem(component.extra, depth + 1)}</div>` : ''
   return `<div class="div${extra ? ' with-extra' : ''}"><div class="stack">${text}${grid}</div>${extra}</div>`
 }
 

@@ -314,6 +314,11 @@ describe('components', () => {
           ],
         },
         { tag: 'note', elements: [{ tag: 'plain_text', content: 'by the bot' }] },
+        {
+          tag: 'div',
+          text: { tag: 'plain_text', content: 'Deploy?' },
+          extra: { tag: 'button', text: { tag: 'plain_text', content: 'Logs' }, url: 'https://logs.example' },
+        },
       ],
     })
     expect(html).toContain('<div class="text"><strong>Build</strong> done</div>')
@@ -321,6 +326,9 @@ describe('components', () => {
     expect(html).toContain('<hr class="divider">')
     expect(html).toContain('<a class="btn btn-primary" href="https://x.example/"')
     expect(html).toContain('<div class="note"><span>by the bot</span></div>')
+    expect(html).toContain(
+      '<div class="div with-extra"><div class="stack"><div class="text">Deploy?</div></div><div class="extra"><a class="btn btn-default" href="https://logs.example/"',
+    )
   })
 
   it('takes a 1.0 card’s i18n elements when it has no plain ones', () => {
