@@ -28,8 +28,8 @@ export async function run(env: Environment = process.env, runner: Runner = actio
     runner.info(`${describePlan(config, message)}${proxy ? `, ${proxy}` : ''}`)
     const results =
       config.mode === 'webhook'
-        ? await byWebhook(runner, config, message)
-        : await byApp(runner, config, message, stepIdentity(env))
+        ? await byWebhook(runner, config, message, env)
+        : await byApp(runner, config, message, env)
     summary = { results, message, dryRun: config.dryRun }
     if (config.dryRun) setOutputs(runner, results)
     else reportDelivery(runner, results, config.failOnError)
@@ -57,9 +57,14 @@ function describePlan(config: Config, message: OutgoingMessage): string {
   return `Sending ${what} ${from} to ${config.receivers.length} receiver(s) via ${config.baseUrl}`
 }
 
-async function byWebhook(runner: Runner, config: Config, message: OutgoingMessage): Promise<DeliveryResult[]> {
+async function byWebhook(
+  runner: Runner,
+  config: Config,
+  message: OutgoingMessage,
+  env: Environment,
+): Promise<DeliveryResult[]> {
   if (config.dryRun) {
-    return printWebhookDryRun(runner, { webhookUrl: config.webhookUrl, secret: config.webhookSecret, message })
+    return printWebhookDryRun(runner, { webhookUrl: config.webhookUrl, secret: config.webhookSecret, message, env })
   }
   const client = new WebhookClient({
     webhookUrl: config.webhookUrl,
@@ -81,11 +86,11 @@ async function byApp(
   runner: Runner,
   config: Config,
   message: OutgoingMessage,
-  step: readonly string[] | null,
+  env: Environment,
 ): Promise<DeliveryResult[]> {
-  const plan = planAppDelivery({ ...config, message, step })
+  const plan = planAppDelivery({ ...config, message, step: stepIdentity(env) })
   if (config.dryRun) {
-    return printDryRun(runner, { hasCredentials: config.appId !== '', baseUrl: config.baseUrl, plan, message })
+    return printDryRun(runner, { hasCredentials: config.appId !== '', baseUrl: config.baseUrl, plan, message, env })
   }
   const client = new FeishuClient({
     baseUrl: config.baseUrl,

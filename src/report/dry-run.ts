@@ -1,7 +1,7 @@
 // Prints the requests a real run would make, with secrets hidden, and sends nothing: not even
 // the token request, so a dry run works without credentials.
 
-import type { Runner } from '../base/runner.js'
+import type { Environment, Runner } from '../base/runner.js'
 import { TOKEN_PATH } from '../feishu/client.js'
 import type { DeliveryResult } from '../feishu/deliver.js'
 import { shownHookUrl } from '../feishu/hook-url.js'
@@ -9,10 +9,17 @@ import type { FeishuMessage } from '../feishu/message.js'
 import type { AppDeliveryPlan } from '../feishu/plan.js'
 import { WEBHOOK_TARGET, type Target } from '../feishu/targets.js'
 import { webhookBody } from '../feishu/webhook-client.js'
+import { logCardPreview } from './card-preview.js'
 
 export function printDryRun(
   runner: Runner,
-  options: { hasCredentials: boolean; baseUrl: string; plan: AppDeliveryPlan; message: FeishuMessage },
+  options: {
+    hasCredentials: boolean
+    baseUrl: string
+    plan: AppDeliveryPlan
+    message: FeishuMessage
+    env: Environment
+  },
 ): DeliveryResult[] {
   const { baseUrl, plan, message } = options
   const targets = plan.targets
@@ -20,6 +27,7 @@ export function printDryRun(
   if (!options.hasCredentials)
     runner.warning('Dry run without `app-id` and `app-secret`: a real run would fail until they are set.')
   runner.info(`Content, decoded:\n${JSON.stringify(message.content, null, 2)}`)
+  logCardPreview(message, (line) => runner.info(line), options.env)
   runner.info(`POST ${baseUrl}${TOKEN_PATH}\n{"app_id": "***", "app_secret": "***"}`)
   for (const target of targets) {
     const request = plan.requestFor(target)
@@ -35,12 +43,14 @@ export function printWebhookDryRun(
     webhookUrl: string
     secret: string
     message: FeishuMessage
+    env: Environment
   },
 ): DeliveryResult[] {
   const body = webhookBody(options.message, options.secret, Date.now())
   if (options.secret) body.sign = '***'
   runner.info('Dry run: nothing is sent. A real run would make 1 request:')
   printRequest(runner, `POST ${shownHookUrl(options.webhookUrl)}`, [], body)
+  logCardPreview(options.message, (line) => runner.info(line), options.env)
   return notSent([WEBHOOK_TARGET])
 }
 
