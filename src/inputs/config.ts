@@ -55,6 +55,8 @@ export interface Config {
   readonly content: Content
   /** The `variables` mapping as parsed (types kept), or undefined when not given. */
   readonly variables: Readonly<Record<string, unknown>> | undefined
+  /** The `untrusted-variables` mapping: text someone else wrote, filled in as text only; undefined when not given. */
+  readonly untrustedVariables: Readonly<Record<string, string>> | undefined
   readonly uuid: string
   readonly dryRun: boolean
   readonly failOnError: boolean
@@ -166,6 +168,7 @@ export async function readConfig(env: Environment, runner: Runner): Promise<Conf
   const variablesSource = input('variables')
   const variables = variablesSource ? await parseMapping(variablesSource, 'variables') : undefined
   if (variables) checkVariableNames(variables)
+  const untrustedVariables = await readUntrustedVariables(input('untrusted-variables'), variables)
 
   const uuid = input('uuid')
   if (uuid.length > 50) throw new InputError('uuid', `is ${uuid.length} characters long; Feishu accepts at most 50`)
@@ -204,6 +207,7 @@ export async function readConfig(env: Environment, runner: Runner): Promise<Conf
     receivers: Object.freeze(receivers),
     content,
     variables,
+    untrustedVariables,
     uuid,
     dryRun,
     failOnError,
@@ -491,10 +495,38 @@ function readMentions(value: string): string[] {
 }
 
 /** Names as Feishu's card builder allows them, and as ${name} can reach them. */
-function checkVariableNames(variables: Record<string, unknown>): void {
+function checkVariableNames(variables: Record<string, unknown>, input = 'variables'): void {
   for (const name of Object.keys(variables)) {
     if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(name)) {
-      throw new InputError('variables', `"${name}" is not a valid variable name (a letter, then letters, digits or _)`)
+      throw new InputError(input, `"${shown(name)}" is not a valid variable name (a letter, then letters, digits or _)`)
     }
   }
+}
+
+/**
+ * `untrusted-variables`: a mapping like `variables` whose values are text someone else wrote (a
+ * commit message, an issue title). Each value is text: never scanned for placeholders, and made
+ * inert where it is filled in (no mention, tag, link or markdown can form), like the built-ins
+ * that carry such text. Names may not repeat one in `variables`.
+ */
+async function readUntrustedVariables(
+  source: string,
+  variables: Readonly<Record<string, unknown>> | undefined,
+): Promise<Readonly<Record<string, string>> | undefined> {
+  if (!source) return undefined
+  const input = 'untrusted-variables'
+  const mapping = await parseMapping(source, input)
+  checkVariableNames(mapping, input)
+  const texts: Record<string, string> = {}
+  for (const [name, value] of Object.entries(mapping)) {
+    if (variables && Object.hasOwn(variables, name))
+      throw new InputError(input, `"${name}" is in \`variables\` too; give each variable one name`)
+    if (value !== null && typeof value === 'object')
+      throw new InputError(
+        input,
+        `"${name}" is ${Array.isArray(value) ? 'a list' : 'a mapping'}; its values are text (wrap an expression in toJSON(...))`,
+      )
+    Object.defineProperty(texts, name, { value: value === null ? '' : String(value), enumerable: true })
+  }
+  return Object.freeze(texts)
 }
