@@ -1,5 +1,5 @@
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs'
-import { execFileSync } from 'node:child_process'
+import { mkdirSync, mkdtempSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs'
+import { mkfifo } from './fifo.js'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { beforeEach, describe, expect, it } from 'vitest'
@@ -59,7 +59,7 @@ describe('readCardFile', () => {
   })
 
   it('refuses a named pipe at once instead of waiting for a writer', async () => {
-    execFileSync('mkfifo', [join(workspace, 'pipe.json')])
+    mkfifo(join(workspace, 'pipe.json'))
     const start = Date.now()
     expect(await problem('pipe.json')).toBe('Input `card-file`: pipe.json is not a regular file (a named pipe)')
     expect(Date.now() - start).toBeLessThan(1000)
@@ -73,7 +73,8 @@ describe('readCardFile', () => {
 
   it('checks the size before reading: a 200 MB sparse file is refused from its size alone', async () => {
     const path = join(workspace, 'big.json')
-    execFileSync('truncate', ['-s', '200M', path])
+    writeFileSync(path, '')
+    truncateSync(path, 200 * 1024 * 1024)
     const before = process.memoryUsage().rss
     expect(await problem('big.json')).toBe(
       'Input `card-file`: big.json is 200.0 MB; a card file may be at most 1024 KB',
