@@ -269,6 +269,15 @@ describe.each(RUNTIMES)('careless and hostile input on $name', ({ bin }) => {
       expect(result.stdout).toMatch(/::warning::The message was delivered \(message id om_/)
     })
 
+    it('GITHUB_OUTPUT on a full disk in a dry run: one error, no request', async () => {
+      const result = await run({ text: 'x', 'dry-run': 'true' }, { GITHUB_OUTPUT: '/dev/full' })
+      expect(result.exitCode).toBe(1)
+      expect(errorLines(result)).toEqual([
+        "::error::Dry run, but the output `message-id` could not be written to the runner's output file, GITHUB_OUTPUT (ENOSPC); later steps will not see this step's outputs. Check the runner's disk and the GITHUB_OUTPUT file.",
+      ])
+      expect(fake.requests).toHaveLength(0)
+    })
+
     it('a 900 KB msg from the server is echoed capped, in one line', async () => {
       fake.inject({ path: SEND, status: 400, body: { code: 230001, msg: `invalid\n${'x'.repeat(900 * 1024)}` } })
       const result = await run({ text: 'x' })

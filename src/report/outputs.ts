@@ -88,7 +88,7 @@ export function reportOutputProblem(
     : sent
       ? `The message was delivered${ids.length ? ` (message id${ids.length > 1 ? 's' : ''} ${ids.slice(0, 5).join(', ')}${ids.length > 5 ? ', …' : ''}, all in the Outputs group above)` : ''}`
       : 'Nothing was delivered'
-  const text = `${what}, but ${problem}; later steps will not see this step's outputs. Check the runner's disk and the GITHUB_OUTPUT file; do not re-run only to resend.`
+  const text = `${what}, but ${problem}; later steps will not see this step's outputs. Check the runner's disk and the GITHUB_OUTPUT file${sent ? '; do not re-run only to resend' : ''}.`
   if (failOnError) runner.setFailed(text)
   else runner.warning(`${text}\n(fail-on-error is false, so the step succeeds.)`)
   return text

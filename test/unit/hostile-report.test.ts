@@ -158,3 +158,15 @@ describe('progress of a long fan-out', () => {
     expect(lines).toHaveLength(count)
   })
 })
+
+describe('an output file that cannot be written in a dry run', () => {
+  it('says so without talking of resending', async () => {
+    const { reportOutputProblem } = await import('../../src/report/outputs.js')
+    const { runner } = brokenOutputs()
+    const dry: DeliveryResult = { ...delivered(1), ok: false, messageId: '', stage: 'dry-run' }
+    reportOutputProblem(runner, 'the output `message-id` could not be written', [dry], true, true)
+    expect(runner.failures).toEqual([
+      "Dry run, but the output `message-id` could not be written; later steps will not see this step's outputs. Check the runner's disk and the GITHUB_OUTPUT file.",
+    ])
+  })
+})
