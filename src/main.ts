@@ -14,7 +14,7 @@ import { WebhookClient } from './feishu/webhook-client.js'
 import { readRunContext, stepIdentity } from './github/context.js'
 import { readConfig, type Config } from './inputs/config.js'
 import { printDryRun, printWebhookDryRun } from './report/dry-run.js'
-import { reportDelivery, setOutputs } from './report/outputs.js'
+import { reportDelivery, reportOutputProblem, setOutputs } from './report/outputs.js'
 import { writeSummary, type SummaryInput } from './report/summary.js'
 
 export async function run(env: Environment = process.env, runner: Runner = actionsRunner): Promise<void> {
@@ -23,7 +23,7 @@ export async function run(env: Environment = process.env, runner: Runner = actio
   try {
     const config = await readConfig(env, runner)
     summaryWanted = config.summary
-    const message = await composeMessage(config, await readRunContext(env))
+    const message = await composeMessage(config, await readRunContext(env, (line) => runner.warning(line)))
     const proxy = describeProxy(config.proxy, env)
     runner.info(`${describePlan(config, message)}${proxy ? `, ${proxy}` : ''}`)
     const results =
@@ -31,8 +31,10 @@ export async function run(env: Environment = process.env, runner: Runner = actio
         ? await byWebhook(runner, config, message, env)
         : await byApp(runner, config, message, env)
     summary = { results, message, dryRun: config.dryRun }
-    if (config.dryRun) setOutputs(runner, results)
-    else reportDelivery(runner, results, config.failOnError)
+    const outputProblem = config.dryRun
+      ? reportOutputProblem(runner, setOutputs(runner, results), results, config.failOnError, true)
+      : reportDelivery(runner, results, config.failOnError)
+    if (outputProblem) summary = { ...summary, outputProblem }
   } catch (error) {
     const text = error instanceof Error ? error.message : String(error)
     summary ??= { failure: text }
@@ -104,7 +106,7 @@ async function byApp(
     debug: (line) => runner.debug(line),
   })
   try {
-    return await deliver({ client, plan })
+    return await deliver({ client, plan, progress: (line) => runner.info(line) })
   } finally {
     await client.close()
   }

@@ -14,6 +14,7 @@ export interface Runner {
   getBooleanInput(name: string): boolean
   /** The runner replaces the value with *** in every later line of the log. */
   setSecret(secret: string): void
+  /** Throws an OutputFileError when the runner's output file cannot be written. */
   setOutput(name: string, value: string): void
   info(message: string): void
   /** Shown only when step debug logging is on. */
@@ -28,14 +29,30 @@ export interface Runner {
   appendSummary(markdown: string): Promise<boolean>
 }
 
+/** The runner's output file (GITHUB_OUTPUT) could not be written: read-only, missing, or a full disk. */
+export class OutputFileError extends Error {
+  constructor(name: string, cause: unknown) {
+    const code = (cause as { code?: unknown } | undefined)?.code
+    const reason = typeof code === 'string' ? code : cause instanceof Error ? cause.message : String(cause)
+    super(`the output \`${name}\` could not be written to the runner's output file, GITHUB_OUTPUT (${reason})`, {
+      cause,
+    })
+    this.name = 'OutputFileError'
+  }
+}
+
 export const actionsRunner: Runner = {
   getInput: (name) => core.getInput(name),
   getBooleanInput: (name) => core.getBooleanInput(name),
   setSecret: (secret) => core.setSecret(secret),
   setOutput(name, value) {
     // Outside a runner (a local run) there is no output file: the value is shown, not stored.
-    if (process.env.GITHUB_OUTPUT) core.setOutput(name, value)
-    else core.info(`${name}=${value}`)
+    if (!process.env.GITHUB_OUTPUT) return core.info(`${name}=${value}`)
+    try {
+      core.setOutput(name, value)
+    } catch (error) {
+      throw new OutputFileError(name, error)
+    }
   },
   info: (message) => core.info(message),
   debug: (message) => core.debug(message),

@@ -11,7 +11,7 @@ import type { Config, Content } from '../inputs/config.js'
 import { fillString, fillTree } from './placeholders.js'
 import { releaseNotesToCardMarkdown } from './release-notes/index.js'
 import { InputError } from '../inputs/errors.js'
-import { builtinVariables } from './variables.js'
+import { builtinVariables, untrusted } from './variables.js'
 import { isPlainObject, kindOf } from '../base/objects.js'
 import { SIZE_LIMITS, WEBHOOK_BODY_LIMIT, WEBHOOK_ENVELOPE_BYTES, type FeishuMessage } from '../feishu/message.js'
 
@@ -21,7 +21,7 @@ export interface OutgoingMessage extends FeishuMessage {
 }
 
 export type ComposeConfig = Pick<Config, 'content' | 'variables' | 'status' | 'title' | 'mentions'> &
-  Partial<Pick<Config, 'mode' | 'updateMessageId'>>
+  Partial<Pick<Config, 'mode' | 'updateMessageId' | 'untrustedVariables'>>
 
 /**
  * The variables a message can use: built-ins, then the `variables` input. String values inside
@@ -31,7 +31,7 @@ export type ComposeConfig = Pick<Config, 'content' | 'variables' | 'status' | 't
  * variables are the template's own names, so they may.
  */
 function resolveVariables(
-  config: Pick<Config, 'variables' | 'content'>,
+  config: Pick<Config, 'variables' | 'content'> & Partial<Pick<Config, 'untrustedVariables'>>,
   builtins: ReadonlyMap<string, unknown>,
 ): {
   all: Map<string, unknown>
@@ -46,6 +46,12 @@ function resolveVariables(
       throw new InputError('variables', `"${name}" is a built-in variable; give yours another name`)
     }
     all.set(name, value)
+  }
+  // Text someone else wrote: filled in like the built-ins that carry such text, never read for placeholders.
+  for (const [name, value] of Object.entries(config.untrustedVariables ?? {})) {
+    if (builtins.has(name) && config.content.kind !== 'template')
+      throw new InputError('untrusted-variables', `"${name}" is a built-in variable; give yours another name`)
+    all.set(name, untrusted(value))
   }
   return { all, user }
 }
@@ -122,7 +128,12 @@ export async function composeMessage(config: ComposeConfig, context: RunContext)
     case 'template': {
       const data: Record<string, unknown> = { template_id: content.templateId }
       if (content.templateVersion) data.template_version_name = content.templateVersion
-      if (user) data.template_variable = user
+      // A template's variables go to Feishu as data; untrusted text goes in its plain, inert form.
+      const texts = Object.entries(config.untrustedVariables ?? {}).map(([name, value]) => [
+        name,
+        untrusted(value).plain,
+      ])
+      if (user || texts.length) data.template_variable = { ...user, ...Object.fromEntries(texts) }
       message = { msgType: 'interactive', input: 'template-id', content: { type: 'template', data } }
       break
     }

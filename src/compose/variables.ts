@@ -11,7 +11,7 @@ import { UntrustedText } from './placeholders.js'
  * turn into a link where Feishu reads markdown links (text messages too, §4.1); in markdown
  * fields, every markdown character is made literal as well.
  */
-function untrusted(value: string): UntrustedText {
+export function untrusted(value: string): UntrustedText {
   return new UntrustedText(neutralizeMarkup(value).replace(/\]\(/g, ']\u200B('), escapeCardMarkdown(value))
 }
 

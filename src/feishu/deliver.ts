@@ -28,8 +28,19 @@ export interface DeliveryResult {
  */
 const CONCURRENCY = 16
 
-export async function deliver(options: { client: FeishuClient; plan: AppDeliveryPlan }): Promise<DeliveryResult[]> {
-  const { client, plan } = options
+/** How often a long delivery says how far it got. */
+const PROGRESS_EVERY_MS = 10_000
+
+export interface DeliverOptions {
+  client: FeishuClient
+  plan: AppDeliveryPlan
+  /** Told every `progressEveryMs` while sends are under way (never for a delivery shorter than that). */
+  progress?: (line: string) => void
+  progressEveryMs?: number
+}
+
+export async function deliver(options: DeliverOptions): Promise<DeliveryResult[]> {
+  const { client, plan, progress, progressEveryMs = PROGRESS_EVERY_MS } = options
   const { targets } = plan
   try {
     await client.tenantToken()
@@ -47,20 +58,47 @@ export async function deliver(options: { client: FeishuClient; plan: AppDelivery
 
   const results: DeliveryResult[] = new Array(targets.length)
   let next = 0
+  let sent = 0
+  let failed = 0
   const worker = async (): Promise<void> => {
     while (next < targets.length) {
       const index = next++
       const receiver = targets[index]!
       try {
-        const sent = await client.deliver(receiver, plan.requestFor(receiver))
-        results[index] = { receiver, ok: true, ...sent }
+        const answer = await client.deliver(receiver, plan.requestFor(receiver))
+        results[index] = { receiver, ok: true, ...answer }
+        sent += 1
       } catch (error) {
         results[index] = { receiver, ok: false, messageId: '', chatId: '', error: asFeishuError(error), stage: 'send' }
+        failed += 1
       }
     }
   }
-  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, targets.length) }, worker))
+  const started = Date.now()
+  const timer = progress
+    ? setInterval(
+        () => progress(progressLine(sent, failed, targets.length, Date.now() - started)),
+        progressEveryMs,
+      ).unref()
+    : undefined
+  try {
+    await Promise.all(Array.from({ length: Math.min(CONCURRENCY, targets.length) }, worker))
+  } finally {
+    clearInterval(timer)
+  }
   return results
+}
+
+/** "Progress: 1200 of 5000 sent, 3 failed, 3797 remaining, about 3 min 50 s left". */
+export function progressLine(sent: number, failed: number, total: number, elapsedMs: number): string {
+  const done = sent + failed
+  const remaining = total - done
+  const left = done > 0 ? Math.round(((elapsedMs / done) * remaining) / 1000) : undefined
+  const eta =
+    left === undefined
+      ? 'time left not known yet'
+      : `about ${left >= 60 ? `${Math.floor(left / 60)} min ${left % 60} s` : `${left} s`} left`
+  return `Progress: ${sent} of ${total} sent, ${failed} failed, ${remaining} remaining, ${eta}`
 }
 
 /** One post to a custom bot's hook; delivered means Feishu said code 0, and there is no message id. */

@@ -9,8 +9,17 @@ import { Agent, EnvHttpProxyAgent, request, type Dispatcher } from 'undici'
 export interface HttpAnswer {
   readonly status: number
   readonly headers: Readonly<Record<string, string | string[] | undefined>>
+  /** The body as text, at most MAX_ANSWER_BYTES of it. */
   readonly text: string
+  /** The body was longer than MAX_ANSWER_BYTES; the rest was not read. */
+  readonly cut?: true
 }
+
+/**
+ * Bytes of an answer read at most. Feishu's answers are small: the largest, a sent message, echoes
+ * its content (at most 150 KB, §3.1), escaped once more. A server that sends more is not Feishu.
+ */
+const MAX_ANSWER_BYTES = 1024 * 1024
 
 /** An answer that did not come in time; named as fetch and undici name theirs. */
 class TimeoutError extends Error {
@@ -59,7 +68,22 @@ export class Http {
     const signal = AbortSignal.timeout(this.timeoutMs)
     try {
       const response = await request(url, { method, headers, body, dispatcher: this.dispatcher, signal })
-      const answer = { status: response.statusCode, headers: response.headers, text: await response.body.text() }
+      const chunks: Buffer[] = []
+      let bytes = 0
+      for await (const chunk of response.body as AsyncIterable<Buffer>) {
+        chunks.push(chunk)
+        bytes += chunk.length
+        if (bytes > MAX_ANSWER_BYTES) {
+          response.body.destroy()
+          const text = Buffer.concat(chunks).subarray(0, MAX_ANSWER_BYTES).toString('utf8')
+          return { status: response.statusCode, headers: response.headers, text, cut: true }
+        }
+      }
+      const answer = {
+        status: response.statusCode,
+        headers: response.headers,
+        text: Buffer.concat(chunks).toString('utf8'),
+      }
       // undici hands the connection back to its pool a turn after the body ends: without this
       // pause the next request (the send after the token) would open a second connection.
       await new Promise((resolve) => setImmediate(resolve))

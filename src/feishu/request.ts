@@ -111,15 +111,18 @@ export class FeishuRequester {
     return redacted
   }
 
-  private interpret(method: string, url: string, { status, headers, text }: HttpAnswer): FeishuBody {
-    const clean = (value: unknown): string => this.redact(printable(typeof value === 'string' ? value : ''))
+  private interpret(method: string, url: string, { status, headers, text, cut }: HttpAnswer): FeishuBody {
+    // Redacted before it is cut, so a cut can never leave the start of a secret showing.
+    const clean = (value: unknown, max = MAX_ECHO): string =>
+      capped(this.redact(printable(typeof value === 'string' ? value : '')), max)
     const host = new URL(url).host
-    let logId = clean(headerValue(headers['x-tt-logid']))
+    let logId = clean(headerValue(headers['x-tt-logid']), 100)
     const resetHeader = headerValue(headers['x-ogw-ratelimit-reset'])
     const rateLimitResetSeconds =
       resetHeader !== '' && Number.isFinite(Number(resetHeader)) ? Number(resetHeader) : null
     let body: FeishuBody | undefined
     try {
+      if (cut) throw new Error('cut')
       const parsed = JSON.parse(text) as unknown
       if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) body = parsed as FeishuBody
     } catch {
@@ -133,7 +136,9 @@ export class FeishuRequester {
         httpStatus: status,
         logId,
         rateLimitResetSeconds,
-        meaning: `${host} answered HTTP ${status} with a body that is not Feishu's JSON object`,
+        meaning: cut
+          ? `${host} answered HTTP ${status} with more than 1 MB, which no Feishu answer is (the rest was not read)`
+          : `${host} answered HTTP ${status} with a body that is not Feishu's JSON object`,
         fix:
           status === 404
             ? `${checkHost}: it must name the Open Platform host`
@@ -144,7 +149,7 @@ export class FeishuRequester {
     const codeValue = body.code ?? body.StatusCode
     const code = typeof codeValue === 'number' ? codeValue : null
     const msg = clean(body.msg ?? body.StatusMessage)
-    logId = logId || clean(body.error?.log_id) || clean(body.error?.logid)
+    logId = logId || clean(body.error?.log_id, 100) || clean(body.error?.logid, 100)
     this.options.debug?.(
       this.redact(
         `${method} ${new URL(url).pathname}: HTTP ${status}, code ${code ?? 'none'}${logId ? `, log_id ${logId}` : ''}`,
@@ -173,11 +178,22 @@ export class FeishuRequester {
       msg,
       httpStatus: status,
       logId,
-      meaning: this.redact(meaning),
-      fix: this.redact(fix),
+      // The explanation may quote the answer (scopes, a help link): cleaned and capped like the rest.
+      meaning: clean(meaning, 4 * MAX_ECHO),
+      fix: clean(fix, 4 * MAX_ECHO),
       rateLimitResetSeconds,
     })
   }
+}
+
+/** Characters of server text (msg and the like) repeated in a log line, an output or the summary. */
+const MAX_ECHO = 500
+
+function capped(text: string, max: number): string {
+  if (text.length <= max) return text
+  // Never half a surrogate pair.
+  const cut = text.slice(0, max).replace(/[\ud800-\udbff]$/, '')
+  return `${cut}… (${text.length - cut.length} more characters)`
 }
 
 /** Server text goes into logs: control characters could start a line that the runner reads as a command. */
@@ -231,8 +247,21 @@ function networkError(
       { cause: error },
     )
   }
+  if (TLS_CERTIFICATE.test(code)) {
+    return new FeishuError(
+      {
+        ...details,
+        httpStatus: null,
+        final: true,
+        notSent: true,
+        meaning: `the TLS certificate of ${host} was not accepted (${code}): a certificate problem, which trying again cannot fix`,
+        fix: `if a proxy or firewall on the runner inspects TLS with its own certificate authority, give that CA to Node as a PEM file in the NODE_EXTRA_CA_CERTS environment variable; otherwise check that \`${hostInput}\` names the right host`,
+      },
+      { cause: error },
+    )
+  }
   // The error's own message may quote the URL (a hook URL holds its token): redacted.
-  const reason = code || context.redact(printable(message || String(error)))
+  const reason = code || capped(context.redact(printable(message || String(error))), MAX_ECHO)
   const through = proxy ? ` (a proxy is configured: ${proxy})` : ''
   const fix = proxy
     ? 'check the proxy is running and reachable from the runner, or list the host in NO_PROXY'
@@ -250,6 +279,13 @@ function networkError(
     { cause: error },
   )
 }
+
+/**
+ * Node's codes for a server certificate it did not accept (OpenSSL's verify errors, and a name
+ * that does not match). The handshake fails before any request is written.
+ */
+const TLS_CERTIFICATE =
+  /^(?:CERT_|UNABLE_TO_(?:GET_ISSUER_CERT|VERIFY_LEAF_SIGNATURE|DECRYPT_CERT_SIGNATURE|DECODE_ISSUER_PUBLIC_KEY)|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|ERR_TLS_CERT_ALTNAME_INVALID|HOSTNAME_MISMATCH|INVALID_CA|PATH_LENGTH_EXCEEDED|INVALID_PURPOSE)/
 
 /** Errors raised before a connection existed: the request cannot have reached Feishu. */
 const NOT_CONNECTED = new Set([

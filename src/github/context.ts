@@ -72,16 +72,36 @@ export interface RunContext {
   readonly triggeringRun?: TriggeringRun
 }
 
-/** Reads the event payload file; a missing or unreadable one (a local run) is an empty payload. */
-export async function readRunContext(env: Environment): Promise<RunContext> {
+/**
+ * Reads the event payload file; a missing, empty or unreadable one is an empty payload, and `warn`
+ * says so once (outside a runner, with no GITHUB_EVENT_PATH at all, a local run, nothing is said).
+ */
+export async function readRunContext(env: Environment, warn: (line: string) => void = () => {}): Promise<RunContext> {
   let payload: unknown = {}
-  if (env.GITHUB_EVENT_PATH) {
+  const path = env.GITHUB_EVENT_PATH
+  let problem = !path && env.GITHUB_ACTIONS === 'true' ? 'is not set' : ''
+  if (path) {
+    let source: string | undefined
     try {
-      payload = JSON.parse(await readFile(env.GITHUB_EVENT_PATH, 'utf8'))
-    } catch {
-      // The runner always writes it; without it the card shows what the environment says.
+      source = await readFile(path, 'utf8')
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code
+      problem = `names a file that cannot be read (${code === 'ENOENT' ? 'no such file' : (code ?? 'unreadable')})`
+    }
+    if (source !== undefined && source.trim() === '') problem = 'names an empty file'
+    else if (source !== undefined) {
+      try {
+        payload = JSON.parse(source)
+        if (!isPlainObject(payload)) problem = 'holds JSON that is not an object'
+      } catch {
+        problem = 'names a file that is not JSON'
+      }
     }
   }
+  if (problem)
+    warn(
+      `The event payload (GITHUB_EVENT_PATH) ${problem}: the message is made from the GITHUB_* environment alone, without what the event says (release, pull request, commit message).`,
+    )
   return runContext(env, payload)
 }
 

@@ -2,12 +2,11 @@
 // each mistake in a workflow is reported before any network call, in one line naming the input.
 // Secrets are masked here, before anything else can log.
 
-import { readFile } from 'node:fs/promises'
-import { resolve } from 'node:path'
 import type { Environment, Runner } from '../base/runner.js'
 import { hookBase, hookToken } from '../feishu/hook-url.js'
 import { MESSAGE_ID, type Receiver } from '../feishu/targets.js'
-import { InputError } from './errors.js'
+import { InputError, shown } from './errors.js'
+import { readCardFile } from './card-file.js'
 import { readReceivers, splitList } from './receivers.js'
 import { parseMapping, parseStructured } from './structured.js'
 import { hookTokenIn, isLoopback, resolveWebhookUrl } from './webhook.js'
@@ -56,6 +55,8 @@ export interface Config {
   readonly content: Content
   /** The `variables` mapping as parsed (types kept), or undefined when not given. */
   readonly variables: Readonly<Record<string, unknown>> | undefined
+  /** The `untrusted-variables` mapping: text someone else wrote, filled in as text only; undefined when not given. */
+  readonly untrustedVariables: Readonly<Record<string, string>> | undefined
   readonly uuid: string
   readonly dryRun: boolean
   readonly failOnError: boolean
@@ -142,6 +143,7 @@ export async function readConfig(env: Environment, runner: Runner): Promise<Conf
     mode === 'webhook' ? 'webhook' : updateMessageId ? 'update-message-id' : replyTo ? 'reply-to' : '',
   )
 
+  checkBlankContent(env)
   const content = await readContent(input, env)
   const status = readStatus(input('status'))
   const title = input('title')
@@ -166,6 +168,7 @@ export async function readConfig(env: Environment, runner: Runner): Promise<Conf
   const variablesSource = input('variables')
   const variables = variablesSource ? await parseMapping(variablesSource, 'variables') : undefined
   if (variables) checkVariableNames(variables)
+  const untrustedVariables = await readUntrustedVariables(input('untrusted-variables'), variables)
 
   const uuid = input('uuid')
   if (uuid.length > 50) throw new InputError('uuid', `is ${uuid.length} characters long; Feishu accepts at most 50`)
@@ -182,11 +185,7 @@ export async function readConfig(env: Environment, runner: Runner): Promise<Conf
       'a card update carries no uuid (updating to the same content twice is harmless); remove `uuid`',
     )
 
-  const timeoutText = input('timeout')
-  const timeoutSeconds = Number(timeoutText)
-  if (!timeoutText || !Number.isFinite(timeoutSeconds) || timeoutSeconds < 0.1 || timeoutSeconds > 600) {
-    throw new InputError('timeout', `"${timeoutText}" is not a number of seconds from 0.1 to 600`)
-  }
+  const timeoutSeconds = readTimeout(input('timeout'))
 
   const retriesText = input('max-retries')
   const maxRetries = Number(retriesText)
@@ -208,6 +207,7 @@ export async function readConfig(env: Environment, runner: Runner): Promise<Conf
     receivers: Object.freeze(receivers),
     content,
     variables,
+    untrustedVariables,
     uuid,
     dryRun,
     failOnError,
@@ -266,7 +266,7 @@ function readTarget(
     if (id && !MESSAGE_ID.test(id))
       throw new InputError(
         name,
-        'is not a message id: message ids start with om_ (use the message-id output of the step that sent it)',
+        `is not a message id: message ids start with om_ and hold only letters, digits, - and _ ("${shown(id)}"); use the message-id output of the step that sent it`,
       )
   }
   return { updateMessageId, replyTo, replyInThread }
@@ -365,6 +365,12 @@ function readBoolean(runner: Runner, name: string): boolean {
 export function resolveBaseUrl(domain: string): string {
   const known = DOMAINS.get(domain.trim().toLowerCase() || 'feishu')
   if (known) return known
+  // URL parsing silently drops tabs and newlines, and would send to a host other than the one written.
+  if (/[\s\p{Cc}\p{Cf}]/u.test(domain.trim()))
+    throw new InputError(
+      'domain',
+      'contains a space, tab, newline or invisible character; write the base URL on one line',
+    )
   let url: URL
   try {
     url = new URL(domain.trim())
@@ -415,14 +421,7 @@ async function readContent(input: (name: string) => string, env: Environment): P
       return { kind: 'card', input: 'card', card: await parseStructured(input('card'), 'card') }
     case 'card-file': {
       const file = input('card-file')
-      const path = resolve(env.GITHUB_WORKSPACE || process.cwd(), file)
-      let source: string
-      try {
-        source = await readFile(path, 'utf8')
-      } catch (error) {
-        const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message
-        throw new InputError('card-file', `cannot read ${file} (${path}): ${reason}`)
-      }
+      const source = await readCardFile(file, env.GITHUB_WORKSPACE || process.cwd())
       return { kind: 'card', input: 'card-file', card: await parseStructured(source, 'card-file', file) }
     }
     case 'template-id':
@@ -438,6 +437,35 @@ async function readContent(input: (name: string) => string, env: Environment): P
       const preset = presetInput === 'auto' ? (event === 'release' ? 'release' : 'workflow') : presetInput
       return { kind: 'preset', input: 'preset', preset }
     }
+  }
+}
+
+/** Seconds, written in decimal: `0x10` or `1e2` would be read by Number() as some other number than meant. */
+function readTimeout(text: string): number {
+  const seconds = Number(text)
+  if (!/^\d+(?:\.\d+)?$|^\.\d+$/.test(text) || seconds < 0.1 || seconds > 600) {
+    throw new InputError(
+      'timeout',
+      `"${shown(text)}" is not a number of seconds from 0.1 to 600, written in decimal (e.g. 10 or 2.5)`,
+    )
+  }
+  return seconds
+}
+
+/**
+ * The runner hands inputs over trimmed, so a content input that is only whitespace (a workflow
+ * expression that came out empty) would read as not given and send the built-in card instead.
+ * The raw INPUT_* variable tells them apart. (An input that is exactly empty cannot be told from
+ * one not given at all.)
+ */
+function checkBlankContent(env: Environment): void {
+  for (const name of CONTENT_INPUTS) {
+    const raw = env[`INPUT_${name.toUpperCase()}`]
+    if (raw !== undefined && raw !== '' && raw.trim() === '')
+      throw new InputError(
+        name,
+        'is only whitespace (an expression that came out empty?); give something to send, or remove the input to send the built-in card',
+      )
   }
 }
 
@@ -458,7 +486,7 @@ function readMentions(value: string): string[] {
     if (mention !== 'all' && !/^ou_[A-Za-z0-9_-]+$/.test(mention)) {
       throw new InputError(
         'mention',
-        `"${entry}" is not an open_id (ou_...) or all; find a user's open_id in the Feishu admin console or with the contact API`,
+        `"${shown(entry)}" is not an open_id (ou_...) or all; find a user's open_id in the Feishu admin console or with the contact API`,
       )
     }
     if (!mentions.includes(mention)) mentions.push(mention)
@@ -467,10 +495,38 @@ function readMentions(value: string): string[] {
 }
 
 /** Names as Feishu's card builder allows them, and as ${name} can reach them. */
-function checkVariableNames(variables: Record<string, unknown>): void {
+function checkVariableNames(variables: Record<string, unknown>, input = 'variables'): void {
   for (const name of Object.keys(variables)) {
     if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(name)) {
-      throw new InputError('variables', `"${name}" is not a valid variable name (a letter, then letters, digits or _)`)
+      throw new InputError(input, `"${shown(name)}" is not a valid variable name (a letter, then letters, digits or _)`)
     }
   }
+}
+
+/**
+ * `untrusted-variables`: a mapping like `variables` whose values are text someone else wrote (a
+ * commit message, an issue title). Each value is text: never scanned for placeholders, and made
+ * inert where it is filled in (no mention, tag, link or markdown can form), like the built-ins
+ * that carry such text. Names may not repeat one in `variables`.
+ */
+async function readUntrustedVariables(
+  source: string,
+  variables: Readonly<Record<string, unknown>> | undefined,
+): Promise<Readonly<Record<string, string>> | undefined> {
+  if (!source) return undefined
+  const input = 'untrusted-variables'
+  const mapping = await parseMapping(source, input)
+  checkVariableNames(mapping, input)
+  const texts: Record<string, string> = {}
+  for (const [name, value] of Object.entries(mapping)) {
+    if (variables && Object.hasOwn(variables, name))
+      throw new InputError(input, `"${name}" is in \`variables\` too; give each variable one name`)
+    if (value !== null && typeof value === 'object')
+      throw new InputError(
+        input,
+        `"${name}" is ${Array.isArray(value) ? 'a list' : 'a mapping'}; its values are text (wrap an expression in toJSON(...))`,
+      )
+    Object.defineProperty(texts, name, { value: value === null ? '' : String(value), enumerable: true })
+  }
+  return Object.freeze(texts)
 }

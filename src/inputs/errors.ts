@@ -11,3 +11,17 @@ export class InputError extends Error {
     this.input = input
   }
 }
+
+/** Characters no one sees: controls, format characters (zero-width spaces, joiners, direction marks), and separators other than the space. */
+const INVISIBLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\u115f\u1160\u3164\uffa0]/gu
+
+/** Whether `text` holds a character that would not show in an error message. */
+export function hasInvisible(text: string): boolean {
+  INVISIBLE.lastIndex = 0
+  return INVISIBLE.test(text)
+}
+
+/** `text` for an error message, with each invisible character written as \uXXXX so the reader sees it. */
+export function shown(text: string): string {
+  return text.replace(INVISIBLE, (char) => `\\u${char.codePointAt(0)!.toString(16).padStart(4, '0')}`)
+}

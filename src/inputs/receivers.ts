@@ -3,7 +3,7 @@
 // type:value, its shape checked, duplicates left out. Pure; no I/O.
 
 import { RECEIVE_ID_TYPES, type Receiver, type ReceiveIdType } from '../feishu/targets.js'
-import { InputError } from './errors.js'
+import { hasInvisible, InputError, shown } from './errors.js'
 
 /**
  * Splits a list input on newlines and commas, and on what people also type between ids: spaces,
@@ -23,8 +23,14 @@ const SHAPES: Record<ReceiveIdType, RegExp> = {
 }
 
 function checked(receiver: Receiver, entry: string, input: string): Receiver {
+  if (hasInvisible(receiver.receiveId)) {
+    throw new InputError(
+      input,
+      `"${shown(entry)}" is not a valid ${receiver.receiveIdType}: it holds an invisible character (shown as \\u....), likely pasted along; type the id again`,
+    )
+  }
   if (!SHAPES[receiver.receiveIdType].test(receiver.receiveId)) {
-    throw new InputError(input, `"${entry}" is not a valid ${receiver.receiveIdType}`)
+    throw new InputError(input, `"${shown(entry)}" is not a valid ${receiver.receiveIdType}`)
   }
   return receiver
 }
@@ -41,7 +47,7 @@ export function parseReceiver(entry: string, input: string): Receiver {
     if (!entry.includes('@')) {
       throw new InputError(
         input,
-        `unknown receiver type "${typed}" in "${entry}"; use one of ${RECEIVE_ID_TYPES.join(', ')}`,
+        `unknown receiver type "${shown(typed)}" in "${shown(entry)}"; use one of ${RECEIVE_ID_TYPES.join(', ')}`,
       )
     }
   }
@@ -51,7 +57,7 @@ export function parseReceiver(entry: string, input: string): Receiver {
   if (entry.includes('@')) return checked({ receiveId: entry, receiveIdType: 'email' }, entry, input)
   throw new InputError(
     input,
-    `cannot tell what kind of id "${entry}" is; chat ids start with oc_, open_ids with ou_, union_ids with on_; write it as type:value (e.g. user_id:${entry})`,
+    `cannot tell what kind of id "${shown(entry)}" is; chat ids start with oc_, open_ids with ou_, union_ids with on_; write it as type:value (e.g. user_id:${shown(entry)})`,
   )
 }
 
@@ -62,7 +68,7 @@ export function readReceivers(chatIds: string, receiveIds: string): { receivers:
     if (!entry.startsWith('oc_')) {
       throw new InputError(
         'chat-id',
-        `"${entry}" is not a chat id (chat ids start with oc_); put users and other ids in \`receive-id\``,
+        `"${shown(entry)}" is not a chat id (chat ids start with oc_); put users and other ids in \`receive-id\``,
       )
     }
     all.push(checked({ receiveId: entry, receiveIdType: 'chat_id' }, entry, 'chat-id'))

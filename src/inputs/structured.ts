@@ -18,11 +18,18 @@ export async function parseStructured(source: string, input: string, origin?: st
   const from = origin ? `${origin} ` : ''
   let value: unknown
   if (LOOKS_LIKE_JSON.test(source)) {
+    // Nesting is checked first, by a scanner that stops at MAX_DEPTH, so the error has a position at any depth.
+    const deep = jsonScan(source)
+    if (deep.tooDeep)
+      throw new InputError(
+        input,
+        `${from}nests too deeply (${position(source, deep.offset)}: deeper than ${MAX_DEPTH} levels of [ and {; no message needs that many)`,
+      )
     try {
       value = JSON.parse(source) as unknown
     } catch (error) {
       const reason = firstLine((error as Error).message).split(/ in JSON at | is not valid JSON|, "|, \.\.\./)[0]
-      throw new InputError(input, `${from}is not valid JSON (${position(source, jsonErrorOffset(source))}: ${reason})`)
+      throw new InputError(input, `${from}is not valid JSON (${position(source, deep.offset)}: ${reason})`)
     }
   } else {
     value = await parseYaml(source, input, from)
@@ -84,7 +91,18 @@ function checkData(root: unknown, input: string, from: string): void {
 
 /** Offset of the first character that breaks JSON's grammar; JSON.parse's messages do not always say. */
 export function jsonErrorOffset(source: string): number {
+  return jsonScan(source).offset
+}
+
+/**
+ * Scans JSON for the first character that breaks its grammar, or that opens a list or object
+ * deeper than MAX_DEPTH (tooDeep), without recursing deeper than that: unclosed `[[[[...`
+ * thousands deep gets a position, not a stack overflow. offset -1: valid JSON.
+ */
+function jsonScan(source: string): { offset: number; tooDeep: boolean } {
   let at = 0
+  let depth = 0
+  let tooDeep = false
   const fail = (): never => {
     throw at
   }
@@ -112,10 +130,15 @@ export function jsonErrorOffset(source: string): number {
     fail()
   }
   const list = (close: string, item: () => void): void => {
+    if (++depth > MAX_DEPTH) {
+      tooDeep = true
+      fail()
+    }
     at++
     space()
     if (source[at] === close) {
       at++
+      depth--
       return
     }
     for (;;) {
@@ -123,6 +146,7 @@ export function jsonErrorOffset(source: string): number {
       space()
       if (source[at] === close) {
         at++
+        depth--
         return
       }
       if (source[at] !== ',') fail()
@@ -156,10 +180,10 @@ export function jsonErrorOffset(source: string): number {
     value()
     space()
     if (at < source.length) fail()
-    return -1
+    return { offset: -1, tooDeep: false }
   } catch (offset) {
     if (typeof offset !== 'number') throw offset
-    return offset
+    return { offset, tooDeep }
   }
 }
 

@@ -20,6 +20,13 @@ export function isLoopback(hostname: string): boolean {
 export function resolveWebhookUrl(webhook: string, baseUrl: string): string {
   const value = webhook.trim()
   if (TOKEN.test(value)) return `${baseUrl}${HOOK_PATH}${value}`
+  // URL parsing silently drops tabs and newlines: a token broken by a line break would be posted,
+  // rewritten, to a different hook. Refused, without showing where (the token is a secret).
+  if (/[\s\p{Cc}\p{Cf}]/u.test(value))
+    throw new InputError(
+      'webhook',
+      'contains a space, tab, newline or invisible character (a line break pasted into the secret?); store the hook URL again, on one line',
+    )
   let url: URL
   try {
     url = new URL(value)

@@ -1,7 +1,7 @@
 // Turns delivery results into the step's outputs, log lines, and its final verdict
 // (failed, or warnings when fail-on-error is false). Secrets never reach here.
 
-import type { Runner } from '../base/runner.js'
+import { OutputFileError, type Runner } from '../base/runner.js'
 import type { DeliveryResult } from '../feishu/deliver.js'
 import { describeReceiver } from '../feishu/targets.js'
 
@@ -36,7 +36,12 @@ function failureText(result: DeliveryResult): string {
   return `${what}${result.error?.message ?? 'unknown error'}`
 }
 
-export function setOutputs(runner: Runner, results: readonly DeliveryResult[]): void {
+/**
+ * Sets the outputs and shows each in the log, so a value is never lost even when the runner's
+ * output file cannot be written. Returns that problem ('' when none), found once: after it, the
+ * remaining outputs are only shown. The log group is closed whatever happens.
+ */
+export function setOutputs(runner: Runner, results: readonly DeliveryResult[]): string {
   const entries = resultEntries(results)
   const first = results.find((result) => result.ok)
   const outputs = {
@@ -45,12 +50,48 @@ export function setOutputs(runner: Runner, results: readonly DeliveryResult[]): 
     'chat-id': first?.chatId ?? '',
     results: JSON.stringify(entries),
   }
+  let problem = ''
   runner.startGroup('Outputs')
-  for (const [name, value] of Object.entries(outputs)) {
-    runner.setOutput(name, value)
-    runner.info(`${name}: ${value}`)
+  try {
+    for (const [name, value] of Object.entries(outputs)) {
+      runner.info(`${name}: ${value}`)
+      if (problem) continue
+      try {
+        runner.setOutput(name, value)
+      } catch (error) {
+        if (!(error instanceof OutputFileError)) throw error
+        problem = error.message
+      }
+    }
+  } finally {
+    runner.endGroup()
   }
-  runner.endGroup()
+  return problem
+}
+
+/**
+ * The outputs could not be written after the message went out: said once, as what it is, with the
+ * message ids, so that nothing is lost; a failure, or a warning when fail-on-error is false.
+ */
+export function reportOutputProblem(
+  runner: Runner,
+  problem: string,
+  results: readonly DeliveryResult[],
+  failOnError: boolean,
+  dryRun = false,
+): string {
+  if (!problem) return ''
+  const ids = results.map((result) => result.messageId).filter(Boolean)
+  const sent = results.some((result) => result.ok)
+  const what = dryRun
+    ? 'Dry run'
+    : sent
+      ? `The message was delivered${ids.length ? ` (message id${ids.length > 1 ? 's' : ''} ${ids.slice(0, 5).join(', ')}${ids.length > 5 ? ', …' : ''}, all in the Outputs group above)` : ''}`
+      : 'Nothing was delivered'
+  const text = `${what}, but ${problem}; later steps will not see this step's outputs. Check the runner's disk and the GITHUB_OUTPUT file${sent ? '; do not re-run only to resend' : ''}.`
+  if (failOnError) runner.setFailed(text)
+  else runner.warning(`${text}\n(fail-on-error is false, so the step succeeds.)`)
+  return text
 }
 
 /** What one delivery did, for the log. */
@@ -67,19 +108,29 @@ function deliveredLine({ receiver, messageId, chatId }: DeliveryResult): string 
   }
 }
 
-/** Logs one line per delivery, sets the outputs, then fails the step (or warns) naming every receiver that failed. */
-export function reportDelivery(runner: Runner, results: readonly DeliveryResult[], failOnError: boolean): void {
-  for (const result of results) {
-    if (result.ok) runner.info(deliveredLine(result))
+/**
+ * Logs one line per delivery, sets the outputs, then fails the step (or warns) naming every
+ * receiver that failed, and any output that could not be written: one failure at most. Returns
+ * the output problem for the summary ('' when none).
+ */
+export function reportDelivery(runner: Runner, results: readonly DeliveryResult[], failOnError: boolean): string {
+  // One line per receiver: folded into a group when there are several, so thousands do not bury the verdict.
+  const delivered = results.filter((result) => result.ok)
+  const grouped = results.length > 1 && delivered.length > 0
+  if (grouped) runner.startGroup(`Delivered to ${delivered.length} of ${results.length} receiver(s)`)
+  try {
+    for (const result of delivered) runner.info(deliveredLine(result))
+  } finally {
+    if (grouped) runner.endGroup()
   }
-  setOutputs(runner, results)
+  const problem = setOutputs(runner, results)
   const failed = results.filter((result) => !result.ok)
   // A custom bot, an update or a reply is one request, not a list of receivers.
   const single =
     results.length === 1 && ['webhook', 'update_message_id', 'reply_to'].includes(results[0]!.receiver.receiveIdType)
   if (failed.length === 0) {
     if (!single) runner.info(`Delivered to all ${results.length} receiver(s).`)
-    return
+    return reportOutputProblem(runner, problem, results, failOnError)
   }
   const tokenFailure = failed.every((result) => result.stage === 'token') ? failed[0] : undefined
   const lines = tokenFailure
@@ -90,10 +141,15 @@ export function reportDelivery(runner: Runner, results: readonly DeliveryResult[
           `${failed.length} of ${results.length} receiver(s) did not get the message:`,
           ...failed.map((result) => `- ${describeReceiver(result.receiver)}: ${failureText(result)}`),
         ]
+  if (problem)
+    lines.push(
+      `Also, ${problem}; later steps will not see this step's outputs (the values are in the Outputs group above).`,
+    )
   const text = lines.join('\n')
   if (failOnError) {
     runner.setFailed(text)
   } else {
     runner.warning(`${text}\n(fail-on-error is false, so the step succeeds.)`)
   }
+  return problem
 }

@@ -18,6 +18,8 @@ export interface SummaryInput {
   /** Why nothing was sent, when the step failed before sending (an input error). */
   readonly failure?: string
   readonly dryRun?: boolean
+  /** The runner's output file could not be written after sending. */
+  readonly outputProblem?: string
 }
 
 /** Writes the summary when the runner gives a summary file (not in local runs). */
@@ -30,7 +32,7 @@ export async function writeSummary(runner: Runner, input: SummaryInput): Promise
   }
 }
 
-export function renderSummary({ results = [], message, failure, dryRun }: SummaryInput): string {
+export function renderSummary({ results = [], message, failure, dryRun, outputProblem }: SummaryInput): string {
   const lines = ['## Feishu / Lark notification', '']
   const delivered = results.filter((result) => result.ok).length
   if (failure) lines.push(`❌ Nothing was sent: ${inline(failure)}`)
@@ -38,6 +40,7 @@ export function renderSummary({ results = [], message, failure, dryRun }: Summar
   else if (delivered === results.length)
     lines.push(`✅ Delivered to ${results.length === 1 ? 'the receiver' : `all ${results.length} receivers`}.`)
   else lines.push(`❌ Delivered to ${delivered} of ${results.length} receiver(s).`)
+  if (outputProblem) lines.push('', `⚠️ The step's outputs were not written: ${inline(outputProblem)}`)
   lines.push('')
   if (results.length) {
     lines.push('| Receiver | Result | Message id |', '| --- | --- | --- |')

@@ -184,7 +184,54 @@ describe('readConfig', () => {
       'Input `chat-id`: "oc_" is not a valid chat_id',
     ],
     ['an unknown receive-id type', { 'receive-id': 'phone:1' }, 'Input `receive-id`: unknown receiver type "phone"'],
-    ['a missing card-file', { text: '', 'card-file': 'nope.json' }, 'Input `card-file`: cannot read nope.json'],
+    ['a missing card-file', { text: '', 'card-file': 'nope.json' }, 'Input `card-file`: nope.json: no such file'],
+    [
+      'a hexadecimal timeout',
+      { timeout: '0x10' },
+      'Input `timeout`: "0x10" is not a number of seconds from 0.1 to 600, written in decimal',
+    ],
+    ['a timeout in exponent form', { timeout: '1e1' }, 'Input `timeout`: "1e1" is not a number'],
+    [
+      'a text of only whitespace',
+      { text: ' \n\t ' },
+      'Input `text`: is only whitespace (an expression that came out empty?)',
+    ],
+    ['a card of only whitespace', { text: '', card: '\n' }, 'Input `card`: is only whitespace'],
+    [
+      'a chat id with a zero-width space',
+      { 'chat-id': 'oc_abc\u200b' },
+      'Input `chat-id`: "oc_abc\\u200b" is not a valid chat_id: it holds an invisible character',
+    ],
+    [
+      'an e-mail with a zero-width joiner',
+      { 'chat-id': '', 'receive-id': 'a\u200d@example.com' },
+      'Input `receive-id`: "a\\u200d@example.com" is not a valid email: it holds an invisible character',
+    ],
+    [
+      'a mention with a zero-width space',
+      { mention: 'ou_1\u200b' },
+      'Input `mention`: "ou_1\\u200b" is not an open_id',
+    ],
+    [
+      'a reply-to with a direction mark',
+      { 'reply-to': 'om_1\u200e' },
+      'Input `reply-to`: is not a message id: message ids start with om_ and hold only letters, digits, - and _ ("om_1\\u200e")',
+    ],
+    [
+      'a webhook URL with a newline inside the token',
+      { 'app-id': '', 'app-secret': '', 'chat-id': '', webhook: 'https://open.feishu.cn/open-apis/bot/v2/hook/ab\ncd' },
+      'Input `webhook`: contains a space, tab, newline or invisible character',
+    ],
+    [
+      'a webhook URL with a tab inside the token',
+      { 'app-id': '', 'app-secret': '', 'chat-id': '', webhook: 'https://open.feishu.cn/open-apis/bot/v2/hook/ab\tcd' },
+      'Input `webhook`: contains a space, tab, newline or invisible character',
+    ],
+    [
+      'a domain with a newline',
+      { domain: 'https://open.feishu\n.cn' },
+      'Input `domain`: contains a space, tab, newline',
+    ],
     ['a bad timeout', { timeout: 'soon' }, 'Input `timeout`: "soon" is not a number of seconds'],
     ['a bad boolean', { 'dry-run': 'yes please' }, 'Input `dry-run`: "yes please" is not a boolean'],
     [
@@ -411,7 +458,7 @@ describe('readConfig: webhook mode', () => {
       { webhook: `open.feishu.cn/open-apis/bot/v2/hook/${TOKEN}` },
       'Input `webhook`: is neither a hook URL',
     ],
-    ['a token with a space', { webhook: 'abc def' }, 'Input `webhook`: is neither a hook URL'],
+    ['a token with a space', { webhook: 'abc def' }, 'Input `webhook`: contains a space, tab, newline'],
     [
       'a secret without a webhook',
       { webhook: '', 'webhook-secret': 'sign-s3cret', 'app-id': 'cli_x', 'app-secret': 's', 'chat-id': 'oc_1' },

@@ -67,7 +67,9 @@ describe('run()', () => {
 
   it('an input error fails in one line naming the input, before any request, and the summary says why', async () => {
     const runner = await step({ 'chat-id': 'oc_1', text: 'hi', timeout: 'soon' })
-    expect(runner.failures).toEqual(['Input `timeout`: "soon" is not a number of seconds from 0.1 to 600'])
+    expect(runner.failures).toEqual([
+      'Input `timeout`: "soon" is not a number of seconds from 0.1 to 600, written in decimal (e.g. 10 or 2.5)',
+    ])
     expect(fake.requests).toHaveLength(0)
     expect(runner.outputs).toEqual({})
     expect(runner.summaries.join('')).toContain('❌ Nothing was sent: Input `timeout`')

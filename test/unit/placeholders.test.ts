@@ -16,9 +16,34 @@ describe('fillString', () => {
   })
 
   it('keeps $${name} as a literal and leaves non-names alone', () => {
-    expect(fillString('$${name} ${{ github.sha }} ${ name } $name', vars, 'text')).toBe(
-      '${name} ${{ github.sha }} ${ name } $name',
+    expect(fillString('$${name} ${{ github.sha }} $${ name } $name ${1x}', vars, 'text')).toBe(
+      '${name} ${{ github.sha }} ${ name } $name ${1x}',
     )
+  })
+
+  it('fills ${ name } with spaces or tabs inside the braces like ${name}', () => {
+    expect(fillString('${ name } ${\tcount\t} ${name }', vars, 'text')).toBe('world 3 world')
+  })
+
+  it('an unknown name fails with or without spaces', () => {
+    for (const template of ['${nope}', '${ nope }']) {
+      expect(() => fillString(template, vars, 'text')).toThrow(/^Input `text`: unknown placeholder \$\{nope\}/)
+    }
+  })
+
+  it('stops at the size limit while filling, naming the input and the placeholder', () => {
+    const big = new Map<string, unknown>([['big', 'x'.repeat(110_000)]])
+    expect(() => fillString('${big}'.repeat(5000), big, 'text')).toThrow(
+      /^Input `text`: the message grows past 300 K characters while filling placeholders \(at \$\{big\}\);/,
+    )
+    const card = {
+      elements: [
+        { tag: 'markdown', content: '${big}' },
+        { tag: 'markdown', content: '${big} ${big}' },
+      ],
+    }
+    expect(() => fillTree(card, big, 'card')).toThrow(/^Input `card`: .* \(at \$\{big\} in elements\[1\]\.content\);/)
+    expect(fillString('${big}${big}', big, 'text')).toHaveLength(220_000)
   })
 
   it('does not expand placeholders that come from a value', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { jsonErrorOffset, parseMapping, parseStructured } from '../../src/inputs/structured.js'
+import { InputError } from '../../src/inputs/errors.js'
 
 describe('parseStructured', () => {
   it('reads JSON', async () => {
@@ -109,5 +110,32 @@ describe('parseMapping', () => {
     await expect(parseMapping(source, 'variables')).rejects.toThrow(
       `Input \`variables\`: must be a mapping (key: value), not ${kind}`,
     )
+  })
+})
+
+describe('deep nesting is an error with the input and a position, never a stack overflow', () => {
+  const deep = '['.repeat(5000)
+  it.each([
+    ['card', deep, 'line 1, column 101'],
+    ['post', `{"a":${'{"b":'.repeat(3000)}`, 'line 1, column 501'],
+    ['variables', `[\n${'[1,'.repeat(200)}${']'.repeat(201)}`, 'line 2, column 298'],
+    ['card-file', `  ${deep}`, 'line 1, column 103'],
+  ])('%s', async (input, source, at) => {
+    const error = await parseStructured(source, input).catch((caught: unknown) => caught)
+    expect(error).toBeInstanceOf(InputError)
+    expect((error as Error).message).toBe(
+      `Input \`${input}\`: nests too deeply (${at}: deeper than 100 levels of [ and {; no message needs that many)`,
+    )
+  })
+
+  it('YAML nested past its limit names the input and the line', async () => {
+    const error = await parseStructured(`a:\n  b: ${'['.repeat(3000)}`, 'variables').catch((caught: unknown) => caught)
+    expect((error as Error).message).toMatch(
+      /^Input `variables`: is not valid YAML \(line 2, column \d+: nesting exceeded/,
+    )
+  })
+
+  it('exactly 100 levels is still fine', async () => {
+    await expect(parseStructured(`${'['.repeat(100)}${']'.repeat(100)}`, 'card')).resolves.toBeDefined()
   })
 })
