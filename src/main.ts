@@ -11,26 +11,40 @@ import { shownHookUrl } from './feishu/hook-url.js'
 import { describeProxy } from './feishu/http.js'
 import { planAppDelivery } from './feishu/plan.js'
 import { WebhookClient } from './feishu/webhook-client.js'
+import { batchGetIdRequests, lookUpOpenIds, type Lookup } from './feishu/contacts.js'
 import { readRunContext, stepIdentity } from './github/context.js'
+import { lookupsOf, planMentions, settleMentions } from './github/people.js'
 import { readConfig, type Config } from './inputs/config.js'
 import { printDryRun, printWebhookDryRun } from './report/dry-run.js'
+import { logMentions } from './report/mentions.js'
 import { reportDelivery, setOutputs } from './report/outputs.js'
 import { writeSummary, type SummaryInput } from './report/summary.js'
 
 export async function run(env: Environment = process.env, runner: Runner = actionsRunner): Promise<void> {
   let summary: SummaryInput | undefined
   let summaryWanted = true
+  let client: FeishuClient | undefined
   try {
     const config = await readConfig(env, runner)
     summaryWanted = config.summary
-    const message = await composeMessage(config, await readRunContext(env))
+    const context = await readRunContext(env)
+    // Who to mention, before compose: ids as given, the rest looked up with the app's token (§14.1).
+    const people = planMentions(config.mentions, config.users, context, config.mode)
+    const lookups = lookupsOf(people)
+    // Personal data: should anything repeat an address or number, the runner shows *** instead.
+    for (const lookup of lookups) runner.setSecret('email' in lookup ? lookup.email : lookup.mobile)
+    if (config.mode === 'app' && !config.dryRun) client = appClient(runner, config)
+    const answers = client && lookups.length ? await lookUpOpenIds(client, config.baseUrl, lookups) : undefined
+    const { mentions, outcomes } = settleMentions(people, config.dryRun ? undefined : (answers ?? new Map()))
+    const message = await composeMessage({ ...config, mentions }, context)
     const proxy = describeProxy(config.proxy, env)
     runner.info(`${describePlan(config, message)}${proxy ? `, ${proxy}` : ''}`)
+    logMentions(runner, outcomes, config.dryRun)
     const results =
       config.mode === 'webhook'
         ? await byWebhook(runner, config, message)
-        : await byApp(runner, config, message, stepIdentity(env))
-    summary = { results, message, dryRun: config.dryRun }
+        : await byApp(runner, config, message, stepIdentity(env), client, lookups)
+    summary = { results, message, dryRun: config.dryRun, mentions: outcomes }
     if (config.dryRun) setOutputs(runner, results)
     else reportDelivery(runner, results, config.failOnError)
   } catch (error) {
@@ -40,6 +54,7 @@ export async function run(env: Environment = process.env, runner: Runner = actio
     summaryWanted = summaryWanted && runner.getInput('summary').toLowerCase() !== 'false'
     runner.setFailed(text)
   } finally {
+    await client?.close()
     if (summary && summaryWanted) await writeSummary(runner, summary)
   }
 }
@@ -77,17 +92,9 @@ async function byWebhook(runner: Runner, config: Config, message: OutgoingMessag
   }
 }
 
-async function byApp(
-  runner: Runner,
-  config: Config,
-  message: OutgoingMessage,
-  step: readonly string[] | null,
-): Promise<DeliveryResult[]> {
-  const plan = planAppDelivery({ ...config, message, step })
-  if (config.dryRun) {
-    return printDryRun(runner, { hasCredentials: config.appId !== '', baseUrl: config.baseUrl, plan, message })
-  }
-  const client = new FeishuClient({
+/** The app bot's client: one per run, so lookups and sends share one tenant token (§1.1). */
+function appClient(runner: Runner, config: Config): FeishuClient {
+  return new FeishuClient({
     baseUrl: config.baseUrl,
     appId: config.appId,
     appSecret: config.appSecret,
@@ -98,9 +105,25 @@ async function byApp(
     log: (line) => runner.info(line),
     debug: (line) => runner.debug(line),
   })
-  try {
-    return await deliver({ client, plan })
-  } finally {
-    await client.close()
+}
+
+async function byApp(
+  runner: Runner,
+  config: Config,
+  message: OutgoingMessage,
+  step: readonly string[] | null,
+  client: FeishuClient | undefined,
+  lookups: readonly Lookup[],
+): Promise<DeliveryResult[]> {
+  const plan = planAppDelivery({ ...config, message, step })
+  if (config.dryRun || !client) {
+    return printDryRun(runner, {
+      hasCredentials: config.appId !== '',
+      baseUrl: config.baseUrl,
+      plan,
+      message,
+      lookups: batchGetIdRequests(config.baseUrl, lookups),
+    })
   }
+  return deliver({ client, plan })
 }
