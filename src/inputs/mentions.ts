@@ -93,7 +93,7 @@ export function readMentionInput(value: string): MentionRequest[] {
 
 function readMention(entry: string): MentionRequest {
   if (/^@?all$/i.test(entry)) return { kind: 'all' }
-  const run = /^\$\{\s*([a-z_]+)\s*\}$/.exec(entry)
+  const run = /^\$\{([a-z_]+)\}$/.exec(entry)
   if (run) {
     const who = run[1] as RunPerson
     if (!RUN_PEOPLE.includes(who))
