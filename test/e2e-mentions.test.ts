@@ -44,9 +44,11 @@ describe.each(RUNTIMES)('mentions through dist/index.js on $name', ({ bin }) => 
     inputs: Record<string, string>,
     event = 'push',
     payload: any = pushBy({ name: 'Octo Cat', email: 'octocat@example.com', username: 'octocat' }),
+    debug = false,
   ): Promise<ActionRun> =>
     runAction({
       node: bin,
+      debug,
       event: { name: event, payload },
       env: eventEnv(event, payload),
       inputs: { 'app-id': 'cli_test', 'app-secret': SECRET, domain: fake.url, 'chat-id': 'oc_1', ...inputs },
@@ -91,7 +93,14 @@ describe.each(RUNTIMES)('mentions through dist/index.js on $name', ({ bin }) => 
   })
 
   it('${commit_author} unmapped: found by the commit e-mail through one lookup, one token for the run', async () => {
-    const result = await run({ status: 'failure', mention: '${commit_author}', users: 'mona: ou_alice' })
+    // With step debug logging on: the address is still never shown.
+    const result = await run(
+      { status: 'failure', mention: '${commit_author}', users: 'mona: ou_alice' },
+      'push',
+      undefined,
+      true,
+    )
+    expect(result.stdout).toContain('::debug::')
     expect(result.exitCode).toBe(0)
     expect(lookups()).toHaveLength(1)
     expect(lookups()[0]!.query).toEqual({ user_id_type: 'open_id' })

@@ -119,7 +119,7 @@ function runPerson(
       via: 'the commit e-mail',
       target: { kind: 'lookup', lookup: { email: author.email } },
     }
-  return none(
+  const unresolved = none(
     author?.email
       ? 'the head commit has only a noreply e-mail and no GitHub login'
       : `this ${context.eventName || 'run'} event names no commit author`,
@@ -127,6 +127,8 @@ function runPerson(
       ? 'mention the person by @login with a `users` entry, or have them commit with the e-mail of their Feishu profile'
       : '${commit_author} works on push and workflow_run events',
   )
+  // Written as the masked address, so the message still says who it was about.
+  return author?.email ? { ...unresolved, label: maskEmail(author.email) } : unresolved
 }
 
 /** Each `mention` entry: an id, a lookup, or why neither. In webhook mode a lookup is an input error (§14.2). */
@@ -155,6 +157,13 @@ export function planMentions(
         planned = { asked: `\${${request.who}}${found.label ? ` (${found.label})` : ''}`, ...found }
         break
       }
+    }
+    if (mode === 'webhook' && planned.target.kind === 'none' && planned.label.startsWith('@')) {
+      const login = planned.label.slice(1)
+      throw new InputError(
+        'mention',
+        `${planned.asked} is not in \`users\`, and a custom bot webhook cannot look anyone up; map ${login} to an open_id (ou_...) in \`users\`, or send with an app (app-id and app-secret)`,
+      )
     }
     if (mode === 'webhook' && planned.target.kind === 'lookup') {
       const login = planned.label.startsWith('@') ? planned.label.slice(1) : ''

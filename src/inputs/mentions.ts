@@ -33,6 +33,7 @@ export type UserMap = ReadonlyMap<string, FeishuPerson>
 const OPEN_ID = /^ou_[A-Za-z0-9_-]+$/
 const USER_ID = /^[A-Za-z0-9_.-]+$/
 const EMAIL = /^[^@\s<>"'`]+@[^@\s<>"'`]+\.[^@\s<>"'`]+$/
+const MAX_MENTIONS = 500
 /** With + and the country code, or digits alone (a mainland China number, §14.1). */
 const PHONE = /^\+?\d{5,15}$/
 /** GitHub logins: letters, digits and single hyphens, at most 39; apps' bots end in [bot]. */
@@ -81,7 +82,14 @@ function shownEntry(entry: string): string {
 export function readMentionInput(value: string): MentionRequest[] {
   const requests: MentionRequest[] = []
   const seen = new Set<string>()
-  for (const entry of splitList(value)) {
+  const entries = splitList(value)
+  // Bounds the lookups (10 requests at most, §14.1) and the message, before any request.
+  if (entries.length > MAX_MENTIONS)
+    throw new InputError(
+      'mention',
+      `has ${entries.length} entries; at most ${MAX_MENTIONS} people can be mentioned in one message`,
+    )
+  for (const entry of entries) {
     const request = readMention(entry)
     const key = JSON.stringify(request).toLowerCase()
     if (seen.has(key)) continue

@@ -8,6 +8,7 @@ import { runContext } from '../../src/github/context.js'
 import { lookupsOf, planMentions, settleMentions } from '../../src/github/people.js'
 import { checkWebhookMentions, readMentionInput, readUsersInput } from '../../src/inputs/mentions.js'
 import { batchGetIdRequests, lookupKey } from '../../src/feishu/contacts.js'
+import { describeReceiver } from '../../src/feishu/targets.js'
 import { eventEnv, examplePayload } from '../github-events.mjs'
 
 const pushWith = (author: Record<string, string>, commits: Record<string, unknown>[] = []) => {
@@ -55,6 +56,17 @@ describe('mention input', () => {
       { kind: 'run', who: 'commit_author' },
       { kind: 'run', who: 'actor' },
     ])
+  })
+
+  it('takes at most 500 entries', () => {
+    expect(readMentionInput(Array.from({ length: 500 }, (_, i) => `ou_${i}`).join(','))).toHaveLength(500)
+    expect(() => readMentionInput(Array.from({ length: 501 }, (_, i) => `ou_${i}`).join(','))).toThrow(
+      'Input `mention`: has 501 entries; at most 500 people can be mentioned in one message',
+    )
+  })
+
+  it('names e-mail receivers masked', () => {
+    expect(describeReceiver({ receiveIdType: 'email', receiveId: 'alice@example.com' })).toBe('email a***@example.com')
   })
 
   it.each([
@@ -208,6 +220,10 @@ describe('who the run means', () => {
     const context = pushWith({ name: 'D', email: 'dev@example.com', username: 'dev' })
     expect(() => planMentions(readMentionInput('${commit_author}'), users, context, 'webhook')).toThrow(
       'Input `mention`: ${commit_author} (@dev) needs a lookup by e-mail (the commit e-mail), which a custom bot webhook cannot make; map dev to an open_id (ou_...) in `users`, or send with an app',
+    )
+    const noreply = pushWith({ name: 'D', email: '1+dev@users.noreply.github.com', username: 'dev' })
+    expect(() => planMentions(readMentionInput('${actor} ${commit_author}'), users, noreply, 'webhook')).toThrow(
+      'Input `mention`: ${actor} (@pusher) is not in `users`, and a custom bot webhook cannot look anyone up; map pusher to an open_id (ou_...) in `users`',
     )
     // Nobody to look up is not an error: the message goes with a warning.
     expect(() => planMentions(readMentionInput('${pull_request_author}'), users, context, 'webhook')).not.toThrow()
