@@ -13,7 +13,7 @@ import { planAppDelivery } from './feishu/plan.js'
 import { WebhookClient } from './feishu/webhook-client.js'
 import { batchGetIdRequests, lookUpOpenIds, type Lookup } from './feishu/contacts.js'
 import { readRunContext, stepIdentity } from './github/context.js'
-import { lookupsOf, planMentions, settleMentions } from './github/people.js'
+import { boundingMentions, lookupsOf, planMentions, settleMentions } from './github/people.js'
 import { readConfig, type Config } from './inputs/config.js'
 import { printDryRun, printWebhookDryRun } from './report/dry-run.js'
 import { logMentions } from './report/mentions.js'
@@ -33,6 +33,10 @@ export async function run(env: Environment = process.env, runner: Runner = actio
     const lookups = lookupsOf(people)
     // Personal data: should anything repeat an address or number, the runner shows *** instead.
     for (const lookup of lookups) runner.setSecret('email' in lookup ? lookup.email : lookup.mobile)
+    if (config.mode === 'app' && !config.dryRun && lookups.length) {
+      // Every input error before the first request: composed once with room for each mention either way.
+      await composeMessage({ ...config, mentions: boundingMentions(people) }, context)
+    }
     if (config.mode === 'app' && !config.dryRun) client = appClient(runner, config)
     const answers = client && lookups.length ? await lookUpOpenIds(client, config.baseUrl, lookups) : undefined
     const { mentions, outcomes } = settleMentions(people, config.dryRun ? undefined : (answers ?? new Map()))

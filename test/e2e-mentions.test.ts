@@ -213,6 +213,16 @@ describe.each(RUNTIMES)('mentions through dist/index.js on $name', ({ bin }) => 
     expectMasked(result, 'octocat@example.com')
   })
 
+  it('an input error in the message is reported before anyone is looked up', async () => {
+    const result = await run({ text: 'Hello ${nobody}', mention: 'alice@example.com' })
+    expectInputError(result, 'text')
+    expect(fake.requests).toHaveLength(0)
+    // Each " is four bytes of the request body once the content is serialised twice (§3.1).
+    const big = await run({ text: '"'.repeat(38 * 1024), mention: 'alice@example.com' })
+    expectInputError(big, 'text')
+    expect(fake.requests).toHaveLength(0)
+  })
+
   it('a template card keeps refusing mention: the card decides where people go', async () => {
     const result = await run({ 'template-id': 'AAqTemplate1', mention: '${commit_author}' })
     expectInputError(result, 'mention')

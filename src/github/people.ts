@@ -184,6 +184,19 @@ export function lookupsOf(plan: readonly PlannedMention[]): Lookup[] {
 }
 
 /**
+ * Mentions at least as large as any the lookups can give: every looked-up person both as the
+ * text in their place and as an id longer than any open_id. Composing with these first reports
+ * every input error (a placeholder, the size) before the first lookup is sent.
+ */
+export function boundingMentions(plan: readonly PlannedMention[]): Mention[] {
+  return plan.flatMap(({ label, target }): Mention[] => {
+    if (target.kind === 'id') return [{ id: target.id.replace(/^user_id:/, '') }]
+    if (target.kind === 'none') return label ? [{ text: label }] : []
+    return [{ text: label }, { id: `ou_${'0'.repeat(61)}` }]
+  })
+}
+
+/**
  * The mentions to write and what became of each entry, given the lookups' answers (undefined in a
  * dry run, which looks nobody up). An unresolved person is written as text: the login, else the
  * masked address. Each id is mentioned once.

@@ -5,7 +5,7 @@ import { maskEmail, maskPhone } from '../../src/base/personal.js'
 import { composeMessage } from '../../src/compose/message.js'
 import { buildCard } from '../../src/compose/cards.js'
 import { runContext } from '../../src/github/context.js'
-import { lookupsOf, planMentions, settleMentions } from '../../src/github/people.js'
+import { boundingMentions, lookupsOf, planMentions, settleMentions } from '../../src/github/people.js'
 import { checkWebhookMentions, readMentionInput, readUsersInput } from '../../src/inputs/mentions.js'
 import { batchGetIdRequests, lookupKey } from '../../src/feishu/contacts.js'
 import { describeReceiver } from '../../src/feishu/targets.js'
@@ -227,6 +227,15 @@ describe('who the run means', () => {
     )
     // Nobody to look up is not an error: the message goes with a warning.
     expect(() => planMentions(readMentionInput('${pull_request_author}'), users, context, 'webhook')).not.toThrow()
+  })
+
+  it('bounds the size of what the lookups can give', () => {
+    const plan = planMentions(readMentionInput('all a@example.com @nobody'), users, pushWith({}), 'app')
+    const size = (mentions: unknown) => JSON.stringify(mentions).length
+    const bound = size(boundingMentions(plan))
+    expect(bound).toBeGreaterThanOrEqual(size(settleMentions(plan, new Map()).mentions))
+    const found = new Map([[lookupKey({ email: 'a@example.com' }), `ou_${'f'.repeat(32)}`]])
+    expect(bound).toBeGreaterThanOrEqual(size(settleMentions(plan, found).mentions))
   })
 
   it('mentions each id once', () => {
