@@ -72,6 +72,7 @@ describe.each(RUNTIMES)('mentions through dist/index.js on $name', ({ bin }) => 
       users: USERS,
       bots: { [HOOK]: {} },
       limits: { lookupPerSecond: 2 },
+      checkMentions: true,
     })
   })
   afterAll(() => fake.close())

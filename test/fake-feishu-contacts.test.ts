@@ -114,6 +114,31 @@ describe('fake batch_get_id', () => {
   })
 })
 
+describe('fake card mentions (checkMentions)', () => {
+  let fake: Fake
+  beforeAll(async () => {
+    fake = await startFakeFeishu({ apps: APPS, users: USERS, checkMentions: true })
+  })
+  afterAll(() => fake.close())
+
+  it('fails a card that mentions an unknown id with 230099 / 100290, and takes known ids and all', async () => {
+    const token = await tokenFor(fake, 'cli_test')
+    const sendCard = async (markdown: string) => {
+      const card = { schema: '2.0', body: { elements: [{ tag: 'markdown', content: markdown }] } }
+      const res = await fetch(`${fake.url}/open-apis/im/v1/messages?receive_id_type=chat_id`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ receive_id: 'oc_1', msg_type: 'interactive', content: JSON.stringify(card) }),
+      })
+      return (await res.json()) as { code: number; msg: string }
+    }
+    expect((await sendCard('<at id=ou_a></at> <at id=a></at> <at ids=ou_o,on_r></at> <at id=all></at>')).code).toBe(0)
+    const refused = await sendCard('<at id=ou_nobody></at>')
+    expect(refused.code).toBe(230099)
+    expect(refused.msg).toContain('ErrCode: 100290')
+  })
+})
+
 describe.each(['entry', 'absent'] as const)('lookUpOpenIds when a miss is %s', (lookupMiss) => {
   let fake: Fake
   beforeAll(async () => {

@@ -50,6 +50,8 @@ import { URL } from 'node:url'
  * @property {Record<string, FakeBot>} [bots] custom bots by hook token (§7); default one bot, token 'demo-hook-token', no security options
  * @property {string[]} [noThreadChats] chats that do not support thread replies: reply_in_thread there answers 230071 (§5.1)
  * @property {{ key: string, cert: string }} [tls] serve https with this key and certificate (PEM)
+ * @property {boolean} [checkMentions] a card whose markdown mentions (at tags with id or ids) an id that is no user's
+ *   open_id, user_id or union_id fails with 230099 / 100290 (§4.6, §14.2); off unless given (other suites mention made-up ids)
  * @property {'entry' | 'absent'} [lookupMiss] how batch_get_id answers for someone it does not find (§14.1, UNCONFIRMED):
  *   an entry with the e-mail or mobile and no user_id (default), or no entry at all
  *
@@ -828,6 +830,22 @@ export async function startFakeFeishu(options = {}) {
     return `oc_p2p_${crypto.createHash('sha256').update(user.open_id).digest('hex').slice(0, 24)}`
   }
 
+  /**
+   * §4.6 / §14.2: an invalid user id in a card's `<at>` tag fails the card (230099, sub-code 100290).
+   * @param {string} msgType @param {unknown} parsed @returns {Reply | undefined}
+   */
+  function cardMentionError(msgType, parsed) {
+    if (!options.checkMentions || msgType !== 'interactive') return undefined
+    const text = JSON.stringify(parsed)
+    for (const match of text.matchAll(/<at\s+ids?=['"]?([^'"\s>]+)['"]?\s*>/g)) {
+      for (const id of (match[1] ?? '').split(',')) {
+        if (id === 'all' || users.some((u) => u.open_id === id || u.user_id === id || u.union_id === id)) continue
+        return cardError(100290, `invalid user id ${id} in at tag`, 'at')
+      }
+    }
+    return undefined
+  }
+
   /** @param {string} appId */
   function scopesOf(appId) {
     return apps[appId]?.scopes ?? ['im:message:send_as_bot']
@@ -1026,6 +1044,8 @@ export async function startFakeFeishu(options = {}) {
     if ('error' in target) return target.error
     const content = validateContent(body.msg_type, body.content, caller.appId, templates)
     if ('error' in content) return content.error
+    const badMention = cardMentionError(body.msg_type, content.parsed)
+    if (badMention) return badMention
 
     const chatThrottled = chatLimit(target.chatId)
     if (chatThrottled) return chatThrottled
@@ -1067,6 +1087,8 @@ export async function startFakeFeishu(options = {}) {
     }
     const content = validateContent(body.msg_type, body.content, caller.appId, templates)
     if ('error' in content) return content.error
+    const badMention = cardMentionError(body.msg_type, content.parsed)
+    if (badMention) return badMention
     if (body.reply_in_thread === true && !parent.thread_id && noThreadChats.includes(parent.chat_id)) {
       return fail(400, 230071, 'This chat does not support thread replies.')
     }
@@ -1117,6 +1139,8 @@ export async function startFakeFeishu(options = {}) {
     }
     const content = validateContent('interactive', body.content, caller.appId, templates)
     if ('error' in content) return content.error
+    const badMention = cardMentionError('interactive', content.parsed)
+    if (badMention) return badMention
     // §5.2 names no code for a card that is not shared; 230001 is used. UNCONFIRMED.
     if (!isSharedCard(message.parsedContent) || !isSharedCard(content.parsed)) {
       return invalidParam(
