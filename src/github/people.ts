@@ -8,7 +8,7 @@
 import { maskEmail } from '../base/personal.js'
 import { lookupKey, type Lookup, type LookupProblem } from '../feishu/contacts.js'
 import { InputError } from '../inputs/errors.js'
-import { shownPerson, type FeishuPerson, type MentionRequest, type UserMap } from '../inputs/mentions.js'
+import { isGitHubLogin, shownPerson, type FeishuPerson, type MentionRequest, type UserMap } from '../inputs/mentions.js'
 import type { RunContext } from './context.js'
 
 /** A mention as compose writes it: an id Feishu mentions (open_id, user_id or `all`, §14.2), or text in its place. */
@@ -101,18 +101,18 @@ function runPerson(
     target: { kind: 'none', problem: { reason, fix } },
   })
   if (who === 'actor')
-    return context.actor
+    return isGitHubLogin(context.actor)
       ? forLogin(context.actor, users, context)
-      : none('this run has no actor (GITHUB_ACTOR is empty)', 'mention the person by @login or open_id')
+      : none('this run names no GitHub user as its actor', 'mention the person by @login or open_id')
   if (who === 'pull_request_author')
-    return context.pullRequestAuthor
+    return isGitHubLogin(context.pullRequestAuthor)
       ? forLogin(context.pullRequestAuthor, users, context)
       : none(
-          `this ${context.eventName || 'run'} event carries no pull request author`,
+          `this ${context.eventName || 'run'} event names no pull request author`,
           'use ${pull_request_author} in workflows triggered by pull_request or pull_request_target',
         )
   const author = context.commitAuthor
-  if (author?.login) return forLogin(author.login, users, context, author.email)
+  if (author?.login && isGitHubLogin(author.login)) return forLogin(author.login, users, context, author.email)
   if (author && usableEmail(author.email))
     return {
       label: maskEmail(author.email),

@@ -39,6 +39,11 @@ const PHONE = /^\+?\d{5,15}$/
 /** GitHub logins: letters, digits and single hyphens, at most 39; apps' bots end in [bot]. */
 const LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\[bot\])?$/
 
+/** A GitHub login as GitHub allows them; anything else (a hostile payload) names nobody. */
+export function isGitHubLogin(login: string): boolean {
+  return LOGIN.test(login)
+}
+
 /** How a person may be shown in a log line or an error: ids as they are, e-mails and phones masked. */
 export function shownPerson(person: FeishuPerson): string {
   switch (person.kind) {

@@ -201,8 +201,28 @@ describe('who the run means', () => {
     expect(outcomes[0]!.problem!.reason).toContain('this event gives no e-mail for them')
     const push = planMentions(readMentionInput('${pull_request_author}'), users, pushWith({}), 'app')
     expect(settleMentions(push, new Map()).outcomes[0]!.problem!.reason).toBe(
-      'this push event carries no pull request author',
+      'this push event names no pull request author',
     )
+  })
+
+  it('a run person whose login is not a GitHub login names nobody', () => {
+    const hostile = runContext({ GITHUB_EVENT_NAME: 'push', GITHUB_ACTOR: '<at id=all></at>' }, {})
+    const { mentions, outcomes } = settleMentions(
+      planMentions(readMentionInput('${actor}'), users, hostile, 'webhook'),
+      new Map(),
+    )
+    expect(mentions).toEqual([])
+    expect(outcomes).toEqual([
+      {
+        asked: '${actor}',
+        resolvedTo: '',
+        via: '',
+        problem: {
+          reason: 'this run names no GitHub user as its actor',
+          fix: 'mention the person by @login or open_id',
+        },
+      },
+    ])
   })
 
   it('a dry run looks nobody up and says what a real run would', () => {
