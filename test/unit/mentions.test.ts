@@ -125,6 +125,48 @@ describe('users input', () => {
   })
 })
 
+describe('the people in the event', () => {
+  const contextOf = (event: string, payload: any) => runContext(eventEnv(event, payload), payload)
+
+  it('push: the head commit author with login and e-mail, and every commit person with a login', () => {
+    const payload = examplePayload('push')
+    const context = contextOf('push', payload)
+    expect(context.commitAuthor).toEqual({
+      login: 'Codertocat',
+      email: '21031067+Codertocat@users.noreply.github.com',
+      name: 'Codertocat',
+    })
+    expect(context.commitPeople[0]).toEqual(context.commitAuthor)
+    expect(context.pullRequestAuthor).toBe('')
+  })
+
+  it('pull_request: the author of the pull request; workflow_run: the commit author without a login', () => {
+    expect(contextOf('pull_request', examplePayload('pull_request', 'opened')).pullRequestAuthor).toBe('Codertocat')
+    const run = contextOf('workflow_run', examplePayload('workflow_run', 'completed'))
+    expect(run.commitAuthor).toEqual({ login: '', email: 'octocat@github.com', name: 'Mona Lisa' })
+    expect(run.commitPeople).toEqual([])
+  })
+
+  it('${commit_author} and ${pull_request_author} as built-in variables: logins (else the name), never an e-mail', async () => {
+    const text = async (event: string, payload: any) =>
+      (
+        await composeMessage(
+          {
+            content: { kind: 'text', input: 'text', text: '${commit_author}|${pull_request_author}' },
+            variables: undefined,
+            status: '',
+            title: '',
+            mentions: [],
+          },
+          contextOf(event, payload),
+        )
+      ).content.text
+    expect(await text('push', examplePayload('push'))).toBe('Codertocat|')
+    expect(await text('pull_request', examplePayload('pull_request', 'opened'))).toBe('|Codertocat')
+    expect(await text('workflow_run', examplePayload('workflow_run', 'completed'))).toBe('Mona Lisa|')
+  })
+})
+
 describe('who the run means', () => {
   const users = new Map([['mapped', { kind: 'open_id' as const, id: 'ou_mapped' }]])
 
