@@ -11,26 +11,44 @@ import { shownHookUrl } from './feishu/hook-url.js'
 import { describeProxy } from './feishu/http.js'
 import { planAppDelivery } from './feishu/plan.js'
 import { WebhookClient } from './feishu/webhook-client.js'
+import { batchGetIdRequests, lookUpOpenIds, type Lookup } from './feishu/contacts.js'
 import { readRunContext, stepIdentity } from './github/context.js'
+import { boundingMentions, lookupsOf, planMentions, settleMentions } from './github/people.js'
 import { readConfig, type Config } from './inputs/config.js'
 import { printDryRun, printWebhookDryRun } from './report/dry-run.js'
+import { logMentions } from './report/mentions.js'
 import { reportDelivery, reportOutputProblem, setOutputs } from './report/outputs.js'
 import { writeSummary, type SummaryInput } from './report/summary.js'
 
 export async function run(env: Environment = process.env, runner: Runner = actionsRunner): Promise<void> {
   let summary: SummaryInput | undefined
   let summaryWanted = true
+  let client: FeishuClient | undefined
   try {
     const config = await readConfig(env, runner)
     summaryWanted = config.summary
-    const message = await composeMessage(config, await readRunContext(env, (line) => runner.warning(line)))
+    const context = await readRunContext(env, (line) => runner.warning(line))
+    // Who to mention, before compose: ids as given, the rest looked up with the app's token (§14.1).
+    const people = planMentions(config.mentions, config.users, context, config.mode)
+    const lookups = lookupsOf(people)
+    // Personal data: should anything repeat an address or number, the runner shows *** instead.
+    for (const lookup of lookups) runner.setSecret('email' in lookup ? lookup.email : lookup.mobile)
+    if (config.mode === 'app' && !config.dryRun && lookups.length) {
+      // Every input error before the first request: composed once with room for each mention either way.
+      await composeMessage({ ...config, mentions: boundingMentions(people) }, context)
+    }
+    if (config.mode === 'app' && !config.dryRun) client = appClient(runner, config)
+    const answers = client && lookups.length ? await lookUpOpenIds(client, config.baseUrl, lookups) : undefined
+    const { mentions, outcomes } = settleMentions(people, config.dryRun ? undefined : (answers ?? new Map()))
+    const message = await composeMessage({ ...config, mentions }, context)
     const proxy = describeProxy(config.proxy, env)
     runner.info(`${describePlan(config, message)}${proxy ? `, ${proxy}` : ''}`)
+    logMentions(runner, outcomes, config.dryRun)
     const results =
       config.mode === 'webhook'
         ? await byWebhook(runner, config, message, env)
-        : await byApp(runner, config, message, env)
-    summary = { results, message, dryRun: config.dryRun }
+        : await byApp(runner, config, message, env, client, lookups)
+    summary = { results, message, dryRun: config.dryRun, mentions: outcomes }
     const outputProblem = config.dryRun
       ? reportOutputProblem(runner, setOutputs(runner, results), results, config.failOnError, true)
       : reportDelivery(runner, results, config.failOnError)
@@ -42,6 +60,7 @@ export async function run(env: Environment = process.env, runner: Runner = actio
     summaryWanted = summaryWanted && runner.getInput('summary').toLowerCase() !== 'false'
     runner.setFailed(text)
   } finally {
+    await client?.close()
     if (summary && summaryWanted) await writeSummary(runner, summary)
   }
 }
@@ -84,17 +103,9 @@ async function byWebhook(
   }
 }
 
-async function byApp(
-  runner: Runner,
-  config: Config,
-  message: OutgoingMessage,
-  env: Environment,
-): Promise<DeliveryResult[]> {
-  const plan = planAppDelivery({ ...config, message, step: stepIdentity(env) })
-  if (config.dryRun) {
-    return printDryRun(runner, { hasCredentials: config.appId !== '', baseUrl: config.baseUrl, plan, message, env })
-  }
-  const client = new FeishuClient({
+/** The app bot's client: one per run, so lookups and sends share one tenant token (§1.1). */
+function appClient(runner: Runner, config: Config): FeishuClient {
+  return new FeishuClient({
     baseUrl: config.baseUrl,
     appId: config.appId,
     appSecret: config.appSecret,
@@ -105,9 +116,26 @@ async function byApp(
     log: (line) => runner.info(line),
     debug: (line) => runner.debug(line),
   })
-  try {
-    return await deliver({ client, plan, progress: (line) => runner.info(line) })
-  } finally {
-    await client.close()
+}
+
+async function byApp(
+  runner: Runner,
+  config: Config,
+  message: OutgoingMessage,
+  env: Environment,
+  client: FeishuClient | undefined,
+  lookups: readonly Lookup[],
+): Promise<DeliveryResult[]> {
+  const plan = planAppDelivery({ ...config, message, step: stepIdentity(env) })
+  if (config.dryRun || !client) {
+    return printDryRun(runner, {
+      hasCredentials: config.appId !== '',
+      baseUrl: config.baseUrl,
+      plan,
+      message,
+      env,
+      lookups: batchGetIdRequests(config.baseUrl, lookups),
+    })
   }
+  return deliver({ client, plan, progress: (line) => runner.info(line) })
 }

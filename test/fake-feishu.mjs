@@ -2,8 +2,8 @@
 /**
  * Fake Feishu / Lark Open Platform server for tests, listening on loopback.
  *
- * Owns: the tenant token endpoint, message send, reply and card patch — the parts of the Open API
- * the Action talks to — and the custom bot webhook `POST /open-apis/bot/v2/hook/:token` (§7). Everything follows docs/feishu-api.md (section numbers below refer to
+ * Owns: the tenant token endpoint, message send, reply and card patch, the open_id lookup by
+ * e-mail or phone (batch_get_id, §14.1) — the parts of the Open API the Action talks to — and the custom bot webhook `POST /open-apis/bot/v2/hook/:token` (§7). Everything follows docs/feishu-api.md (section numbers below refer to
  * it). The fake validates requests the way Feishu documents it and answers with the documented
  * error codes, so a client that passes against it has at least honoured the written contract.
  * Where the doc is silent or UNCONFIRMED, the choice made here is marked "UNCONFIRMED" in a comment.
@@ -28,6 +28,8 @@ import { URL } from 'node:url'
  * @property {string} user_id
  * @property {string} email
  * @property {string} name
+ * @property {string} [mobile] with + and the country code (§14.1)
+ * @property {boolean} [resigned] batch_get_id finds them only with include_resigned: true
  *
  * @typedef {object} FakeTemplate
  * @property {string[]} versions published version names, oldest first (the last one is "latest")
@@ -48,6 +50,10 @@ import { URL } from 'node:url'
  * @property {Record<string, FakeBot>} [bots] custom bots by hook token (§7); default one bot, token 'demo-hook-token', no security options
  * @property {string[]} [noThreadChats] chats that do not support thread replies: reply_in_thread there answers 230071 (§5.1)
  * @property {{ key: string, cert: string }} [tls] serve https with this key and certificate (PEM)
+ * @property {boolean} [checkMentions] a card whose markdown mentions (at tags with id or ids) an id that is no user's
+ *   open_id, user_id or union_id fails with 230099 / 100290 (§4.6, §14.2); off unless given (other suites mention made-up ids)
+ * @property {'entry' | 'absent'} [lookupMiss] how batch_get_id answers for someone it does not find (§14.1, UNCONFIRMED):
+ *   an entry with the e-mail or mobile and no user_id (default), or no entry at all
  *
  * @typedef {object} FakeLimits
  * @property {number} [appPerSecond] messages per app in any 1000 ms, else HTTP 429 / 99991400 with x-ogw-ratelimit-reset
@@ -56,6 +62,8 @@ import { URL } from 'node:url'
  * @property {number} [patchPerSecond] updates (PATCH) of one message in any 1000 ms (§5.2: 5), else HTTP 400 / 230020
  * @property {number} [botPerSecond] requests to one custom bot in any 1000 ms, else 11232; default 5 (§3.3), always on
  * @property {number} [botPerMinute] requests to one custom bot in any 60 s, else 11232; default 100 (§3.3), always on
+ * @property {number} [lookupPerSecond] batch_get_id requests per app in any 1000 ms (§14.1: 50), else HTTP 429 / 99991400
+ * @property {number} [lookupPerMinute] batch_get_id requests per app in any 60 s (§14.1: 1000), same answer
  *
  * @typedef {object} FakeBot A group's custom bot (§7.1). Its limits (§3.3) apply: see FakeLimits.botPerSecond.
  * @property {string} [secret] signature verification on, with this secret (§7.3): a request without a valid sign answers 19021
@@ -143,6 +151,11 @@ const MESSAGES_PATH = '/open-apis/im/v1/messages'
 const REPLY_PATH = /^\/open-apis\/im\/v1\/messages\/([^/]+)\/reply$/
 const MESSAGE_PATH = /^\/open-apis\/im\/v1\/messages\/([^/]+)$/
 const HOOK_PATH = /^\/open-apis\/bot\/v2\/hook\/([^/]*)$/
+const BATCH_GET_ID_PATH = '/open-apis/contact/v3/users/batch_get_id'
+/** §14.1 / §9: looking people up by e-mail or phone. */
+const CONTACT_SCOPE = 'contact:user.id:readonly'
+/** §14.1: at most 50 e-mails and 50 mobiles per request. */
+const LOOKUP_MAX = 50
 
 // §9: any one of these suffices.
 const SEND_SCOPES = ['im:message', 'im:message:send_as_bot', 'im:message:send']
@@ -208,8 +221,22 @@ const DEFAULTS = {
   apps: { cli_test: { secret: 'test-secret', scopes: ['im:message:send_as_bot'] } },
   chats: ['oc_demo', 'oc_1', 'oc_2', 'oc_3', 'oc_4', 'oc_5', 'oc_6'],
   users: [
-    { open_id: 'ou_alice', union_id: 'on_alice', user_id: 'alice', email: 'alice@example.com', name: 'Alice' },
-    { open_id: 'ou_bob', union_id: 'on_bob', user_id: 'bob', email: 'bob@example.com', name: 'Bob' },
+    {
+      open_id: 'ou_alice',
+      union_id: 'on_alice',
+      user_id: 'alice',
+      email: 'alice@example.com',
+      name: 'Alice',
+      mobile: '+8613800000001',
+    },
+    {
+      open_id: 'ou_bob',
+      union_id: 'on_bob',
+      user_id: 'bob',
+      email: 'bob@example.com',
+      name: 'Bob',
+      mobile: '+14155550100',
+    },
     { open_id: 'ou_carol', union_id: 'on_carol', user_id: 'carol', email: 'carol@example.com', name: 'Carol' },
   ],
   outOfRange: ['ou_outsider', 'on_outsider', 'outsider', 'outsider@example.com'],
@@ -710,6 +737,8 @@ export async function startFakeFeishu(options = {}) {
   const hookTimes = new Map()
   /** @type {WebhookMessage[]} */
   const webhookMessages = []
+  /** @type {Map<string, number[]>} app id -> times of batch_get_id requests, for its own limits (§14.1) */
+  const lookupTimes = new Map()
 
   /**
    * §3.4: the gateway answers HTTP 429 / 99991400 with x-ogw-ratelimit-reset (seconds until the
@@ -800,6 +829,22 @@ export async function startFakeFeishu(options = {}) {
   /** @param {FakeUser} user */
   function p2pChatId(user) {
     return `oc_p2p_${crypto.createHash('sha256').update(user.open_id).digest('hex').slice(0, 24)}`
+  }
+
+  /**
+   * §4.6 / §14.2: an invalid user id in a card's `<at>` tag fails the card (230099, sub-code 100290).
+   * @param {string} msgType @param {unknown} parsed @returns {Reply | undefined}
+   */
+  function cardMentionError(msgType, parsed) {
+    if (!options.checkMentions || msgType !== 'interactive') return undefined
+    const text = JSON.stringify(parsed)
+    for (const match of text.matchAll(/<at\s+ids?=['"]?([^'"\s>]+)['"]?\s*>/g)) {
+      for (const id of (match[1] ?? '').split(',')) {
+        if (id === 'all' || users.some((u) => u.open_id === id || u.user_id === id || u.union_id === id)) continue
+        return cardError(100290, `invalid user id ${id} in at tag`, 'at')
+      }
+    }
+    return undefined
   }
 
   /** @param {string} appId */
@@ -1000,6 +1045,8 @@ export async function startFakeFeishu(options = {}) {
     if ('error' in target) return target.error
     const content = validateContent(body.msg_type, body.content, caller.appId, templates)
     if ('error' in content) return content.error
+    const badMention = cardMentionError(body.msg_type, content.parsed)
+    if (badMention) return badMention
 
     const chatThrottled = chatLimit(target.chatId)
     if (chatThrottled) return chatThrottled
@@ -1041,6 +1088,8 @@ export async function startFakeFeishu(options = {}) {
     }
     const content = validateContent(body.msg_type, body.content, caller.appId, templates)
     if ('error' in content) return content.error
+    const badMention = cardMentionError(body.msg_type, content.parsed)
+    if (badMention) return badMention
     if (body.reply_in_thread === true && !parent.thread_id && noThreadChats.includes(parent.chat_id)) {
       return fail(400, 230071, 'This chat does not support thread replies.')
     }
@@ -1091,6 +1140,8 @@ export async function startFakeFeishu(options = {}) {
     }
     const content = validateContent('interactive', body.content, caller.appId, templates)
     if ('error' in content) return content.error
+    const badMention = cardMentionError('interactive', content.parsed)
+    if (badMention) return badMention
     // §5.2 names no code for a card that is not shared; 230001 is used. UNCONFIRMED.
     if (!isSharedCard(message.parsedContent) || !isSharedCard(content.parsed)) {
       return invalidParam(
@@ -1159,6 +1210,98 @@ export async function startFakeFeishu(options = {}) {
     return HOOK_SUCCESS
   }
 
+  /**
+   * §14.1: 50 requests/s and 1000/min per app for batch_get_id, answered like the gateway (§3.4):
+   * HTTP 429 / 99991400 with x-ogw-ratelimit-reset.
+   * @param {string} appId @returns {Reply | undefined}
+   */
+  function lookupLimit(appId) {
+    const now = Date.now()
+    const times = (lookupTimes.get(appId) ?? []).filter((time) => time > now - 60_000)
+    lookupTimes.set(appId, times)
+    for (const [count, windowMs] of [
+      [limits.lookupPerSecond, 1000],
+      [limits.lookupPerMinute, 60_000],
+    ]) {
+      if (count === undefined || windowMs === undefined) continue
+      const inWindow = times.filter((time) => time > now - windowMs)
+      if (inWindow.length >= count) {
+        const resetSeconds = Math.max(
+          1,
+          Math.ceil(((inWindow[inWindow.length - count] ?? now) + windowMs - now) / 1000),
+        )
+        return {
+          ...fail(429, 99991400, 'request trigger frequency limit'),
+          headers: { 'x-ogw-ratelimit-limit': String(count), 'x-ogw-ratelimit-reset': String(resetSeconds) },
+        }
+      }
+    }
+    times.push(now)
+    return undefined
+  }
+
+  /** A number as Feishu reads it (§14.1): without + it is a mainland China number. @param {string} mobile */
+  function fullMobile(mobile) {
+    return mobile.startsWith('+') ? mobile : `+86${mobile}`
+  }
+
+  /**
+   * §14.1: open_ids (or union_ids, user_ids) from e-mails and mobiles. Someone outside the app's
+   * contact range (`outOfRange`), resigned (unless include_resigned), or unknown is a miss, not an
+   * error. The code for more than 50 of either is UNCONFIRMED: 99992402 (field validation), HTTP 400.
+   * @param {Ctx} ctx @returns {Reply}
+   */
+  function handleBatchGetId(ctx) {
+    const auth = authenticate(ctx, [CONTACT_SCOPE])
+    if ('error' in auth) return auth.error
+    const { caller } = auth
+    const throttled = lookupLimit(caller.appId)
+    if (throttled) return throttled
+    const idType = ctx.query.user_id_type ?? 'open_id'
+    if (!['open_id', 'union_id', 'user_id'].includes(idType))
+      return invalidParam(`invalid user_id_type: ${idType}`, 'user_id_type')
+    if (idType === 'user_id' && !caller.scopes.includes(USER_ID_SCOPE))
+      return missingScope(caller.appId, [USER_ID_SCOPE])
+    if (!isJsonRequest(ctx)) return invalidParam('Content-Type must be application/json')
+    const body = ctx.body
+    if (!isObject(body)) return invalidParam('request body must be a JSON object')
+    /** @type {Record<string, string[]>} */
+    const asked = {}
+    for (const field of ['emails', 'mobiles']) {
+      const value = body[field] ?? []
+      if (!Array.isArray(value) || !value.every((item) => typeof item === 'string'))
+        return fail(400, 99992402, 'field validation failed', {
+          field_violations: [{ field, description: `${field} must be a list of strings` }],
+        })
+      if (value.length > LOOKUP_MAX)
+        return fail(400, 99992402, 'field validation failed', {
+          field_violations: [{ field, description: `the max len is ${LOOKUP_MAX}`, value: String(value.length) }],
+        })
+      asked[field] = value
+    }
+    const withResigned = body.include_resigned === true
+    /** @param {FakeUser | undefined} user */
+    const findable = (user) =>
+      user !== undefined &&
+      (withResigned || !user.resigned) &&
+      !outOfRange.includes(user.email) &&
+      !outOfRange.includes(user.open_id)
+    const idOf = (/** @type {FakeUser} */ user) => user[/** @type {'open_id' | 'union_id' | 'user_id'} */ (idType)]
+    /** @type {Record<string, string>[]} */
+    const userList = []
+    for (const email of asked.emails ?? []) {
+      const user = users.find((u) => u.email.toLowerCase() === email.toLowerCase())
+      if (findable(user)) userList.push({ user_id: idOf(/** @type {FakeUser} */ (user)), email })
+      else if ((options.lookupMiss ?? 'entry') === 'entry') userList.push({ email })
+    }
+    for (const mobile of asked.mobiles ?? []) {
+      const user = users.find((u) => u.mobile !== undefined && fullMobile(u.mobile) === fullMobile(mobile))
+      if (findable(user)) userList.push({ user_id: idOf(/** @type {FakeUser} */ (user)), mobile })
+      else if ((options.lookupMiss ?? 'entry') === 'entry') userList.push({ mobile })
+    }
+    return { status: 200, body: { code: 0, msg: 'success', data: { user_list: userList } } }
+  }
+
   /** @param {Ctx} ctx @returns {Reply} */
   function route(ctx) {
     // HTTP status for 99991301 is UNCONFIRMED (§8.1 gives only the code); 405 is used.
@@ -1170,6 +1313,7 @@ export async function startFakeFeishu(options = {}) {
     // DELETE (recall, §5.3) and PUT (edit) exist on Feishu but are not implemented by the fake.
     const message = MESSAGE_PATH.exec(ctx.path)
     if (message) return ctx.method === 'PATCH' ? handlePatch(ctx, message[1] ?? '') : wrongMethod()
+    if (ctx.path === BATCH_GET_ID_PATH) return ctx.method === 'POST' ? handleBatchGetId(ctx) : wrongMethod()
     const hook = HOOK_PATH.exec(ctx.path)
     if (hook) return ctx.method === 'POST' ? handleHook(ctx, hook[1] ?? '') : wrongMethod()
     return fail(404, 99991201, '404 page not found')
@@ -1347,6 +1491,7 @@ export async function startFakeFeishu(options = {}) {
       chatSends.clear()
       patchTimes.clear()
       hookTimes.clear()
+      lookupTimes.clear()
       webhookMessages.length = 0
       rules = []
     },

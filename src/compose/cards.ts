@@ -8,6 +8,7 @@
 
 import type { RunContext } from '../github/context.js'
 import { firstLine } from '../github/context.js'
+import type { Mention } from '../github/people.js'
 import type { Status } from '../inputs/config.js'
 import { releaseNotesToCardMarkdown } from './release-notes/index.js'
 import { escapeCardMarkdown, neutralizeMarkup } from '../markup/escape.js'
@@ -19,7 +20,7 @@ export interface CardOptions {
   readonly status: Status
   /** Replaces the built-in title; already filled and trusted (the workflow author's). */
   readonly title: string
-  readonly mentions: readonly string[]
+  readonly mentions: readonly Mention[]
   /** The most bytes JSON.stringify(card) may take: Feishu's limit for the transport. */
   readonly maxBytes: number
 }
@@ -37,9 +38,11 @@ const STATUS_LOOK: Record<Status, { color: HeaderColor; tagColor: TagColor; tag:
   '': { color: 'blue', tagColor: 'blue', tag: 'In progress', verb: 'is in progress' },
 }
 
-/** Feishu markdown of the mention input: <at id=...></at> is the card syntax (§4.5). */
-function cardMentions(mentions: readonly string[]): string {
-  return mentions.map((id) => `<at id=${id}></at>`).join(' ')
+/** Card markdown of the resolved mentions: <at id=...></at> (§4.5, §14.2); the unresolved as literal text. */
+function cardMentions(mentions: readonly Mention[]): string {
+  return mentions
+    .map((mention) => ('id' in mention ? `<at id=${mention.id}></at>` : escapeCardMarkdown(mention.text)))
+    .join(' ')
 }
 
 function plainText(content: string): { tag: 'plain_text'; content: string } {

@@ -7,12 +7,14 @@
 
 import { buildCard, releaseCard } from './cards.js'
 import { type RunContext } from '../github/context.js'
+import type { Mention } from '../github/people.js'
 import type { Config, Content } from '../inputs/config.js'
 import { fillString, fillTree } from './placeholders.js'
 import { releaseNotesToCardMarkdown } from './release-notes/index.js'
 import { InputError } from '../inputs/errors.js'
 import { builtinVariables, untrusted } from './variables.js'
 import { isPlainObject, kindOf } from '../base/objects.js'
+import { neutralizeMarkup } from '../markup/escape.js'
 import { SIZE_LIMITS, WEBHOOK_BODY_LIMIT, WEBHOOK_ENVELOPE_BYTES, type FeishuMessage } from '../feishu/message.js'
 
 /** A message ready for the delivery layer, and the input its content came from, for messages. */
@@ -20,8 +22,10 @@ export interface OutgoingMessage extends FeishuMessage {
   readonly input: Content['input']
 }
 
-export type ComposeConfig = Pick<Config, 'content' | 'variables' | 'status' | 'title' | 'mentions'> &
-  Partial<Pick<Config, 'mode' | 'updateMessageId' | 'untrustedVariables'>>
+/** `mentions`: the `mention` input resolved (github/people.ts), ids or text in their place. */
+export type ComposeConfig = Pick<Config, 'content' | 'variables' | 'status' | 'title'> & {
+  readonly mentions: readonly Mention[]
+} & Partial<Pick<Config, 'mode' | 'updateMessageId' | 'untrustedVariables'>>
 
 /**
  * The variables a message can use: built-ins, then the `variables` input. String values inside
@@ -146,16 +150,25 @@ export async function composeMessage(config: ComposeConfig, context: RunContext)
   return message
 }
 
-/** §4.1: <at user_id="..."></at> mentions in a text message, on a line of their own at the end. */
-function withTextMentions(text: string, mentions: readonly string[]): string {
+/**
+ * §4.1, §14.2: <at user_id="..."></at> mentions in a text message, on a line of their own at the
+ * end; a person who could not be resolved is written as plain text, made inert.
+ */
+function withTextMentions(text: string, mentions: readonly Mention[]): string {
   if (mentions.length === 0) return text
-  return `${text}\n${mentions.map((id) => `<at user_id="${id}"></at>`).join(' ')}`
+  const written = mentions.map((mention) =>
+    'id' in mention ? `<at user_id="${mention.id}"></at>` : neutralizeMarkup(mention.text),
+  )
+  return `${text}\n${written.join(' ')}`
 }
 
-/** §4.2: a last paragraph of `at` nodes in every locale. */
-function withPostMentions(post: Record<string, unknown>, mentions: readonly string[]): Record<string, unknown> {
+/** §4.2, §14.2: a last paragraph of `at` nodes (text nodes for the unresolved) in every locale. */
+function withPostMentions(post: Record<string, unknown>, mentions: readonly Mention[]): Record<string, unknown> {
   if (mentions.length === 0) return post
-  const paragraph = mentions.map((id) => ({ tag: 'at', user_id: id }))
+  const paragraph = mentions.flatMap((mention, index) => [
+    ...(index > 0 ? [{ tag: 'text', text: ' ' }] : []),
+    'id' in mention ? { tag: 'at', user_id: mention.id } : { tag: 'text', text: mention.text },
+  ])
   return Object.fromEntries(
     Object.entries(post).map(([locale, body]) => {
       const { content, ...rest } = body as { content: unknown[][] }

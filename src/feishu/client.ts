@@ -53,11 +53,18 @@ interface UpdateBody {
   content: string
 }
 
+/** The request body of POST /open-apis/contact/v3/users/batch_get_id (§14.1). */
+interface BatchGetIdBody {
+  emails?: string[]
+  mobiles?: string[]
+  include_resigned: boolean
+}
+
 /** One request of the app bot for one target: what a dry run prints and the client sends. */
 export interface AppRequest {
   readonly method: 'POST' | 'PATCH'
   readonly url: string
-  readonly body: SendBody | ReplyBody | UpdateBody
+  readonly body: SendBody | ReplyBody | UpdateBody | BatchGetIdBody
   /**
    * What the per-target limit counts (§3.3): one chat or user for a send; one message for an
    * update (5 QPS per message, §5.2) and for a reply (its chat is not known before the answer).
@@ -161,6 +168,14 @@ export class FeishuClient {
       })
     }
     return { messageId, chatId: typeof chatId === 'string' && /^oc_[\w-]+$/.test(chatId) ? chatId : '' }
+  }
+
+  /**
+   * Any other request with the run's token (a lookup, feishu/contacts.ts), retried like a send:
+   * it changes nothing, so sending it again is always safe. Feishu's body, or a FeishuError.
+   */
+  call(label: string, request: AppRequest): Promise<FeishuBody> {
+    return this.requests.withRetries(label, () => this.callWithToken(request))
   }
 
   close(): Promise<void> {

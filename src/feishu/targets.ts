@@ -2,6 +2,8 @@
 // receive_id_type), the message an update or reply acts on, or a custom bot's own group; and how
 // each is named in log lines. Pure types and names: parsing inputs into them is the inputs layer's.
 
+import { maskEmail } from '../base/personal.js'
+
 export const RECEIVE_ID_TYPES = ['chat_id', 'open_id', 'union_id', 'user_id', 'email'] as const
 export type ReceiveIdType = (typeof RECEIVE_ID_TYPES)[number]
 
@@ -39,6 +41,9 @@ export function describeReceiver(target: Target): string {
       return `update of ${target.receiveId}`
     case 'reply_to':
       return `reply to ${target.receiveId}`
+    case 'email':
+      // Personal data: masked wherever a receiver is named (the log, the job summary).
+      return `email ${maskEmail(target.receiveId)}`
     default:
       return `${target.receiveIdType} ${target.receiveId}`
   }

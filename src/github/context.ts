@@ -44,6 +44,13 @@ interface TriggeringRun {
   readonly event: string
 }
 
+/** Who wrote a commit, as the event gives it: login '' when GitHub did not match the e-mail to an account. */
+interface CommitPerson {
+  readonly login: string
+  readonly email: string
+  readonly name: string
+}
+
 export interface RunContext {
   readonly serverUrl: string
   readonly repository: string
@@ -67,6 +74,12 @@ export interface RunContext {
   readonly commitMessage: string
   readonly commitUrl: string
   readonly compareUrl: string
+  /** Who wrote the head commit, when the payload says (push, workflow_run); personal data (the e-mail). */
+  readonly commitAuthor?: CommitPerson
+  /** Every author and committer of the event's commits that GitHub matched to a login (push). */
+  readonly commitPeople: readonly CommitPerson[]
+  /** The login of whoever opened the pull request, '' when the payload does not carry it. */
+  readonly pullRequestAuthor: string
   readonly pullRequest?: PullRequestFacts
   readonly release?: ReleaseFacts
   readonly triggeringRun?: TriggeringRun
@@ -151,6 +164,8 @@ export function runContext(env: Environment, payloadValue: unknown): RunContext 
     commitMessage: '',
     commitUrl: '',
     compareUrl: '',
+    commitPeople: [],
+    pullRequestAuthor: '',
   }
   // Later facts win: a pull request's head over the push's, the triggering run's over both.
   if (eventName === 'push') Object.assign(context, pushFacts(payload))
@@ -162,13 +177,27 @@ export function runContext(env: Environment, payloadValue: unknown): RunContext 
   return context
 }
 
-/** push: the head commit, its message, and the compare view GitHub made for the push. */
+/** A commit's author or committer as the payload gives it (push: name, email, username; workflow_run: name, email). */
+function commitPerson(value: unknown): CommitPerson | undefined {
+  const person = object(value)
+  const found = { login: text(person.username), email: text(person.email), name: text(person.name) }
+  return found.login || found.email || found.name ? found : undefined
+}
+
+/** push: the head commit, its message and author, the people of every commit, and the compare view GitHub made for the push. */
 function pushFacts(payload: Json): EventFacts {
   const headCommit = object(payload.head_commit)
+  const commits = [headCommit, ...(Array.isArray(payload.commits) ? payload.commits.map(object) : [])]
+  const commitPeople = commits
+    .flatMap((commit) => [commitPerson(commit.author), commitPerson(commit.committer)])
+    .filter((person): person is CommitPerson => Boolean(person?.login && person.email))
+  const commitAuthor = commitPerson(headCommit.author)
   return {
     ...(text(headCommit.id) ? { sha: text(headCommit.id) } : {}),
     commitMessage: text(headCommit.message),
     compareUrl: link(payload.compare),
+    ...(commitAuthor ? { commitAuthor } : {}),
+    commitPeople,
   }
 }
 
@@ -185,7 +214,7 @@ function pullRequestFacts(payload: Json, repositoryUrl: string): EventFacts {
     headRef: text(head.ref),
     baseRef: text(base.ref),
   }
-  const facts: EventFacts = { pullRequest }
+  const facts: EventFacts = { pullRequest, pullRequestAuthor: text(object(pr.user).login) }
   // GITHUB_SHA of a pull_request run is a merge commit nobody wrote; the head is what was pushed.
   if (text(head.sha)) facts.sha = text(head.sha)
   if (pullRequest.headRef) facts.subject = { type: 'branch', name: pullRequest.headRef }
@@ -203,8 +232,10 @@ function pullRequestFacts(payload: Json, repositoryUrl: string): EventFacts {
 function workflowRunFacts(payload: Json, repositoryUrl: string): EventFacts {
   const run = object(payload.workflow_run)
   if (Object.keys(run).length === 0) return {}
+  const commitAuthor = commitPerson(object(run.head_commit).author)
   const facts: EventFacts = {
     commitMessage: text(object(run.head_commit).message),
+    ...(commitAuthor ? { commitAuthor } : {}),
     triggeringRun: {
       name: text(run.name) || text(object(payload.workflow).name),
       conclusion: text(run.conclusion),

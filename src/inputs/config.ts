@@ -5,9 +5,16 @@
 import type { Environment, Runner } from '../base/runner.js'
 import { hookBase, hookToken } from '../feishu/hook-url.js'
 import { MESSAGE_ID, type Receiver } from '../feishu/targets.js'
-import { InputError, shown } from './errors.js'
 import { readCardFile } from './card-file.js'
-import { readReceivers, splitList } from './receivers.js'
+import { InputError, shown } from './errors.js'
+import {
+  checkWebhookMentions,
+  readMentionInput,
+  readUsersInput,
+  type MentionRequest,
+  type UserMap,
+} from './mentions.js'
+import { readReceivers } from './receivers.js'
 import { parseMapping, parseStructured } from './structured.js'
 import { hookTokenIn, isLoopback, resolveWebhookUrl } from './webhook.js'
 
@@ -67,8 +74,10 @@ export interface Config {
   readonly status: Status
   /** Replaces the built-in card's title; may hold ${name} placeholders. */
   readonly title: string
-  /** open_ids (ou_...) and `all`, in the order given, each once. */
-  readonly mentions: readonly string[]
+  /** The `mention` entries as written, each once (inputs/mentions.ts); resolved before compose. */
+  readonly mentions: readonly MentionRequest[]
+  /** The `users` input: GitHub login (lower case) -> Feishu person. */
+  readonly users: UserMap
   /** Write the job summary. */
   readonly summary: boolean
 }
@@ -152,7 +161,7 @@ export async function readConfig(env: Environment, runner: Runner): Promise<Conf
       'title',
       `replaces the title of the built-in cards, and \`${content.input}\` is given; put the title into your ${content.kind === 'text' ? 'text' : content.kind}`,
     )
-  const mentions = readMentions(input('mention'))
+  const { mentions, users } = await readPeople(input, mode)
   if (mentions.length && (content.kind === 'card' || content.kind === 'template')) {
     throw new InputError(
       'mention',
@@ -217,6 +226,7 @@ export async function readConfig(env: Environment, runner: Runner): Promise<Conf
     status,
     title,
     mentions: Object.freeze(mentions),
+    users,
     summary: booleanInput('summary'),
   })
 }
@@ -478,20 +488,15 @@ function readStatus(value: string): Status {
   )
 }
 
-/** open_ids and `all`: what Feishu mentions in text (<at user_id=...>) and card markdown (<at id=...>) alike. */
-function readMentions(value: string): string[] {
-  const mentions: string[] = []
-  for (const entry of splitList(value)) {
-    const mention = /^@?all$/i.test(entry) ? 'all' : entry.replace(/^@/, '')
-    if (mention !== 'all' && !/^ou_[A-Za-z0-9_-]+$/.test(mention)) {
-      throw new InputError(
-        'mention',
-        `"${shown(entry)}" is not an open_id (ou_...) or all; find a user's open_id in the Feishu admin console or with the contact API`,
-      )
-    }
-    if (!mentions.includes(mention)) mentions.push(mention)
-  }
-  return mentions
+/** `mention` and `users` (inputs/mentions.ts); in webhook mode, only people a custom bot can mention. */
+async function readPeople(
+  input: (name: string) => string,
+  mode: Config['mode'],
+): Promise<Pick<Config, 'mentions' | 'users'>> {
+  const mentions = readMentionInput(input('mention'))
+  const users = await readUsersInput(input('users'))
+  if (mode === 'webhook') checkWebhookMentions(mentions, users)
+  return { mentions, users }
 }
 
 /** Names as Feishu's card builder allows them, and as ${name} can reach them. */

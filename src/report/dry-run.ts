@@ -1,8 +1,9 @@
 // Prints the requests a real run would make, with secrets hidden, and sends nothing: not even
 // the token request, so a dry run works without credentials.
 
+import { maskEmail, maskPhone } from '../base/personal.js'
 import type { Environment, Runner } from '../base/runner.js'
-import { TOKEN_PATH } from '../feishu/client.js'
+import { TOKEN_PATH, type AppRequest } from '../feishu/client.js'
 import type { DeliveryResult } from '../feishu/deliver.js'
 import { shownHookUrl } from '../feishu/hook-url.js'
 import type { FeishuMessage } from '../feishu/message.js'
@@ -19,16 +20,28 @@ export function printDryRun(
     plan: AppDeliveryPlan
     message: FeishuMessage
     env: Environment
+    /** The open_id lookups a real run makes first (§14.1); their e-mails and numbers are shown masked. */
+    lookups: readonly AppRequest[]
   },
 ): DeliveryResult[] {
-  const { baseUrl, plan, message } = options
+  const { baseUrl, plan, message, lookups } = options
   const targets = plan.targets
-  runner.info(`Dry run: nothing is sent. A real run would make ${targets.length + 1} request(s):`)
+  runner.info(
+    `Dry run: nothing is sent. A real run would make ${targets.length + lookups.length + 1} request(s)${lookups.length ? ` (${lookups.length} to look people up)` : ''}:`,
+  )
   if (!options.hasCredentials)
     runner.warning('Dry run without `app-id` and `app-secret`: a real run would fail until they are set.')
   runner.info(`Content, decoded:\n${JSON.stringify(message.content, null, 2)}`)
   logCardPreview(message, (line) => runner.info(line), options.env)
   runner.info(`POST ${baseUrl}${TOKEN_PATH}\n{"app_id": "***", "app_secret": "***"}`)
+  for (const lookup of lookups) {
+    const body = lookup.body as { emails?: string[]; mobiles?: string[] }
+    printRequest(runner, `${lookup.method} ${lookup.url}`, ['Authorization: Bearer ***'], {
+      ...body,
+      ...(body.emails ? { emails: body.emails.map(maskEmail) } : {}),
+      ...(body.mobiles ? { mobiles: body.mobiles.map(maskPhone) } : {}),
+    })
+  }
   for (const target of targets) {
     const request = plan.requestFor(target)
     printRequest(runner, `${request.method} ${request.url}`, ['Authorization: Bearer ***'], request.body)

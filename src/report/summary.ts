@@ -6,6 +6,8 @@
 import type { Runner } from '../base/runner.js'
 import type { OutgoingMessage } from '../compose/message.js'
 import type { DeliveryResult } from '../feishu/deliver.js'
+import type { MentionOutcome } from '../github/people.js'
+import { shownOutcome } from './mentions.js'
 import { describeReceiver } from '../feishu/targets.js'
 import { isPlainObject } from '../base/objects.js'
 
@@ -20,6 +22,8 @@ export interface SummaryInput {
   readonly dryRun?: boolean
   /** The runner's output file could not be written after sending. */
   readonly outputProblem?: string
+  /** What became of each `mention` entry (masked). */
+  readonly mentions?: readonly MentionOutcome[]
 }
 
 /** Writes the summary when the runner gives a summary file (not in local runs). */
@@ -32,7 +36,14 @@ export async function writeSummary(runner: Runner, input: SummaryInput): Promise
   }
 }
 
-export function renderSummary({ results = [], message, failure, dryRun, outputProblem }: SummaryInput): string {
+export function renderSummary({
+  results = [],
+  message,
+  failure,
+  dryRun,
+  outputProblem,
+  mentions = [],
+}: SummaryInput): string {
   const lines = ['## Feishu / Lark notification', '']
   const delivered = results.filter((result) => result.ok).length
   if (failure) lines.push(`❌ Nothing was sent: ${inline(failure)}`)
@@ -53,6 +64,22 @@ export function renderSummary({ results = [], message, failure, dryRun, outputPr
       lines.push(
         `| ${cell(describeReceiver(result.receiver))} | ${cell(outcome)} | ${result.messageId ? `\`${result.messageId}\`` : ''} |`,
       )
+    }
+    lines.push('')
+  }
+  if (mentions.length) {
+    const missed = mentions.filter((outcome) => outcome.problem).length
+    lines.push(
+      `**Mentions**${missed ? `: ${missed} of ${mentions.length} could not be mentioned and were written as plain text` : ''}`,
+      '',
+      '| Mention | Result |',
+      '| --- | --- |',
+    )
+    for (const outcome of mentions) {
+      const result = outcome.problem
+        ? `⚠️ ${outcome.problem.reason}. Fix: ${outcome.problem.fix}`
+        : `${outcome.resolvedTo ? '✅ ' : ''}${shownOutcome(outcome)}`
+      lines.push(`| ${cell(inline(outcome.asked))} | ${cell(inline(result))} |`)
     }
     lines.push('')
   }

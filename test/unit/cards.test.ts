@@ -16,7 +16,11 @@ const BASE = {
 const contextOf = (event: string, payload: any, extra: Record<string, string> = {}) =>
   runContext({ ...BASE, ...eventEnv(event, payload), ...extra }, payload)
 const build = (event: string, payload: unknown, status: Status, more: { title?: string; mentions?: string[] } = {}) =>
-  buildCard(contextOf(event, payload), { status, title: more.title ?? '', mentions: more.mentions ?? [] })
+  buildCard(contextOf(event, payload), {
+    status,
+    title: more.title ?? '',
+    mentions: (more.mentions ?? []).map((id) => ({ id })),
+  })
 
 const header = (card: Card) => card.header as any
 
@@ -221,7 +225,7 @@ describe('releaseCard', () => {
     async (maxBytes) => {
       const body = longReleaseNotes(100 * 1024)
       expect(body.length).toBeGreaterThanOrEqual(100 * 1024)
-      const card = await releaseCard(release(body), { status: '', title: '', mentions: ['all'], maxBytes })
+      const card = await releaseCard(release(body), { status: '', title: '', mentions: [{ id: 'all' }], maxBytes })
       expect(bytes(card)).toBeLessThanOrEqual(maxBytes)
       expect(bytes(card)).toBeGreaterThan(maxBytes * 0.8)
       const notes = elements(card)[2].content as string

@@ -8,7 +8,7 @@ const context = runContext(
   {},
 )
 const compose = (content: Content, variables?: Record<string, unknown>, mentions: string[] = []) =>
-  composeMessage({ content, variables, status: '', title: '', mentions }, context)
+  composeMessage({ content, variables, status: '', title: '', mentions: mentions.map((id) => ({ id })) }, context)
 
 describe('composeMessage', async () => {
   it('fills text from built-ins and variables', async () => {
@@ -161,7 +161,7 @@ describe('mentions and built-in cards', () => {
         variables: undefined,
         status: 'failure',
         title: 'Nightly ${status} on ${ref_name}',
-        mentions: ['ou_a'],
+        mentions: [{ id: 'ou_a' }],
       },
       context,
     )
@@ -312,7 +312,7 @@ describe('update_multi (§4.5, §5.2)', () => {
           variables: undefined,
           status: '',
           title: '',
-          mentions: ['ou_a'],
+          mentions: [{ id: 'ou_a' }],
           mode: 'webhook',
         },
         context,

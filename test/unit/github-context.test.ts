@@ -114,11 +114,13 @@ describe('builtinVariables', () => {
     const context = contextOf('release', examplePayload('release', 'published'))
     expect([...builtinVariables(context, 'success').keys()].sort()).toEqual([
       'actor',
+      'commit_author',
       'commit_message',
       'commit_url',
       'compare_url',
       'event_name',
       'job',
+      'pull_request_author',
       'pull_request_number',
       'pull_request_title',
       'pull_request_url',

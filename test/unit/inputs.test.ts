@@ -83,7 +83,11 @@ describe('readConfig', () => {
     expect(config).toMatchObject({
       status: 'failure',
       title: 'Nightly ${status}',
-      mentions: ['ou_a', 'all', 'ou_b'],
+      mentions: [
+        { kind: 'person', person: { kind: 'open_id', id: 'ou_a' } },
+        { kind: 'all' },
+        { kind: 'person', person: { kind: 'open_id', id: 'ou_b' } },
+      ],
       summary: false,
     })
     expect((await configWith(base)).summary).toBe(true)
@@ -128,9 +132,9 @@ describe('readConfig', () => {
       'Input `title`: replaces the title of the built-in cards, and `text` is given',
     ],
     [
-      'a mention that is not an open_id',
-      { mention: 'ou_1, boss@example.com' },
-      'Input `mention`: "boss@example.com" is not an open_id (ou_...) or all',
+      'a mention that is no kind of person',
+      { mention: 'ou_1, boss@example' },
+      'Input `mention`: "b***@example" is not all, an open_id (ou_...), user_id:<id>, an e-mail address',
     ],
     [
       'a mention with a raw card',
@@ -210,7 +214,7 @@ describe('readConfig', () => {
     [
       'a mention with a zero-width space',
       { mention: 'ou_1\u200b' },
-      'Input `mention`: "ou_1\\u200b" is not an open_id',
+      'Input `mention`: "ou_1\\u200b" is not all, an open_id',
     ],
     [
       'a reply-to with a direction mark',

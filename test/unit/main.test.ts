@@ -65,6 +65,19 @@ describe('run()', () => {
     expect(runner.shown()).not.toContain(token)
   })
 
+  it('an e-mail mention: handed to the runner as a secret, and never written whole, even unmasked', async () => {
+    // The default fake app lacks contact:user.id:readonly: the lookup fails, the message still goes.
+    const runner = await step({ 'chat-id': 'oc_1', text: 'hi', mention: 'carol@example.com' })
+    expect(runner.failures).toEqual([])
+    expect(fake.messages.map((message) => message.parsedContent.text)).toEqual(['hi\nc***@example.com'])
+    expect(runner.secrets).toContain('carol@example.com')
+    const raw = [...runner.log, ...Object.values(runner.outputs), ...runner.summaries].join('\n')
+    expect(raw).not.toContain('carol@example.com')
+    expect(runner.warnings).toHaveLength(1)
+    expect(runner.warnings[0]).toContain('Mention c***@example.com is sent as plain text')
+    expect(runner.warnings[0]).toContain('contact:user.id:readonly')
+  })
+
   it('an input error fails in one line naming the input, before any request, and the summary says why', async () => {
     const runner = await step({ 'chat-id': 'oc_1', text: 'hi', timeout: 'soon' })
     expect(runner.failures).toEqual([

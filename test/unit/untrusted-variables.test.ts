@@ -14,7 +14,7 @@ const base = { 'app-id': 'cli_test', 'app-secret': 's', 'chat-id': 'oc_1' }
 async function compose(inputs: Record<string, string>) {
   for (const [name, value] of Object.entries(inputEnv({ ...base, ...inputs }))) vi.stubEnv(name, value)
   const config = await readConfig(process.env, actionsRunner)
-  return composeMessage(config, runContext({ GITHUB_REPOSITORY: 'o/r' }, {}))
+  return composeMessage({ ...config, mentions: [] }, runContext({ GITHUB_REPOSITORY: 'o/r' }, {}))
 }
 
 describe('untrusted-variables', () => {
