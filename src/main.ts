@@ -11,8 +11,11 @@ import { shownHookUrl } from './feishu/hook-url.js'
 import { describeProxy } from './feishu/http.js'
 import { planAppDelivery } from './feishu/plan.js'
 import { WebhookClient } from './feishu/webhook-client.js'
-import { readRunContext, stepIdentity } from './github/context.js'
-import { readConfig, type Config } from './inputs/config.js'
+import { readBuildFacts } from './github/api.js'
+import { readRunContext, stepIdentity, type RunContext } from './github/context.js'
+import { conclusionStatus, statusOfJobs, type BuildFacts } from './github/run-facts.js'
+import { readConfig, type Config, type Status } from './inputs/config.js'
+import { apiNeeds, skipReason } from './compose/send-when.js'
 import { printDryRun, printWebhookDryRun } from './report/dry-run.js'
 import { reportDelivery, setOutputs } from './report/outputs.js'
 import { writeSummary, type SummaryInput } from './report/summary.js'
@@ -23,14 +26,30 @@ export async function run(env: Environment = process.env, runner: Runner = actio
   try {
     const config = await readConfig(env, runner)
     summaryWanted = config.summary
-    const message = await composeMessage(config, await readRunContext(env))
+    const context = await readRunContext(env)
+    const facts = await readFacts(runner, config, context, env)
+    const status = runStatus(config, context, facts)
+    const skipped = skipReason(config, status, facts.previous)
+    if (skipped) {
+      runner.info(skipped)
+      runner.setOutput('skipped', 'true')
+      summary = { skipped }
+      return
+    }
+    runner.setOutput('skipped', 'false')
+    const message = await composeMessage({ ...config, status }, context, facts)
     const proxy = describeProxy(config.proxy, env)
     runner.info(`${describePlan(config, message)}${proxy ? `, ${proxy}` : ''}`)
     const results =
       config.mode === 'webhook'
         ? await byWebhook(runner, config, message)
         : await byApp(runner, config, message, stepIdentity(env))
-    summary = { results, message, dryRun: config.dryRun }
+    // The job summary is in English: a built-in card sent in another language alone is shown in English there.
+    const shown =
+      message.input === 'preset' && config.language !== 'auto' && config.language !== 'en_us'
+        ? await composeMessage({ ...config, status, language: 'en_us' }, context, facts)
+        : message
+    summary = { results, message: shown, dryRun: config.dryRun }
     if (config.dryRun) setOutputs(runner, results)
     else reportDelivery(runner, results, config.failOnError)
   } catch (error) {
@@ -42,6 +61,36 @@ export async function run(env: Environment = process.env, runner: Runner = actio
   } finally {
     if (summary && summaryWanted) await writeSummary(runner, summary)
   }
+}
+
+/** What the GitHub API says about the run, when the message needs it; a warning, never a failure, when it cannot. */
+async function readFacts(runner: Runner, config: Config, context: RunContext, env: Environment): Promise<BuildFacts> {
+  const needs = apiNeeds(config)
+  if (!needs.jobs && !needs.duration && !needs.previous) return {}
+  if (!config.githubToken) {
+    const why =
+      'Sending without the job list and the previous run: `github-token` is empty; leave it at its default, ${{ github.token }}, with `permissions: actions: read`.'
+    if (config.statusAuto || config.onSuccess === 'change' || config.onFailure === 'change') runner.warning(why)
+    else runner.debug(why)
+    return {}
+  }
+  const { facts, warning } = await readBuildFacts({
+    env,
+    context,
+    token: config.githubToken,
+    timeoutMs: config.timeoutMs,
+    needs,
+  })
+  if (warning) runner.warning(warning)
+  else if (facts.jobs) runner.debug(`Read ${facts.jobs.length} job(s) of the run from the GitHub API.`)
+  return facts
+}
+
+/** `status`, or with `status: auto` the run's, from its jobs; on workflow_run events the triggering run's conclusion. */
+function runStatus(config: Config, context: RunContext, facts: BuildFacts): Status {
+  if (config.statusAuto && facts.jobs && !context.triggeringRun) return statusOfJobs(facts.jobs)
+  if (config.status || !context.triggeringRun) return config.status
+  return conclusionStatus(context.triggeringRun.conclusion)
 }
 
 /** One line saying what the step does and the host it does it on (never a hook token). */

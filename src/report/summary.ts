@@ -17,6 +17,8 @@ export interface SummaryInput {
   readonly message?: OutgoingMessage
   /** Why nothing was sent, when the step failed before sending (an input error). */
   readonly failure?: string
+  /** Why on-success / on-failure decided not to send. */
+  readonly skipped?: string
   readonly dryRun?: boolean
 }
 
@@ -30,10 +32,11 @@ export async function writeSummary(runner: Runner, input: SummaryInput): Promise
   }
 }
 
-export function renderSummary({ results = [], message, failure, dryRun }: SummaryInput): string {
+export function renderSummary({ results = [], message, failure, skipped, dryRun }: SummaryInput): string {
   const lines = ['## Feishu / Lark notification', '']
   const delivered = results.filter((result) => result.ok).length
   if (failure) lines.push(`❌ Nothing was sent: ${inline(failure)}`)
+  else if (skipped) lines.push(`⏭️ ${inline(skipped)}`)
   else if (dryRun) lines.push(`🧪 Dry run: nothing was sent to the ${results.length} receiver(s) below.`)
   else if (delivered === results.length)
     lines.push(`✅ Delivered to ${results.length === 1 ? 'the receiver' : `all ${results.length} receivers`}.`)

@@ -16,6 +16,8 @@ export interface NotesOptions {
   maxBytes: number
   /** Where the full notes are (the release page); linked at the end when the notes were cut. */
   fullNotesUrl: string
+  /** Replaces the English "… [Full release notes](url)" at a cut, for a card that links the rest itself. */
+  cutMark?: string
 }
 
 /** Loads marked lazily (dynamic import inside, so ncc puts it in a separate chunk that a plain text message never loads). */
