@@ -40,6 +40,7 @@ export interface Labels {
   readonly jobsOmitted: (count: number) => string
   readonly passed: (passed: number, total: number) => string
   readonly failedAt: string
+  readonly cancelledAt: string
   readonly jobResult: {
     failed: string
     cancelled: string
@@ -98,6 +99,7 @@ const en: Labels = {
   jobsOmitted: (count) => `… and ${count} more job(s), listed on the run's page`,
   passed: (passed, total) => `${passed} of ${total} passed`,
   failedAt: 'failed at',
+  cancelledAt: 'cancelled at',
   jobResult: {
     failed: 'failed',
     cancelled: 'cancelled',
@@ -150,6 +152,7 @@ const zh: Labels = {
   jobsOmitted: (count) => `… 另有 ${count} 个作业，请在运行页面查看`,
   passed: (passed, total) => `${total} 个中 ${passed} 个通过`,
   failedAt: '失败于步骤',
+  cancelledAt: '取消于步骤',
   jobResult: {
     failed: '失败',
     cancelled: '已取消',
@@ -202,6 +205,7 @@ const ja: Labels = {
   jobsOmitted: (count) => `… ほか ${count} 件のジョブは実行ページを参照`,
   passed: (passed, total) => `${total} 件中 ${passed} 件成功`,
   failedAt: '失敗したステップ',
+  cancelledAt: 'キャンセルされたステップ',
   jobResult: {
     failed: '失敗',
     cancelled: 'キャンセル',

@@ -219,7 +219,9 @@ async function client(
 
 function problem(error: unknown, baseUrl: string, timeoutMs: number, signal: AbortSignal): ApiProblem {
   if (signal.aborted) return new ApiProblem(`GitHub's API (${baseUrl}) did not answer within ${timeoutMs / 1000} s`)
-  const status = isPlainObject(error) || error instanceof Error ? (error as { status?: unknown }).status : undefined
+  // Octokit reports a request that got no answer as status 500 without a response.
+  const answered = error instanceof Error && (error as { response?: unknown }).response !== undefined
+  const status = answered ? (error as { status?: unknown }).status : undefined
   if (status === 403 || status === 404)
     return new ApiProblem(
       `GitHub answered HTTP ${status}: the token cannot read this run's jobs (it lacks \`actions: read\`; restricted default tokens have \`actions: none\`); ${FIX}`,
@@ -232,7 +234,11 @@ function problem(error: unknown, baseUrl: string, timeoutMs: number, signal: Abo
   if (typeof status === 'number' && status >= 500)
     return new ApiProblem(`GitHub answered HTTP ${status}: its API is failing; the card is sent without it`)
   if (typeof status === 'number') return new ApiProblem(`GitHub answered HTTP ${status}`)
-  const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error
-  const code = isPlainObject(cause) || cause instanceof Error ? str((cause as { code?: unknown }).code) : ''
+  // The system's error code (ECONNREFUSED, ENOTFOUND, ...) is somewhere down the chain of causes.
+  let code = ''
+  for (let cause: unknown = error, depth = 0; cause instanceof Error && !code && depth < 5; depth++) {
+    code = /^E[A-Z_]+$/.test(str((cause as { code?: unknown }).code)) ? str((cause as { code?: unknown }).code) : ''
+    cause = cause.cause
+  }
   return new ApiProblem(`cannot reach GitHub's API at ${baseUrl}${code ? ` (${code})` : ''}`)
 }
