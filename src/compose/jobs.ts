@@ -87,8 +87,7 @@ function link(name: string, url: string): string {
 
 /** What went wrong in a failed or cancelled job: its first failed step, or its result. */
 function why(job: JobFacts, labels: Labels): string {
-  if (job.failedStep)
-    return `${isFailed(job) ? labels.failedAt : labels.cancelledAt} **${text(job.failedStep, 80)}**`
+  if (job.failedStep) return `${isFailed(job) ? labels.failedAt : labels.cancelledAt} **${text(job.failedStep, 80)}**`
   return result(job, labels)
 }
 
