@@ -25,6 +25,7 @@ import http from 'node:http'
  * @property {Record<string, FakeRepo>} [repos] by owner/name
  * @property {number} [status] every request answers this HTTP status (a failing API)
  * @property {boolean} [hang] never answer (a hung API)
+ * @property {number} [padBytes] a misbehaving server: every 200 answer carries this many more bytes (in a `padding` field)
  *
  * @typedef {object} RecordedGithubRequest
  * @property {string} method
@@ -72,6 +73,15 @@ function linkHeader(url, page, lastPage) {
 
 /** @param {FakeGithubOptions} [options] */
 export async function startFakeGithub(options = {}) {
+  const pad = options.padBytes ?? 0
+  /** @type {typeof send} */
+  const reply = (res, status, body, headers) =>
+    send(
+      res,
+      status,
+      status === 200 && pad ? { .../** @type {object} */ (body), padding: 'x'.repeat(pad) } : body,
+      headers,
+    )
   const tokens = options.tokens ?? { ghs_read: { actions: 'read' }, ghs_none: { actions: 'none' } }
   /** @type {Record<string, FakeRepo>} */
   const repos = options.repos ?? {}
@@ -89,19 +99,19 @@ export async function startFakeGithub(options = {}) {
       authorization: String(req.headers.authorization ?? ''),
     })
     if (options.hang) return
-    if (options.status) return send(res, options.status, error(options.status, 'Service Unavailable'))
-    if (req.method !== 'GET') return send(res, 404, error(404, 'Not Found'))
+    if (options.status) return reply(res, options.status, error(options.status, 'Service Unavailable'))
+    if (req.method !== 'GET') return reply(res, 404, error(404, 'Not Found'))
     // `token X` (what @actions/github sends) and `Bearer X` are both accepted by GitHub.
     const auth = /^(?:token|bearer) (\S+)$/i.exec(String(req.headers.authorization ?? ''))
     const grant = auth ? tokens[auth[1] ?? ''] : undefined
-    if (!grant) return send(res, 401, error(401, 'Bad credentials'))
+    if (!grant) return reply(res, 401, error(401, 'Bad credentials'))
     const match = /^\/repos\/([^/]+)\/([^/]+)\/actions\/(.+)$/.exec(url.pathname)
     const repo = match ? repos[`${match[1]}/${match[2]}`] : undefined
-    if (!match || !repo) return send(res, 404, error(404, 'Not Found'))
+    if (!match || !repo) return reply(res, 404, error(404, 'Not Found'))
     if (grant.actions !== 'read') {
       return repo.private
-        ? send(res, 404, error(404, 'Not Found'))
-        : send(res, 403, error(403, 'Resource not accessible by integration'))
+        ? reply(res, 404, error(404, 'Not Found'))
+        : reply(res, 403, error(403, 'Resource not accessible by integration'))
     }
     const rest = match[3] ?? ''
     const perPage = Math.min(100, Math.max(1, Number(url.searchParams.get('per_page') ?? 30) || 30))
@@ -111,12 +121,12 @@ export async function startFakeGithub(options = {}) {
     let found = /^runs\/(\d+)$/.exec(rest)
     if (found) {
       const run = runs.find((candidate) => String(candidate.id) === found?.[1])
-      return run ? send(res, 200, run) : send(res, 404, error(404, 'Not Found'))
+      return run ? reply(res, 200, run) : reply(res, 404, error(404, 'Not Found'))
     }
     found = /^runs\/(\d+)\/attempts\/(\d+)\/jobs$/.exec(rest)
     if (found) {
       const all = repo.jobs?.[`${found[1]}/${found[2]}`]
-      if (!all) return send(res, 404, error(404, 'Not Found'))
+      if (!all) return reply(res, 404, error(404, 'Not Found'))
       const lastPage = Math.max(1, Math.ceil(all.length / perPage))
       const link = linkHeader(url, page, lastPage)
       return send(
@@ -146,7 +156,7 @@ export async function startFakeGithub(options = {}) {
         link ? { link } : {},
       )
     }
-    return send(res, 404, error(404, 'Not Found'))
+    return reply(res, 404, error(404, 'Not Found'))
   })
   server.on('connection', (socket) => {
     sockets.add(socket)

@@ -201,15 +201,20 @@ async function client(
   signal: AbortSignal,
   timeoutMs: number,
 ): Promise<(path: string, query?: Record<string, string | number>) => Promise<{ data: unknown; link: string }>> {
-  const { getOctokit } = await import('@actions/github')
+  const [{ getOctokit }, { defaults }] = await Promise.all([
+    import('@actions/github'),
+    import('@actions/github/lib/utils'),
+  ])
   const quiet = (): void => undefined
   const octokit = getOctokit(token, {
     baseUrl,
     log: { debug: quiet, info: quiet, warn: quiet, error: quiet },
   })
+  // The runner's proxy settings are in @actions/github's own fetch; the answer is read within a size cap.
+  const fetch = cappedFetch(defaults.request?.fetch ?? globalThis.fetch)
   return async (path, query = {}) => {
     try {
-      const answer = await octokit.request(`GET ${path}`, { ...query, request: { signal } })
+      const answer = await octokit.request(`GET ${path}`, { ...query, request: { signal, fetch } })
       return { data: answer.data, link: String(answer.headers.link ?? '') }
     } catch (error) {
       throw problem(error, baseUrl, timeoutMs, signal)
@@ -217,7 +222,36 @@ async function client(
   }
 }
 
+/** A page of 100 jobs with their steps is a few hundred KB; a server that sends more is not GitHub. */
+const MAX_ANSWER_BYTES = 8 * 1024 * 1024
+
+/** `fetch`, with the body read up to MAX_ANSWER_BYTES: a larger answer is a failure, not a heap full. */
+function cappedFetch(fetch: typeof globalThis.fetch): typeof globalThis.fetch {
+  return async (input, init) => {
+    const response = await fetch(input, init)
+    const chunks: Uint8Array[] = []
+    let size = 0
+    const reader = response.body?.getReader()
+    for (let read = await reader?.read(); read && !read.done; read = await reader?.read()) {
+      size += read.value.byteLength
+      if (size > MAX_ANSWER_BYTES) {
+        await reader?.cancel()
+        throw new ApiProblem(`GitHub's API sent an answer over ${MAX_ANSWER_BYTES / 1024 / 1024} MB`)
+      }
+      chunks.push(read.value)
+    }
+    const empty = [101, 204, 205, 304].includes(response.status)
+    return new Response(empty ? null : Buffer.concat(chunks), {
+      status: response.status,
+      statusText: response.statusText,
+      headers: response.headers,
+    })
+  }
+}
+
 function problem(error: unknown, baseUrl: string, timeoutMs: number, signal: AbortSignal): ApiProblem {
+  for (let cause: unknown = error, depth = 0; cause instanceof Error && depth < 5; depth++, cause = cause.cause)
+    if (cause instanceof ApiProblem) return cause
   if (signal.aborted) return new ApiProblem(`GitHub's API (${baseUrl}) did not answer within ${timeoutMs / 1000} s`)
   // Octokit reports a request that got no answer as status 500 without a response.
   const answered = error instanceof Error && (error as { response?: unknown }).response !== undefined

@@ -214,6 +214,19 @@ describe('the GitHub API failing', () => {
     }
   })
 
+  it('an answer over 8 MB is a warning, not a heap full', async () => {
+    const huge = await startFakeGithub({ padBytes: 9 * 1024 * 1024, repos: github.repos })
+    try {
+      setRepo(null)
+      const runner = await step({ status: 'failure' }, { GITHUB_API_URL: huge.url })
+      expect(runner.failures).toEqual([])
+      expect(runner.warnings).toEqual([expect.stringContaining("GitHub's API sent an answer over 8 MB")])
+      expect(feishu.messages).toHaveLength(1)
+    } finally {
+      await huge.close()
+    }
+  })
+
   it('the token never shows, and a bad token says so', async () => {
     setRepo(null)
     const runner = await step({ status: 'failure', 'github-token': 'ghs_bogus' })
