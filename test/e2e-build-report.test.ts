@@ -266,6 +266,28 @@ describe.each(RUNTIMES)('the build report through dist/index.js on $name', ({ bi
   })
 
   it.each([
+    ['auto', 'Release', 'リリース'],
+    ['ja_jp', 'リリース', undefined],
+  ] as const)(
+    'the release card in language %s: its own words translated, the notes as written, no API call',
+    async (language, tag, japanese) => {
+      const payload = examplePayload('release', 'published')
+      payload.release.body = 'Fixes **everything** <at id=all></at>'
+      const result = await run({ language }, { event: { name: 'release', payload } })
+      expectSent(result)
+      const sent = card()
+      const tags = sent.header.i18n_text_tag_list?.en_us ?? sent.header.text_tag_list
+      expect(tags[0].text.content).toBe(tag)
+      if (japanese) expect(sent.header.i18n_text_tag_list.ja_jp[0].text.content).toBe(japanese)
+      const notes = sent.body.elements[2]
+      expect(notes.i18n_content).toBeUndefined()
+      expect(notes.content).toContain('Fixes **everything**')
+      expect(notes.content).not.toContain('<at id=all>')
+      expect(github.requests).toEqual([])
+    },
+  )
+
+  it.each([
     ['auto', ['en_us', 'zh_cn', 'ja_jp'], 'CI failed'],
     ['zh_cn', undefined, 'CI 失败'],
     ['en_us', undefined, 'CI failed'],

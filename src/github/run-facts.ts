@@ -74,7 +74,7 @@ export function jobFromApi(value: unknown, now: number): JobFacts {
 }
 
 /**
- * The jobs that are not this step's own job: the one that is still running on this runner
+ * The jobs that are not this step's own job (§14.5): the one that is still running on this runner
  * (RUNNER_NAME), else, when the runner's name is not in the list, the running ones named like
  * this job (GITHUB_JOB), which is the name of a job that sets no `name:`.
  */
