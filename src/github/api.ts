@@ -256,9 +256,13 @@ function problem(error: unknown, baseUrl: string, timeoutMs: number, signal: Abo
   // Octokit reports a request that got no answer as status 500 without a response.
   const answered = error instanceof Error && (error as { response?: unknown }).response !== undefined
   const status = answered ? (error as { status?: unknown }).status : undefined
-  if (status === 403 || status === 404)
+  if (status === 403)
     return new ApiProblem(
-      `GitHub answered HTTP ${status}: the token cannot read this run's jobs (it lacks \`actions: read\`; restricted default tokens have \`actions: none\`); ${FIX}`,
+      `GitHub answered HTTP 403: the token cannot read this run's jobs (it lacks \`actions: read\`; restricted default tokens have \`actions: none\`); ${FIX}`,
+    )
+  if (status === 404)
+    return new ApiProblem(
+      `GitHub answered HTTP 404: the run is not visible to the token (on a private repository, a token without \`actions: read\`; or GITHUB_API_URL is not this repository's server); ${FIX}`,
     )
   if (status === 401)
     return new ApiProblem(

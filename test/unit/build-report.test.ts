@@ -188,6 +188,16 @@ describe('status: auto', () => {
 })
 
 describe('the GitHub API failing', () => {
+  it('a private repository answers a restricted token 404: one warning naming actions: read', async () => {
+    setRepo(null)
+    github.repos[REPO] = { ...github.repos[REPO], private: true }
+    const runner = await step({ status: 'failure', 'github-token': 'ghs_none' })
+    expect(runner.failures).toEqual([])
+    expect(runner.warnings).toEqual([expect.stringContaining('HTTP 404')])
+    expect(runner.warnings[0]).toContain('permissions: actions: read')
+    expect(feishu.messages).toHaveLength(1)
+  })
+
   it('a failing API (HTTP 503): one warning, the card without jobs, exit 0', async () => {
     const down = await startFakeGithub({ status: 503 })
     try {
