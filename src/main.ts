@@ -11,10 +11,13 @@ import { shownHookUrl } from './feishu/hook-url.js'
 import { describeProxy } from './feishu/http.js'
 import { planAppDelivery } from './feishu/plan.js'
 import { WebhookClient } from './feishu/webhook-client.js'
+import { apiNeeds, skipReason } from './compose/send-when.js'
 import { batchGetIdRequests, lookUpOpenIds, type Lookup } from './feishu/contacts.js'
-import { readRunContext, stepIdentity } from './github/context.js'
+import { readBuildFacts } from './github/api.js'
+import { readRunContext, stepIdentity, type RunContext } from './github/context.js'
 import { boundingMentions, lookupsOf, planMentions, settleMentions } from './github/people.js'
-import { readConfig, type Config } from './inputs/config.js'
+import { conclusionStatus, statusOfJobs, type BuildFacts } from './github/run-facts.js'
+import { readConfig, type Config, type Status } from './inputs/config.js'
 import { printDryRun, printWebhookDryRun } from './report/dry-run.js'
 import { logMentions } from './report/mentions.js'
 import { reportDelivery, reportOutputProblem, setOutputs } from './report/outputs.js'
@@ -28,6 +31,15 @@ export async function run(env: Environment = process.env, runner: Runner = actio
     const config = await readConfig(env, runner)
     summaryWanted = config.summary
     const context = await readRunContext(env, (line) => runner.warning(line))
+    const facts = await readFacts(runner, config, context, env)
+    const status = runStatus(config, context, facts)
+    const skipped = skipReason(config, status, facts.previous)
+    if (skipped) {
+      runner.info(skipped)
+      runner.setOutput('skipped', 'true')
+      summary = { skipped }
+      return
+    }
     // Who to mention, before compose: ids as given, the rest looked up with the app's token (§14.1).
     const people = planMentions(config.mentions, config.users, context, config.mode)
     const lookups = lookupsOf(people)
@@ -35,12 +47,12 @@ export async function run(env: Environment = process.env, runner: Runner = actio
     for (const lookup of lookups) runner.setSecret('email' in lookup ? lookup.email : lookup.mobile)
     if (config.mode === 'app' && !config.dryRun && lookups.length) {
       // Every input error before the first request: composed once with room for each mention either way.
-      await composeMessage({ ...config, mentions: boundingMentions(people) }, context)
+      await composeMessage({ ...config, status, mentions: boundingMentions(people) }, context, facts)
     }
     if (config.mode === 'app' && !config.dryRun) client = appClient(runner, config)
     const answers = client && lookups.length ? await lookUpOpenIds(client, config.baseUrl, lookups) : undefined
     const { mentions, outcomes } = settleMentions(people, config.dryRun ? undefined : (answers ?? new Map()))
-    const message = await composeMessage({ ...config, mentions }, context)
+    const message = await composeMessage({ ...config, status, mentions }, context, facts)
     const proxy = describeProxy(config.proxy, env)
     runner.info(`${describePlan(config, message)}${proxy ? `, ${proxy}` : ''}`)
     logMentions(runner, outcomes, config.dryRun)
@@ -48,7 +60,12 @@ export async function run(env: Environment = process.env, runner: Runner = actio
       config.mode === 'webhook'
         ? await byWebhook(runner, config, message, env)
         : await byApp(runner, config, message, env, client, lookups)
-    summary = { results, message, dryRun: config.dryRun, mentions: outcomes }
+    // The job summary is in English: a built-in card sent in another language alone is shown in English there.
+    const shown =
+      message.input === 'preset' && config.language !== 'auto' && config.language !== 'en_us'
+        ? await composeMessage({ ...config, status, mentions, language: 'en_us' }, context, facts)
+        : message
+    summary = { results, message: shown, dryRun: config.dryRun, mentions: outcomes }
     const outputProblem = config.dryRun
       ? reportOutputProblem(runner, setOutputs(runner, results), results, config.failOnError, true)
       : reportDelivery(runner, results, config.failOnError)
@@ -63,6 +80,36 @@ export async function run(env: Environment = process.env, runner: Runner = actio
     await client?.close()
     if (summary && summaryWanted) await writeSummary(runner, summary)
   }
+}
+
+/** What the GitHub API says about the run, when the message needs it; a warning, never a failure, when it cannot. */
+async function readFacts(runner: Runner, config: Config, context: RunContext, env: Environment): Promise<BuildFacts> {
+  const needs = apiNeeds(config)
+  if (!needs.jobs && !needs.duration && !needs.previous) return {}
+  if (!config.githubToken) {
+    const why =
+      'Sending without the job list and the previous run: `github-token` is empty; leave it at its default, ${{ github.token }}, with `permissions: actions: read`.'
+    if (config.statusAuto || config.onSuccess === 'change' || config.onFailure === 'change') runner.warning(why)
+    else runner.debug(why)
+    return {}
+  }
+  const { facts, warning } = await readBuildFacts({
+    env,
+    context,
+    token: config.githubToken,
+    timeoutMs: config.timeoutMs,
+    needs,
+  })
+  if (warning) runner.warning(warning)
+  else if (facts.jobs) runner.debug(`Read ${facts.jobs.length} job(s) of the run from the GitHub API.`)
+  return facts
+}
+
+/** `status`, or with `status: auto` the run's, from its jobs; on workflow_run events the triggering run's conclusion. */
+function runStatus(config: Config, context: RunContext, facts: BuildFacts): Status {
+  if (config.statusAuto && facts.jobs && !context.triggeringRun) return statusOfJobs(facts.jobs)
+  if (config.status || !context.triggeringRun) return config.status
+  return conclusionStatus(context.triggeringRun.conclusion)
 }
 
 /** One line saying what the step does and the host it does it on (never a hook token). */

@@ -111,6 +111,7 @@ describe.each(RUNTIMES)('custom bot webhooks on $name', ({ bin }) => {
       'message-ids': '[""]',
       'chat-id': '',
       results: JSON.stringify([WEBHOOK_RESULT]),
+      skipped: 'false',
     })
     expect(result.stdout).toContain(
       `Sending a text message (from \`text\`) by custom bot webhook ${fake.url}/open-apis/bot/v2/hook/***`,

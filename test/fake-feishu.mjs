@@ -375,6 +375,69 @@ function validateCard1(card) {
   return undefined
 }
 
+// §14.3: the locale keys of card translations.
+const CARD_LOCALES = [
+  'zh_cn',
+  'en_us',
+  'ja_jp',
+  'zh_hk',
+  'zh_tw',
+  'id_id',
+  'vi_vn',
+  'th_th',
+  'pt_br',
+  'es_es',
+  'ko_kr',
+  'de_de',
+  'fr_fr',
+  'it_it',
+  'ru_ru',
+  'ms_my',
+]
+
+/**
+ * §14.3, JSON 2.0 translations: `config.locales`, every `i18n_content` and `header.i18n_text_tag_list`
+ * use the documented locale keys, and a locale has at most 3 header tags. The answer to a broken
+ * rule is UNCONFIRMED: 200621, as for the other shape errors.
+ * @param {Record<string, any>} card
+ */
+function checkCardLocales(card) {
+  const locales = isObject(card.config) ? card.config.locales : undefined
+  if (locales !== undefined && (!Array.isArray(locales) || locales.some((locale) => !CARD_LOCALES.includes(locale))))
+    return cardError(200621, 'config.locales must be a list of locale keys', 'config.locales')
+  const tags = isObject(card.header) ? card.header.i18n_text_tag_list : undefined
+  if (tags !== undefined) {
+    if (!isObject(tags)) return cardError(200621, 'i18n_text_tag_list must be an object', 'header.i18n_text_tag_list')
+    for (const [locale, list] of Object.entries(tags)) {
+      if (!CARD_LOCALES.includes(locale) || !Array.isArray(list) || list.length > 3)
+        return cardError(
+          200621,
+          `i18n_text_tag_list.${locale}: a locale key with at most 3 tags`,
+          'header.i18n_text_tag_list',
+        )
+    }
+  }
+  /** @type {string | undefined} */
+  let bad
+  /** @param {unknown} node @param {string} path */
+  const walk = (node, path) => {
+    if (bad || !node || typeof node !== 'object') return
+    if (Array.isArray(node)) return node.forEach((item, index) => walk(item, `${path}[${index}]`))
+    const value = /** @type {Record<string, unknown>} */ (node)
+    if ('i18n_content' in value) {
+      const i18n = value.i18n_content
+      if (
+        !isObject(i18n) ||
+        Object.entries(i18n).some(([key, text]) => !CARD_LOCALES.includes(key) || typeof text !== 'string')
+      )
+        bad = `${path}.i18n_content`
+    }
+    for (const [key, child] of Object.entries(value)) walk(child, path ? `${path}.${key}` : key)
+  }
+  walk(card, '')
+  return bad ? cardError(200621, 'i18n_content must map locale keys to strings', bad) : undefined
+}
+
 /** §4.5 (a), JSON 2.0: stricter than 1.0 — unknown properties are rejected. @param {Record<string, any>} card */
 function validateCard2(card) {
   for (const key of Object.keys(card)) {
@@ -389,6 +452,8 @@ function validateCard2(card) {
   if (isObject(card.config) && card.config.update_multi === false) {
     return cardError(200621, 'update_multi can only be true in schema 2.0', 'config.update_multi')
   }
+  const badLocale = checkCardLocales(card)
+  if (badLocale) return badLocale
   if (card.body === undefined) return undefined
   if (!isObject(card.body)) return cardError(200621, 'body must be an object', 'body')
   const bad = checkElementList(card.body.elements, 'body.elements')

@@ -291,6 +291,29 @@ describe('send message (§3, §4)', () => {
     expect(a.json.msg).toMatch(/^Failed to create card content, ext=ErrCode: 200861; ErrMsg: .*; ErrPath: .*; $/)
   })
 
+  it('card 2.0 translations (§14.3): known locale keys, at most 3 header tags a locale, else 230099 / 200621', async () => {
+    const tag = { tag: 'text_tag', text: { tag: 'plain_text', content: 't' }, color: 'blue' }
+    const good = {
+      schema: '2.0',
+      config: { locales: ['zh_cn', 'en_us'], summary: { content: 'x', i18n_content: { zh_cn: '甲', en_us: 'x' } } },
+      header: {
+        title: { tag: 'plain_text', content: 'x', i18n_content: { zh_cn: '甲', en_us: 'x' } },
+        i18n_text_tag_list: { zh_cn: [tag], en_us: [tag] },
+      },
+      body: { elements: [{ tag: 'markdown', content: 'x', i18n_content: { zh_cn: '甲', en_us: 'x' } }] },
+    }
+    expect((await send(card('oc_demo', good))).status).toBe(200)
+    for (const bad of [
+      { ...good, config: { locales: ['zh-CN'] } },
+      { ...good, header: { i18n_text_tag_list: { en_us: [tag, tag, tag, tag] } } },
+      { ...good, body: { elements: [{ tag: 'markdown', content: 'x', i18n_content: { english: 'x' } }] } },
+    ]) {
+      const answer = await send(card('oc_demo', bad))
+      expectError(answer, 400, 230099)
+      expect(answer.json.msg).toContain('ErrCode: 200621;')
+    }
+  })
+
   it('card 2.0 with more than 200 elements -> 230099 / 11310', async () => {
     const elements = Array.from({ length: 201 }, () => ({ tag: 'hr' }))
     const a = await send(card('oc_demo', { schema: '2.0', body: { elements } }))

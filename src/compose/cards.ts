@@ -5,14 +5,20 @@
 // notes) was written by someone who can push or open a pull request: it goes through
 // escapeCardMarkdown / neutralizeMarkup / the release-notes converter, so it can never become a
 // mention or a Feishu tag. Mentions come only from the `mention` input, checked in inputs.ts.
+// The cards' own words (labels, tags, buttons, the chat preview) come from i18n.ts in every
+// language asked for; the build card's job list and run facts come from the GitHub API, read by
+// the github layer and handed in as plain data (`BuildFacts`).
 
 import type { RunContext } from '../github/context.js'
 import { firstLine } from '../github/context.js'
 import type { Mention } from '../github/people.js'
-import type { Status } from '../inputs/config.js'
+import { conclusionStatus, statusChange, type BuildFacts } from '../github/run-facts.js'
+import type { Language, Status } from '../inputs/config.js'
 import { releaseNotesToCardMarkdown } from './release-notes/index.js'
 import { escapeCardMarkdown, neutralizeMarkup } from '../markup/escape.js'
 import { safeHttpUrl } from '../markup/safe-url.js'
+import { LABELS, localesOf, mergeLocales, type Labels } from './i18n.js'
+import { formatDuration, jobEntries, jobsMarkdown } from './jobs.js'
 
 export type Card = Record<string, unknown>
 
@@ -23,6 +29,15 @@ export interface CardOptions {
   readonly mentions: readonly Mention[]
   /** The most bytes JSON.stringify(card) may take: Feishu's limit for the transport. */
   readonly maxBytes: number
+  /** The card's own words: every language (auto, the default), or one (§14.3). */
+  readonly language?: Language
+}
+
+export interface BuildCardOptions extends Omit<CardOptions, 'maxBytes'> {
+  /** The job list is cut to fit; default: Feishu's 30 KB card limit. */
+  readonly maxBytes?: number
+  /** What the GitHub API said about the run; {} when nothing could be read. */
+  readonly facts?: BuildFacts
 }
 
 /** Header templates (§4.5). */
@@ -30,13 +45,18 @@ type HeaderColor = 'green' | 'red' | 'grey' | 'blue' | 'orange'
 /** Text tags have their own palette: `neutral` where the header is `grey`. */
 type TagColor = 'green' | 'red' | 'neutral' | 'blue' | 'orange'
 
-const STATUS_LOOK: Record<Status, { color: HeaderColor; tagColor: TagColor; tag: string; verb: string }> = {
-  success: { color: 'green', tagColor: 'green', tag: 'Success', verb: 'succeeded' },
-  failure: { color: 'red', tagColor: 'red', tag: 'Failure', verb: 'failed' },
-  cancelled: { color: 'grey', tagColor: 'neutral', tag: 'Cancelled', verb: 'was cancelled' },
-  skipped: { color: 'grey', tagColor: 'neutral', tag: 'Skipped', verb: 'was skipped' },
-  '': { color: 'blue', tagColor: 'blue', tag: 'In progress', verb: 'is in progress' },
+const STATUS_LOOK: Record<Status, { color: HeaderColor; tagColor: TagColor; word: keyof Labels['verb'] }> = {
+  success: { color: 'green', tagColor: 'green', word: 'success' },
+  failure: { color: 'red', tagColor: 'red', word: 'failure' },
+  cancelled: { color: 'grey', tagColor: 'neutral', word: 'cancelled' },
+  skipped: { color: 'grey', tagColor: 'neutral', word: 'skipped' },
+  '': { color: 'blue', tagColor: 'blue', word: 'running' },
 }
+
+/** 30 KB: a card's limit for the app bot (§3.1). */
+const CARD_BYTES = 30 * 1024
+/** At most this many lines of jobs before the size decides (200 elements are never reached: one element holds them). */
+const JOB_LINES = 40
 
 /** Card markdown of the resolved mentions: <at id=...></at> (§4.5, §14.2); the unresolved as literal text. */
 function cardMentions(mentions: readonly Mention[]): string {
@@ -101,69 +121,103 @@ function card(options: {
   }
 }
 
-/** The build card: status colour, where and what was built, who, and a button to the run. */
-export function buildCard(context: RunContext, options: Omit<CardOptions, 'maxBytes'>): Card {
-  const triggering = context.triggeringRun
-  const status = options.status || (triggering ? asStatus(triggering.conclusion) : '')
-  const look = STATUS_LOOK[status]
-  const workflow = triggering?.name || context.workflow || 'Workflow'
-  const runUrl = triggering?.url || context.runUrl
-  const runNumber = triggering?.runNumber || context.runNumber
-  const title = clip(options.title || `${workflow} ${look.verb}`)
-
-  const lines: string[] = []
-  if (context.repository) lines.push(`**Repository:** ${mdLink(context.repository, context.repositoryUrl)}`)
-  const run = [mdLink(workflow, runUrl)]
-  if (!triggering && context.job) run.push(`job ${escapeCardMarkdown(context.job)}`)
-  if (runNumber)
-    run.push(
-      `run #${escapeCardMarkdown(runNumber)}${!triggering && Number(context.runAttempt) > 1 ? ` (attempt ${escapeCardMarkdown(context.runAttempt)})` : ''}`,
-    )
-  lines.push(`**Workflow:** ${run.join(' · ')}`)
-  const pr = context.pullRequest
-  if (pr?.number)
-    lines.push(`**Pull request:** ${mdLink(`#${pr.number}${pr.title ? ` ${clip(pr.title)}` : ''}`, pr.url)}`)
-  if (context.subject.name)
-    lines.push(
-      `**${context.subject.type === 'tag' ? 'Tag' : 'Branch'}:** ${escapeCardMarkdown(clip(context.subject.name))}`,
-    )
-  if (context.sha) {
-    const message = clip(firstLine(context.commitMessage))
-    lines.push(
-      `**Commit:** ${mdLink(context.sha.slice(0, 7), context.commitUrl)}${message ? ` ${escapeCardMarkdown(message)}` : ''}`,
-    )
-  }
-  if (context.actor) lines.push(`**Triggered by:** ${escapeCardMarkdown(context.actor)}`)
-  const event = triggering ? `workflow_run (${triggering.event || 'unknown'})` : context.eventName
-  if (event) lines.push(`**Event:** ${escapeCardMarkdown(event)}`)
-
-  const elements = [markdown(lines.join('\n'))]
-  if (options.mentions.length) elements.push(markdown(cardMentions(options.mentions)))
-  elements.push(
-    ...buttons([
-      { label: 'View run', url: runUrl, primary: true },
-      { label: 'Pull request', url: pr?.url ?? '' },
-      { label: pr ? 'Changes' : 'Commit', url: pr ? context.compareUrl : context.commitUrl },
-    ]),
-  )
-  return card({
-    title,
-    subtitle: context.repository,
-    color: look.color,
-    tag: { text: look.tag, color: look.tagColor },
-    summary: `${workflow} ${look.verb}${context.repository ? ` · ${context.repository}` : ''}`,
-    elements,
-  })
+/** The same card built in each language of `language`, as one card (§14.3). */
+function inLanguages(language: Language | undefined, make: (labels: Labels) => Card): Card {
+  return mergeLocales(localesOf(language ?? 'auto').map((locale) => [locale, make(LABELS[locale])] as const))
 }
 
-/** A triggering run's conclusion as a status: '' only while it has none. */
-function asStatus(conclusion: string): Status {
-  if (conclusion === 'success' || conclusion === 'failure' || conclusion === 'cancelled' || conclusion === 'skipped')
-    return conclusion
-  if (conclusion === 'timed_out' || conclusion === 'startup_failure' || conclusion === 'action_required')
-    return 'failure'
-  if (conclusion === 'neutral' || conclusion === 'stale') return 'skipped'
-  return ''
+const bytesOf = (value: Card): number => Buffer.byteLength(JSON.stringify(value), 'utf8')
+
+/**
+ * The build card: status colour, a tag (Fixed, Broken or Still failing when the previous run is
+ * known), where and what was built, who, how long it took, the jobs (failed first, cut to fit
+ * the size limit) and a button to the run.
+ */
+export function buildCard(context: RunContext, options: BuildCardOptions): Card {
+  const triggering = context.triggeringRun
+  const status = options.status || (triggering ? conclusionStatus(triggering.conclusion) : '')
+  const facts = options.facts ?? {}
+  const change = statusChange(status, facts.previous)
+  const entries = facts.jobs ? jobEntries(facts.jobs) : []
+  const make = (shown: number): Card => inLanguages(options.language, (labels) => buildCardIn(labels, shown))
+
+  const buildCardIn = (labels: Labels, shown: number): Card => {
+    const look = STATUS_LOOK[status]
+    const verb = labels.verb[look.word]
+    const workflow = triggering?.name || context.workflow || 'Workflow'
+    const runUrl = triggering?.url || context.runUrl
+    const runNumber = triggering?.runNumber || context.runNumber
+    const title = clip(options.title || `${workflow} ${verb}`)
+
+    const lines: string[] = []
+    if (context.repository) lines.push(`**${labels.repository}:** ${mdLink(context.repository, context.repositoryUrl)}`)
+    const run = [mdLink(workflow, runUrl)]
+    if (!triggering && context.job) run.push(`${labels.job} ${escapeCardMarkdown(context.job)}`)
+    if (runNumber)
+      run.push(
+        `${labels.run(escapeCardMarkdown(runNumber))}${!triggering && Number(context.runAttempt) > 1 ? ` (${labels.attempt(escapeCardMarkdown(context.runAttempt))})` : ''}`,
+      )
+    lines.push(`**${labels.workflow}:** ${run.join(' · ')}`)
+    const pr = context.pullRequest
+    if (pr?.number)
+      lines.push(`**${labels.pullRequest}:** ${mdLink(`#${pr.number}${pr.title ? ` ${clip(pr.title)}` : ''}`, pr.url)}`)
+    if (context.subject.name)
+      lines.push(
+        `**${context.subject.type === 'tag' ? labels.tagName : labels.branch}:** ${escapeCardMarkdown(clip(context.subject.name))}`,
+      )
+    if (context.sha) {
+      const message = clip(firstLine(context.commitMessage))
+      lines.push(
+        `**${labels.commit}:** ${mdLink(context.sha.slice(0, 7), context.commitUrl)}${message ? ` ${escapeCardMarkdown(message)}` : ''}`,
+      )
+    }
+    if (context.actor) lines.push(`**${labels.triggeredBy}:** ${escapeCardMarkdown(context.actor)}`)
+    const event = triggering ? `workflow_run (${triggering.event || 'unknown'})` : context.eventName
+    if (event) lines.push(`**${labels.event}:** ${escapeCardMarkdown(event)}`)
+    if (facts.durationMs !== undefined) lines.push(`**${labels.duration}:** ${formatDuration(facts.durationMs)}`)
+    if (facts.previous) {
+      const before = labels.tag[facts.previous.status]
+      lines.push(
+        `**${labels.previous}:** ${facts.previous.runNumber ? `${mdLink(`#${facts.previous.runNumber}`, facts.previous.url)} ` : ''}${before}`,
+      )
+    }
+
+    const elements = [markdown(lines.join('\n'))]
+    if (entries.length) elements.push(markdown(`**${labels.jobs}**\n${jobsMarkdown(entries, labels, shown)}`))
+    if (options.mentions.length) elements.push(markdown(cardMentions(options.mentions)))
+    elements.push(
+      ...buttons([
+        { label: labels.viewRun, url: runUrl, primary: true },
+        { label: labels.pullRequest, url: pr?.url ?? '' },
+        { label: pr ? labels.changes : labels.commit, url: pr ? context.compareUrl : context.commitUrl },
+      ]),
+    )
+    const tag = change
+      ? {
+          text:
+            change === 'fixed' ? labels.tag.fixed : change === 'broken' ? labels.tag.broken : labels.tag.stillFailing,
+          color: change === 'fixed' ? ('green' as const) : ('red' as const),
+        }
+      : { text: labels.tag[look.word], color: look.tagColor }
+    return card({
+      title,
+      subtitle: context.repository,
+      color: look.color,
+      tag,
+      summary: `${workflow} ${verb}${context.repository ? ` · ${context.repository}` : ''}`,
+      elements,
+    })
+  }
+
+  // Failed jobs come first, so what is cut is what went well.
+  const maxBytes = options.maxBytes ?? CARD_BYTES
+  let shown = Math.min(entries.length, JOB_LINES)
+  let result = make(shown)
+  while (shown > 0 && bytesOf(result) > maxBytes) {
+    shown = Math.floor(shown * 0.7)
+    result = make(shown)
+  }
+  return result
 }
 
 /**
@@ -176,50 +230,61 @@ export async function releaseCard(context: RunContext, options: CardOptions): Pr
   const repo = context.repository || 'Release'
   const named = release.name && release.name !== release.tag ? `${release.tag} · ${release.name}` : release.tag
   const title = clip(options.title || `${repo} ${clip(named, 120)}`)
-  const kind = release.draft ? 'Draft' : release.prerelease ? 'Pre-release' : 'Release'
-
-  const facts: string[] = [`**Tag:** ${mdLink(release.tag, release.url)}`]
-  if (release.author) facts.push(`**Author:** ${mdLink(`@${release.author}`, release.authorUrl)}`)
-  const published = formatTime(release.publishedAt)
-  if (published) facts.push(`**Published:** ${published}`)
   const compareUrl = findCompareUrl(release.body, context.repositoryUrl)
 
-  const tail: Card[] = []
-  if (release.assets.length) {
-    const shown = release.assets
-      .slice(0, 10)
-      .map((asset) => `- ${mdLink(asset.name, asset.url)} (${formatSize(asset.size)})`)
-    if (release.assets.length > shown.length)
-      shown.push(`- and ${release.assets.length - shown.length} more on the ${mdLink('release page', release.url)}`)
-    tail.push(markdown(`**Assets**\n${shown.join('\n')}`))
-  }
-  if (options.mentions.length) tail.push(markdown(cardMentions(options.mentions)))
-  tail.push(
-    ...buttons([
-      { label: 'Release notes', url: release.url, primary: true },
-      { label: 'Compare', url: compareUrl },
-    ]),
-  )
+  const makeIn = (labels: Labels, notes: string, cut: boolean): Card => {
+    const kind = release.draft
+      ? labels.release.draft
+      : release.prerelease
+        ? labels.release.prerelease
+        : labels.release.release
+    const facts: string[] = [`**${labels.tagName}:** ${mdLink(release.tag, release.url)}`]
+    if (release.author) facts.push(`**${labels.author}:** ${mdLink(`@${release.author}`, release.authorUrl)}`)
+    const published = formatTime(release.publishedAt)
+    if (published) facts.push(`**${labels.published}:** ${published}`)
 
-  const make = (notes: string): Card =>
-    card({
+    const tail: Card[] = []
+    if (cut && release.url) tail.push(markdown(`[${labels.fullNotes}](${release.url})`))
+    if (release.assets.length) {
+      const shown = release.assets
+        .slice(0, 10)
+        .map((asset) => `- ${mdLink(asset.name, asset.url)} (${formatSize(asset.size)})`)
+      if (release.assets.length > shown.length)
+        shown.push(
+          `- ${labels.moreAssets(release.assets.length - shown.length, mdLink(labels.releaseNotes, release.url))}`,
+        )
+      tail.push(markdown(`**${labels.assets}**\n${shown.join('\n')}`))
+    }
+    if (options.mentions.length) tail.push(markdown(cardMentions(options.mentions)))
+    tail.push(
+      ...buttons([
+        { label: labels.releaseNotes, url: release.url, primary: true },
+        { label: labels.compare, url: compareUrl },
+      ]),
+    )
+    return card({
       title,
-      subtitle: `${kind}${release.author ? ` by @${release.author}` : ''}`,
+      subtitle: release.author ? labels.releasedBy(kind, release.author) : kind,
       color: release.prerelease || release.draft ? 'orange' : 'blue',
       tag: { text: kind, color: release.prerelease || release.draft ? 'orange' : 'green' },
-      summary: `${repo} ${release.tag} released`,
-      elements: [markdown(facts.join('  ·  ')), { tag: 'hr' }, markdown(notes), ...tail],
+      summary: labels.released(repo, release.tag),
+      elements: [markdown(facts.join('  ·  ')), { tag: 'hr' }, markdown(notes || `*${labels.noNotes}*`), ...tail],
     })
-  if (!release.body.trim()) return make('*No release notes.*')
-  // The notes get whatever the rest of the card leaves of the limit.
-  const rest = Buffer.byteLength(JSON.stringify(make('')), 'utf8')
-  const { markdown: notes } = await releaseNotesToCardMarkdown(release.body, {
+  }
+  const make = (notes: string, cut: boolean): Card =>
+    inLanguages(options.language, (labels) => makeIn(labels, notes, cut))
+  if (!release.body.trim()) return make('', false)
+  // The notes get whatever the rest of the card leaves of the limit; they are the same in every
+  // language, and the link to the rest is a translated element of its own.
+  const rest = bytesOf(make('', true))
+  const { markdown: notes, truncated } = await releaseNotesToCardMarkdown(release.body, {
     repositoryUrl: context.repositoryUrl,
     serverUrl: context.serverUrl,
     fullNotesUrl: release.url,
+    cutMark: release.url ? '…' : undefined,
     maxBytes: Math.max(0, options.maxBytes - rest),
   })
-  return make(notes || '*No release notes.*')
+  return make(notes, truncated)
 }
 
 /** GitHub's generated notes end with "Full Changelog: <repo>/compare/a...b": the compare view, when there. */

@@ -8,6 +8,7 @@
 import { buildCard, releaseCard } from './cards.js'
 import { type RunContext } from '../github/context.js'
 import type { Mention } from '../github/people.js'
+import type { BuildFacts } from '../github/run-facts.js'
 import type { Config, Content } from '../inputs/config.js'
 import { fillString, fillTree } from './placeholders.js'
 import { releaseNotesToCardMarkdown } from './release-notes/index.js'
@@ -25,7 +26,7 @@ export interface OutgoingMessage extends FeishuMessage {
 /** `mentions`: the `mention` input resolved (github/people.ts), ids or text in their place. */
 export type ComposeConfig = Pick<Config, 'content' | 'variables' | 'status' | 'title'> & {
   readonly mentions: readonly Mention[]
-} & Partial<Pick<Config, 'mode' | 'updateMessageId' | 'untrustedVariables'>>
+} & Partial<Pick<Config, 'mode' | 'updateMessageId' | 'untrustedVariables' | 'language'>>
 
 /**
  * The variables a message can use: built-ins, then the `variables` input. String values inside
@@ -63,9 +64,17 @@ function resolveVariables(
 /** `release_body` as a variable: the notes as card markdown, cut to leave room in a 30 KB card (20 KB webhook body). */
 const RELEASE_BODY_BYTES = 24 * 1024
 
-/** `config.mode` (default app) decides the size limit and whether a card is made shareable; `updateMessageId`, whether it must be. */
-export async function composeMessage(config: ComposeConfig, context: RunContext): Promise<OutgoingMessage> {
-  const builtins = builtinVariables(context, config.status)
+/**
+ * `config.mode` (default app) decides the size limit and whether a card is made shareable;
+ * `updateMessageId`, whether it must be; `language` (default auto), the built-in cards' words.
+ * `facts`: what the GitHub API said about the run ({} when nothing was read).
+ */
+export async function composeMessage(
+  config: ComposeConfig,
+  context: RunContext,
+  facts: BuildFacts = {},
+): Promise<OutgoingMessage> {
+  const builtins = builtinVariables(context, config.status, facts)
   // Converting the notes loads the markdown parser: only when something asks for them.
   if (context.release && JSON.stringify([config.content, config.variables ?? null]).includes('release_body')) {
     const notes = await releaseNotesToCardMarkdown(context.release.body, {
@@ -104,7 +113,9 @@ export async function composeMessage(config: ComposeConfig, context: RunContext)
         status: config.status,
         title: fillString(config.title, all, 'title'),
         mentions: config.mentions,
+        language: config.language ?? 'auto',
       }
+      const maxBytes = config.mode === 'webhook' ? WEBHOOK_BODY_LIMIT - WEBHOOK_ENVELOPE_BYTES : SIZE_LIMITS.interactive
       if (content.preset === 'release' && !context.release) {
         throw new InputError(
           'preset',
@@ -113,12 +124,8 @@ export async function composeMessage(config: ComposeConfig, context: RunContext)
       }
       const card =
         content.preset === 'release'
-          ? await releaseCard(context, {
-              ...options,
-              maxBytes:
-                config.mode === 'webhook' ? WEBHOOK_BODY_LIMIT - WEBHOOK_ENVELOPE_BYTES : SIZE_LIMITS.interactive,
-            })
-          : buildCard(context, options)
+          ? await releaseCard(context, { ...options, maxBytes })
+          : buildCard(context, { ...options, maxBytes, facts })
       message = { msgType: 'interactive', input: 'preset', content: card }
       break
     }

@@ -3,7 +3,10 @@
 // or link wherever a template puts it. Pure.
 
 import type { RunContext } from '../github/context.js'
+import { isFailed, statusChange, type BuildFacts } from '../github/run-facts.js'
+import type { Status } from '../inputs/config.js'
 import { escapeCardMarkdown, neutralizeMarkup } from '../markup/escape.js'
+import { formatDuration } from './jobs.js'
 import { UntrustedText } from './placeholders.js'
 
 /**
@@ -20,7 +23,11 @@ export function untrusted(value: string): UntrustedText {
  * messages, titles, branches) is an UntrustedText, so it cannot become a Feishu mention, tag or
  * link wherever a template puts it. `release_body` is added by compose, which converts it.
  */
-export function builtinVariables(context: RunContext, status = ''): Map<string, unknown> {
+export function builtinVariables(
+  context: RunContext,
+  status: Status = '',
+  facts: BuildFacts = {},
+): Map<string, unknown> {
   const safe = untrusted
   const { release, pullRequest } = context
   return new Map<string, unknown>([
@@ -54,5 +61,18 @@ export function builtinVariables(context: RunContext, status = ''): Map<string, 
     ['release_url', release?.url ?? ''],
     ['release_author', safe(release?.author ?? '')],
     ['release_prerelease', release ? String(release.prerelease) : ''],
+    // From the GitHub API (§14.5): '' when the token cannot read it.
+    ['duration', facts.durationMs === undefined ? '' : formatDuration(facts.durationMs)],
+    [
+      'failed_jobs',
+      safe(
+        (facts.jobs ?? [])
+          .filter(isFailed)
+          .map((job) => job.name)
+          .join(', '),
+      ),
+    ],
+    ['previous_status', facts.previous?.status ?? ''],
+    ['status_change', statusChange(status, facts.previous)],
   ])
 }

@@ -42,6 +42,15 @@ interface TriggeringRun {
   readonly url: string
   readonly runNumber: string
   readonly event: string
+  /** Its id and attempt, for the jobs API (§14.5); '' when the payload lacks them. */
+  readonly id: string
+  readonly attempt: string
+  /** Its workflow's id and its branch: where its previous run is looked for. */
+  readonly workflowId: string
+  readonly headBranch: string
+  /** ISO 8601 times from the payload, or ''. */
+  readonly startedAt: string
+  readonly updatedAt: string
 }
 
 /** Who wrote a commit, as the event gives it: login '' when GitHub did not match the e-mail to an account. */
@@ -242,6 +251,12 @@ function workflowRunFacts(payload: Json, repositoryUrl: string): EventFacts {
       url: link(run.html_url),
       runNumber: text(run.run_number),
       event: text(run.event),
+      id: text(run.id),
+      attempt: text(run.run_attempt) || '1',
+      workflowId: text(run.workflow_id),
+      headBranch: text(run.head_branch),
+      startedAt: text(run.run_started_at) || text(run.created_at),
+      updatedAt: text(run.updated_at),
     },
   }
   if (text(run.head_sha)) facts.sha = text(run.head_sha)

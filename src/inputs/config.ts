@@ -80,7 +80,21 @@ export interface Config {
   readonly users: UserMap
   /** Write the job summary. */
   readonly summary: boolean
+  /** `status: auto`: the status is the run's, derived from its jobs (then `status` is ''). */
+  readonly statusAuto: boolean
+  /** The GitHub API token (masked); '' reads nothing from the API. */
+  readonly githubToken: string
+  /** When a success (onSuccess) or a failure or cancellation (onFailure) is sent. */
+  readonly onSuccess: SendWhen
+  readonly onFailure: SendWhen
+  /** The built-in cards' language: every one of LANGUAGES (auto), or one. */
+  readonly language: Language
 }
+
+/** Travis CI's notification settings: always, only when the result changed, never. */
+type SendWhen = 'always' | 'change' | 'never'
+const LANGUAGES = ['zh_cn', 'en_us', 'ja_jp'] as const
+export type Language = (typeof LANGUAGES)[number] | 'auto'
 
 const DOMAINS: ReadonlyMap<string, string> = new Map([
   ['feishu', 'https://open.feishu.cn'],
@@ -93,7 +107,7 @@ export async function readConfig(env: Environment, runner: Runner): Promise<Conf
   const input = (name: string): string => runner.getInput(name)
   const booleanInput = (name: string): boolean => readBoolean(runner, name)
   // Mask every credential before the first line of output.
-  for (const name of ['app-secret', 'webhook', 'webhook-secret']) {
+  for (const name of ['app-secret', 'webhook', 'webhook-secret', 'github-token']) {
     const value = input(name)
     if (value) runner.setSecret(value)
   }
@@ -154,7 +168,8 @@ export async function readConfig(env: Environment, runner: Runner): Promise<Conf
 
   checkBlankContent(env)
   const content = await readContent(input, env)
-  const status = readStatus(input('status'))
+  const statusAuto = input('status').trim().toLowerCase() === 'auto'
+  const status = statusAuto ? '' : readStatus(input('status'))
   const title = input('title')
   if (title && content.kind !== 'preset')
     throw new InputError(
@@ -228,7 +243,40 @@ export async function readConfig(env: Environment, runner: Runner): Promise<Conf
     mentions: Object.freeze(mentions),
     users,
     summary: booleanInput('summary'),
+    statusAuto,
+    ...readRunReportInputs(input),
   })
+}
+
+/**
+ * Inputs of the build report (issue 11): the GitHub token that reads the run's jobs, when to send
+ * (on-success, on-failure) and the built-in cards' language. A workflow expression the runner did
+ * not expand (`${{ github.token }}` outside a runner) is no token.
+ */
+function readRunReportInputs(
+  input: (name: string) => string,
+): Pick<Config, 'githubToken' | 'onSuccess' | 'onFailure' | 'language'> {
+  const token = input('github-token')
+  const githubToken = /^\$\{\{.*\}\}$/.test(token) ? '' : token
+  if (/\s/.test(githubToken))
+    throw new InputError(
+      'github-token',
+      'contains spaces or line breaks; give the token alone, e.g. ${{ github.token }}',
+    )
+  const sendWhen = (name: string): SendWhen => {
+    const value = input(name).trim().toLowerCase() || 'always'
+    if (value === 'always' || value === 'change' || value === 'never') return value
+    throw new InputError(name, `"${input(name)}" is not always, change or never`)
+  }
+  const language = input('language').trim().toLowerCase().replace('-', '_') || 'auto'
+  if (language !== 'auto' && !(LANGUAGES as readonly string[]).includes(language))
+    throw new InputError('language', `"${input('language')}" is not auto, zh_cn, en_us or ja_jp`)
+  return {
+    githubToken,
+    onSuccess: sendWhen('on-success'),
+    onFailure: sendWhen('on-failure'),
+    language: language as Language,
+  }
 }
 
 /** The hook token is a credential in its own right: masked apart from the URL, even when the URL is malformed. */
@@ -484,7 +532,7 @@ function readStatus(value: string): Status {
   if (status === '' || (STATUSES as readonly string[]).includes(status)) return status as Status
   throw new InputError(
     'status',
-    `"${value}" is not a job status; use \${{ job.status }} (success, failure, cancelled or skipped), or leave it empty for "in progress"`,
+    `"${value}" is not a job status; use \${{ job.status }} (success, failure, cancelled or skipped), auto (the run's, from its jobs), or leave it empty for "in progress"`,
   )
 }
 

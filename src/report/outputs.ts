@@ -49,6 +49,8 @@ export function setOutputs(runner: Runner, results: readonly DeliveryResult[]): 
     'message-ids': JSON.stringify(results.map((result) => result.messageId)),
     'chat-id': first?.chatId ?? '',
     results: JSON.stringify(entries),
+    // A step that decided not to send sets `skipped` to true before it gets here (main.ts).
+    skipped: 'false',
   }
   let problem = ''
   runner.startGroup('Outputs')

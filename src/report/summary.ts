@@ -19,6 +19,8 @@ export interface SummaryInput {
   readonly message?: OutgoingMessage
   /** Why nothing was sent, when the step failed before sending (an input error). */
   readonly failure?: string
+  /** Why on-success / on-failure decided not to send. */
+  readonly skipped?: string
   readonly dryRun?: boolean
   /** The runner's output file could not be written after sending. */
   readonly outputProblem?: string
@@ -40,6 +42,7 @@ export function renderSummary({
   results = [],
   message,
   failure,
+  skipped,
   dryRun,
   outputProblem,
   mentions = [],
@@ -47,6 +50,7 @@ export function renderSummary({
   const lines = ['## Feishu / Lark notification', '']
   const delivered = results.filter((result) => result.ok).length
   if (failure) lines.push(`❌ Nothing was sent: ${inline(failure)}`)
+  else if (skipped) lines.push(`⏭️ ${inline(skipped)}`)
   else if (dryRun) lines.push(`🧪 Dry run: nothing was sent to the ${results.length} receiver(s) below.`)
   else if (delivered === results.length)
     lines.push(`✅ Delivered to ${results.length === 1 ? 'the receiver' : `all ${results.length} receivers`}.`)

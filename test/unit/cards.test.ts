@@ -96,9 +96,10 @@ describe('buildCard', () => {
   it('text tags use their own palette: neutral where the header is grey', () => {
     const card = build('push', examplePayload('push', undefined, 4), 'cancelled')
     expect(header(card).template).toBe('grey')
-    expect(header(card).text_tag_list).toEqual([
+    expect(header(card).i18n_text_tag_list.en_us).toEqual([
       { tag: 'text_tag', text: { tag: 'plain_text', content: 'Cancelled' }, color: 'neutral' },
     ])
+    expect(header(card).i18n_text_tag_list.zh_cn[0].color).toBe('neutral')
   })
 
   it('a long title is cut by code point, never inside an emoji', () => {
@@ -143,7 +144,8 @@ describe('buildCard', () => {
   it('a huge commit message still makes a small card', () => {
     const payload = examplePayload('push', undefined, 4)
     payload.head_commit.message = 'x'.repeat(200_000)
-    expect(bytes(build('push', payload, 'success'))).toBeLessThan(4000)
+    // Its first line, cut to 200 characters, in each of the three languages' copies of the field.
+    expect(bytes(build('push', payload, 'success'))).toBeLessThan(6000)
   })
 })
 
@@ -183,7 +185,8 @@ describe('releaseCard', () => {
       { status: '', title: '', mentions: [], maxBytes: 30 * 1024 },
     )
     expect(header(card).template).toBe('orange')
-    expect(header(card).text_tag_list[0].text.content).toBe('Pre-release')
+    expect(header(card).i18n_text_tag_list.en_us[0].text.content).toBe('Pre-release')
+    expect(header(card).i18n_text_tag_list.ja_jp[0].text.content).toBe('プレリリース')
   })
 
   it('no notes: says so', async () => {
@@ -229,8 +232,13 @@ describe('releaseCard', () => {
       expect(bytes(card)).toBeLessThanOrEqual(maxBytes)
       expect(bytes(card)).toBeGreaterThan(maxBytes * 0.8)
       const notes = elements(card)[2].content as string
-      expect(notes).toContain('(https://github.com/Codertocat/Hello-World/releases/tag/0.0.1)')
+      expect(notes.endsWith('\n\n…')).toBe(true)
       expect((notes.match(/```/g) ?? []).length % 2).toBe(0)
+      // The link to the rest is its own element, in every language.
+      const rest = elements(card)[3].i18n_content
+      expect(Object.keys(rest)).toEqual(['en_us', 'zh_cn', 'ja_jp'])
+      for (const text of Object.values(rest))
+        expect(text).toMatch(/^\[[^\]]+\]\(https:\/\/github\.com\/Codertocat\/Hello-World\/releases\/tag\/0\.0\.1\)$/)
       expect(JSON.stringify(card)).not.toMatch(/<at id=(?!all><\/at>)/)
     },
   )

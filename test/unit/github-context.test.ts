@@ -57,6 +57,12 @@ describe('runContext from recorded GitHub payloads', () => {
       url: 'https://github.com/octo-org/octo-repo/actions/runs/289782451',
       runNumber: '163',
       event: 'repository_dispatch',
+      id: String(payload.workflow_run.id),
+      attempt: String(payload.workflow_run.run_attempt ?? 1),
+      workflowId: String(payload.workflow_run.workflow_id),
+      headBranch: 'master',
+      startedAt: payload.workflow_run.run_started_at ?? payload.workflow_run.created_at,
+      updatedAt: payload.workflow_run.updated_at,
     })
     expect(context.commitMessage).toBe('build(test): check workflow run event payload')
     expect(context.sha).toBe(payload.workflow_run.head_sha)
@@ -118,8 +124,11 @@ describe('builtinVariables', () => {
       'commit_message',
       'commit_url',
       'compare_url',
+      'duration',
       'event_name',
+      'failed_jobs',
       'job',
+      'previous_status',
       'pull_request_author',
       'pull_request_number',
       'pull_request_title',
@@ -141,6 +150,7 @@ describe('builtinVariables', () => {
       'sha',
       'short_sha',
       'status',
+      'status_change',
       'workflow',
     ])
   })

@@ -40,7 +40,7 @@ describe('an output file that cannot be written after delivery', () => {
     ])
     expect(runner.log).toContain('message-id: om_1')
     expect(runner.log.filter((line) => line === '::group::Outputs')).toHaveLength(1)
-    expect(runner.log.at(runner.log.indexOf('::group::Outputs') + 5)).toBe('::endgroup::')
+    expect(runner.log.at(runner.log.indexOf('::group::Outputs') + 6)).toBe('::endgroup::')
     expect(problem).toContain('(ENOSPC)')
     expect(renderSummary({ results: [delivered(1)], outputProblem: problem })).toContain(
       "⚠️ The step's outputs were not written: The message was delivered",

@@ -118,12 +118,12 @@ function fitPrefix(piece: Piece, budget: number, keptBefore: boolean, inWords = 
 
 export function fitBudget(
   root: Piece,
-  options: { maxBytes: number; fullNotesUrl: string },
+  options: { maxBytes: number; fullNotesUrl: string; cutMark?: string },
 ): { markdown: string; truncated: boolean } {
   const budget = options.maxBytes - 2
   if (sizeOf(root) <= budget) return { markdown: flatten(root), truncated: false }
   const fullNotes = safeHttpUrl(options.fullNotesUrl)
-  const suffix = fullNotes ? `… [Full release notes](${fullNotes})` : '… (truncated)'
+  const suffix = options.cutMark ?? (fullNotes ? `… [Full release notes](${fullNotes})` : '… (truncated)')
   const kept = fitPrefix(root, budget - jsonBytes(suffix) - jsonBytes('\n\n'), false)?.trimEnd()
   if (kept) return { markdown: `${kept}\n\n${suffix}`, truncated: true }
   return { markdown: jsonBytes(suffix) <= budget ? suffix : '', truncated: true }

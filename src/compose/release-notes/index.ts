@@ -23,6 +23,8 @@ export interface NotesOptions {
   fullNotesUrl: string
   /** Milliseconds the parser may take before the notes are shown as plain text (tests lower it). */
   timeLimitMs?: number
+  /** Replaces the English "… [Full release notes](url)" at a cut, for a card that links the rest itself. */
+  cutMark?: string
 }
 
 export interface ConvertedNotes {

@@ -1,0 +1,282 @@
+// The GitHub REST API, read with the `github-token` input through @actions/github, loaded by a
+// dynamic import so that a step that needs nothing from the API never loads Octokit (§14.5): the
+// run a build card reports (this run, or on workflow_run events the run that triggered it), the
+// jobs and steps of its attempt (every page), and the previous completed run of its workflow on
+// its branch. Owns: these requests, one deadline for all of them (the `timeout` input), and
+// turning any failure into one warning line that names the fix.
+// Must not: fail the step, retry, write to the log itself, follow a URL the server names, or
+// shape anything for display. The token never appears in what it returns.
+
+import type { Environment } from '../base/runner.js'
+import { isPlainObject } from '../base/objects.js'
+import { isLoopback } from '../inputs/webhook.js'
+import type { RunContext } from './context.js'
+import { jobFromApi, othersThan, previousRun, type BuildFacts, type JobFacts } from './run-facts.js'
+
+/** What the message needs from the API; nothing is requested that is not needed. */
+export interface ApiNeeds {
+  readonly jobs: boolean
+  readonly duration: boolean
+  readonly previous: boolean
+}
+
+export interface ApiReading {
+  readonly facts: BuildFacts
+  /** One line for the log when something could not be read; '' when all was read. */
+  readonly warning: string
+}
+
+/** The jobs API gives at most 100 a page (§14.5); 10 pages cover any real run. */
+const PER_PAGE = 100
+const MAX_PAGES = 10
+const FIX =
+  'give the workflow or job `permissions: actions: read` (a `permissions:` block sets what it does not list to none)'
+
+/** A request the API refused or did not answer, said without the token or the server's own words. */
+class ApiProblem extends Error {}
+
+interface Target {
+  readonly repo: string
+  readonly runId: string
+  readonly attempt: string
+  readonly runNumber: string
+  workflowId: string
+  branch: string
+  startedAt: string
+  /** When it ended, for a run that has (a triggering run); '' for this, running, run. */
+  endedAt: string
+}
+
+/** Reads what `needs` asks for; never throws: what cannot be read is left out and `warning` says why. */
+export async function readBuildFacts(options: {
+  env: Environment
+  context: RunContext
+  token: string
+  timeoutMs: number
+  needs: ApiNeeds
+  now?: () => number
+}): Promise<ApiReading> {
+  const { env, context, token, needs } = options
+  const now = options.now ?? Date.now
+  const target = targetRun(context, env)
+  if (!target)
+    return {
+      facts: {},
+      warning: 'Sending without the job list: this is not a workflow run (no GITHUB_RUN_ID or GITHUB_REPOSITORY).',
+    }
+  let baseUrl: string
+  try {
+    baseUrl = apiBaseUrl(env.GITHUB_API_URL)
+  } catch (error) {
+    return { facts: {}, warning: `Sending without the job list: ${(error as Error).message}.` }
+  }
+  const signal = AbortSignal.timeout(options.timeoutMs)
+  let get: (path: string, query?: Record<string, string | number>) => Promise<{ data: unknown; link: string }>
+  try {
+    get = await client(baseUrl, token, signal, options.timeoutMs)
+  } catch (error) {
+    return {
+      facts: {},
+      warning: `Sending without the job list: cannot load the GitHub client (${(error as Error).message}).`,
+    }
+  }
+  const facts: { jobs?: JobFacts[]; durationMs?: number; previous?: BuildFacts['previous'] } = {}
+  try {
+    const runNeeded =
+      (needs.duration && !target.startedAt) || (needs.previous && (!target.workflowId || !target.branch))
+    const [run, jobs] = await Promise.all([
+      runNeeded ? get(`/repos/${target.repo}/actions/runs/${target.runId}`) : undefined,
+      needs.jobs ? readJobs(get, target, now(), env) : undefined,
+    ])
+    if (run) {
+      const data = isPlainObject(run.data) ? run.data : {}
+      target.startedAt ||= str(data.run_started_at) || str(data.created_at)
+      target.workflowId ||= str(data.workflow_id)
+      target.branch ||= str(data.head_branch)
+    }
+    if (jobs) facts.jobs = jobs
+    if (needs.duration) {
+      const start = Date.parse(target.startedAt)
+      const end = target.endedAt ? Date.parse(target.endedAt) : now()
+      if (Number.isFinite(start) && Number.isFinite(end)) facts.durationMs = Math.max(0, end - start)
+    }
+    if (needs.previous && target.workflowId && target.branch) {
+      const list = await get(`/repos/${target.repo}/actions/workflows/${encodeURIComponent(target.workflowId)}/runs`, {
+        branch: target.branch,
+        status: 'completed',
+        per_page: 20,
+      })
+      facts.previous = previousRun(list.data, target)
+    }
+    return { facts, warning: '' }
+  } catch (error) {
+    const reason = error instanceof ApiProblem ? error.message : `unexpected answer (${(error as Error).message})`
+    return { facts, warning: `Sending without the job list and the previous run: ${reason}.` }
+  }
+}
+
+function str(value: unknown): string {
+  return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : ''
+}
+
+/** The run the card reports: on workflow_run events the triggering one, else this one. */
+function targetRun(context: RunContext, env: Environment): Target | undefined {
+  const repo = context.repository
+  if (!/^[\w.-]+\/[\w.-]+$/.test(repo)) return undefined
+  const triggering = context.triggeringRun
+  if (triggering?.id) {
+    const completed = triggering.conclusion !== ''
+    return {
+      repo,
+      runId: triggering.id,
+      attempt: triggering.attempt || '1',
+      runNumber: triggering.runNumber,
+      workflowId: triggering.workflowId,
+      branch: triggering.headBranch,
+      startedAt: triggering.startedAt,
+      endedAt: completed ? triggering.updatedAt : '',
+    }
+  }
+  if (!/^\d+$/.test(env.GITHUB_RUN_ID ?? '')) return undefined
+  return {
+    repo,
+    runId: env.GITHUB_RUN_ID!,
+    attempt: /^\d+$/.test(env.GITHUB_RUN_ATTEMPT ?? '') ? env.GITHUB_RUN_ATTEMPT! : '1',
+    runNumber: env.GITHUB_RUN_NUMBER ?? '',
+    workflowId: '',
+    branch: '',
+    startedAt: '',
+    endedAt: '',
+  }
+}
+
+/** GITHUB_API_URL (GitHub Enterprise Server: https://HOST/api/v3); https, or http on loopback only. */
+function apiBaseUrl(value: string | undefined): string {
+  const text = value || 'https://api.github.com'
+  let url: URL
+  try {
+    url = new URL(text)
+  } catch {
+    throw new Error('GITHUB_API_URL is not a URL')
+  }
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url.hostname)))
+    throw new Error('GITHUB_API_URL must be an https URL (http only on loopback), so the token is not sent in clear')
+  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`
+}
+
+/** All pages of the attempt's jobs, without this step's own job while it runs. */
+async function readJobs(
+  get: (path: string, query?: Record<string, string | number>) => Promise<{ data: unknown; link: string }>,
+  target: Target,
+  now: number,
+  env: Environment,
+): Promise<JobFacts[]> {
+  const raw: unknown[] = []
+  for (let page = 1; page <= MAX_PAGES; page++) {
+    const answer = await get(`/repos/${target.repo}/actions/runs/${target.runId}/attempts/${target.attempt}/jobs`, {
+      per_page: PER_PAGE,
+      page,
+    })
+    const data = isPlainObject(answer.data) ? answer.data : {}
+    if (!Array.isArray(data.jobs)) throw new ApiProblem('the jobs answer has no `jobs` list')
+    raw.push(...data.jobs)
+    // Paging by the Link header (§14.5): only whether there is a next page is taken from it.
+    if (!/rel="next"/.test(answer.link) || data.jobs.length === 0) break
+  }
+  const jobs = raw.map((value) => ({
+    ...jobFromApi(value, now),
+    runnerName: isPlainObject(value) ? str(value.runner_name) : '',
+  }))
+  // Only this run has a job that is sending: a triggering run has completed.
+  const others = target.endedAt
+    ? jobs
+    : othersThan(jobs, { runnerName: env.RUNNER_NAME ?? '', job: env.GITHUB_JOB ?? '' })
+  return others.map(({ runnerName: _runnerName, ...job }) => job)
+}
+
+/** A GET through Octokit with the deadline; its failures as ApiProblem lines. */
+async function client(
+  baseUrl: string,
+  token: string,
+  signal: AbortSignal,
+  timeoutMs: number,
+): Promise<(path: string, query?: Record<string, string | number>) => Promise<{ data: unknown; link: string }>> {
+  const [{ getOctokit }, { defaults }] = await Promise.all([
+    import('@actions/github'),
+    import('@actions/github/lib/utils'),
+  ])
+  const quiet = (): void => undefined
+  const octokit = getOctokit(token, {
+    baseUrl,
+    log: { debug: quiet, info: quiet, warn: quiet, error: quiet },
+  })
+  // The runner's proxy settings are in @actions/github's own fetch; the answer is read within a size cap.
+  const fetch = cappedFetch(defaults.request?.fetch ?? globalThis.fetch)
+  return async (path, query = {}) => {
+    try {
+      const answer = await octokit.request(`GET ${path}`, { ...query, request: { signal, fetch } })
+      return { data: answer.data, link: String(answer.headers.link ?? '') }
+    } catch (error) {
+      throw problem(error, baseUrl, timeoutMs, signal)
+    }
+  }
+}
+
+/** A page of 100 jobs with their steps is a few hundred KB; a server that sends more is not GitHub. */
+const MAX_ANSWER_BYTES = 8 * 1024 * 1024
+
+/** `fetch`, with the body read up to MAX_ANSWER_BYTES: a larger answer is a failure, not a heap full. */
+function cappedFetch(fetch: typeof globalThis.fetch): typeof globalThis.fetch {
+  return async (input, init) => {
+    const response = await fetch(input, init)
+    const chunks: Uint8Array[] = []
+    let size = 0
+    const reader = response.body?.getReader()
+    for (let read = await reader?.read(); read && !read.done; read = await reader?.read()) {
+      size += read.value.byteLength
+      if (size > MAX_ANSWER_BYTES) {
+        await reader?.cancel()
+        throw new ApiProblem(`GitHub's API sent an answer over ${MAX_ANSWER_BYTES / 1024 / 1024} MB`)
+      }
+      chunks.push(read.value)
+    }
+    const empty = [101, 204, 205, 304].includes(response.status)
+    return new Response(empty ? null : Buffer.concat(chunks), {
+      status: response.status,
+      statusText: response.statusText,
+      headers: response.headers,
+    })
+  }
+}
+
+function problem(error: unknown, baseUrl: string, timeoutMs: number, signal: AbortSignal): ApiProblem {
+  for (let cause: unknown = error, depth = 0; cause instanceof Error && depth < 5; depth++, cause = cause.cause)
+    if (cause instanceof ApiProblem) return cause
+  if (signal.aborted) return new ApiProblem(`GitHub's API (${baseUrl}) did not answer within ${timeoutMs / 1000} s`)
+  // Octokit reports a request that got no answer as status 500 without a response.
+  const answered = error instanceof Error && (error as { response?: unknown }).response !== undefined
+  const status = answered ? (error as { status?: unknown }).status : undefined
+  if (status === 403)
+    return new ApiProblem(
+      `GitHub answered HTTP 403: the token cannot read this run's jobs (it lacks \`actions: read\`; restricted default tokens have \`actions: none\`); ${FIX}`,
+    )
+  if (status === 404)
+    return new ApiProblem(
+      `GitHub answered HTTP 404: the run is not visible to the token (on a private repository, a token without \`actions: read\`; or GITHUB_API_URL is not this repository's server); ${FIX}`,
+    )
+  if (status === 401)
+    return new ApiProblem(
+      'GitHub answered HTTP 401: the `github-token` input is not a valid token; leave it at its default, ${{ github.token }}',
+    )
+  if (status === 429) return new ApiProblem('GitHub answered HTTP 429: rate limited; the card is sent without it')
+  if (typeof status === 'number' && status >= 500)
+    return new ApiProblem(`GitHub answered HTTP ${status}: its API is failing; the card is sent without it`)
+  if (typeof status === 'number') return new ApiProblem(`GitHub answered HTTP ${status}`)
+  // The system's error code (ECONNREFUSED, ENOTFOUND, ...) is somewhere down the chain of causes.
+  let code = ''
+  for (let cause: unknown = error, depth = 0; cause instanceof Error && !code && depth < 5; depth++) {
+    code = /^E[A-Z_]+$/.test(str((cause as { code?: unknown }).code)) ? str((cause as { code?: unknown }).code) : ''
+    cause = cause.cause
+  }
+  return new ApiProblem(`cannot reach GitHub's API at ${baseUrl}${code ? ` (${code})` : ''}`)
+}

@@ -1,0 +1,151 @@
+// What the GitHub API says about the run a build card reports (§14.5), as plain data: its jobs
+// with their first failed step, how long it has taken, the run's status derived from its jobs
+// (`status: auto`), and the previous completed run of its workflow on its branch. Pure: turns
+// API answers (already parsed JSON) into these facts. Must not: make requests, log, or decide how
+// anything is shown (compose does that); job names are kept as written.
+
+import { isPlainObject } from '../base/objects.js'
+import type { Status } from '../inputs/config.js'
+import { safeHttpUrl } from '../markup/safe-url.js'
+
+export interface JobFacts {
+  readonly name: string
+  /** queued, in_progress, completed, waiting, ... */
+  readonly status: string
+  /** success, failure, cancelled, skipped, timed_out, ... or '' while it runs. */
+  readonly conclusion: string
+  /** The job's page with its log; '' when not an http(s) URL. */
+  readonly url: string
+  /** undefined until it has started. */
+  readonly durationMs: number | undefined
+  /** The name of its first failed (or, in a cancelled job, cancelled) step; '' when none. */
+  readonly failedStep: string
+}
+
+/** The conclusion of the previous completed run, as a status, and where it is. */
+export interface PreviousRun {
+  readonly status: 'success' | 'failure' | 'cancelled'
+  readonly url: string
+  readonly runNumber: string
+}
+
+/** What the API gave; a field is undefined when it was not asked for or could not be read. */
+export interface BuildFacts {
+  readonly jobs?: readonly JobFacts[]
+  readonly durationMs?: number
+  /** null: the workflow has no earlier completed run on the branch. */
+  readonly previous?: PreviousRun | null
+}
+
+type Json = Record<string, unknown>
+const object = (value: unknown): Json => (isPlainObject(value) ? value : {})
+const text = (value: unknown): string =>
+  typeof value === 'string' ? value : typeof value === 'number' ? String(value) : ''
+const time = (value: unknown): number => {
+  const ms = Date.parse(text(value))
+  return Number.isNaN(ms) ? NaN : ms
+}
+
+const FAILED = new Set(['failure', 'timed_out', 'startup_failure'])
+
+/** A job is bad when it failed or was cancelled: those come first in the card. */
+export function isFailed(job: Pick<JobFacts, 'conclusion'>): boolean {
+  return FAILED.has(job.conclusion)
+}
+
+/** One job of the jobs API's answer (§14.5), whatever its shape. */
+export function jobFromApi(value: unknown, now: number): JobFacts {
+  const job = object(value)
+  const conclusion = text(job.conclusion)
+  const started = time(job.started_at)
+  const completed = text(job.status) === 'completed' ? time(job.completed_at) : now
+  const steps = (Array.isArray(job.steps) ? job.steps : []).map(object)
+  const failed =
+    steps.find((step) => FAILED.has(text(step.conclusion))) ??
+    (conclusion === 'cancelled' ? steps.find((step) => text(step.conclusion) === 'cancelled') : undefined)
+  return {
+    name: text(job.name) || `job ${text(job.id)}`,
+    status: text(job.status),
+    conclusion,
+    url: safeHttpUrl(text(job.html_url), false) ?? '',
+    durationMs: Number.isFinite(started) && Number.isFinite(completed) ? Math.max(0, completed - started) : undefined,
+    failedStep: failed ? text(failed.name) : '',
+  }
+}
+
+/**
+ * The jobs that are not this step's own job (§14.5): the one that is still running on this runner
+ * (RUNNER_NAME), else, when the runner's name is not in the list, the running ones named like
+ * this job (GITHUB_JOB), which is the name of a job that sets no `name:`.
+ */
+export function othersThan<T extends { readonly status: string }>(
+  jobs: readonly (T & { readonly name: string; readonly runnerName?: string })[],
+  self: { readonly runnerName: string; readonly job: string },
+): (T & { readonly name: string })[] {
+  const running = (job: T): boolean => job.status !== 'completed'
+  if (self.runnerName && jobs.some((job) => running(job) && job.runnerName === self.runnerName))
+    return jobs.filter((job) => !(running(job) && job.runnerName === self.runnerName))
+  return jobs.filter((job) => !(running(job) && self.job !== '' && job.name === self.job))
+}
+
+/**
+ * `status: auto`: the run's status from its jobs: failure if any failed, else cancelled if any
+ * was cancelled, else '' (in progress) while any has not completed, else success.
+ */
+export function statusOfJobs(jobs: readonly JobFacts[]): Status {
+  if (jobs.some(isFailed)) return 'failure'
+  if (jobs.some((job) => job.conclusion === 'cancelled')) return 'cancelled'
+  if (jobs.some((job) => job.status !== 'completed')) return ''
+  return 'success'
+}
+
+/**
+ * The previous completed run in a `workflow_runs` list (newest first): not this run, and older
+ * than it when its number is known; runs that built nothing (skipped, neutral, stale,
+ * action_required) are passed over. null when there is none.
+ */
+export function previousRun(
+  list: unknown,
+  self: { readonly runId: string; readonly runNumber: string },
+): PreviousRun | null {
+  const runs = Array.isArray(object(list).workflow_runs) ? (object(list).workflow_runs as unknown[]) : []
+  const ownNumber = Number(self.runNumber)
+  for (const value of runs) {
+    const run = object(value)
+    if (text(run.id) === self.runId) continue
+    if (ownNumber > 0 && Number(run.run_number) >= ownNumber) continue
+    const conclusion = text(run.conclusion)
+    const status =
+      conclusion === 'success'
+        ? 'success'
+        : FAILED.has(conclusion)
+          ? 'failure'
+          : conclusion === 'cancelled'
+            ? 'cancelled'
+            : ''
+    if (!status) continue
+    return { status, url: safeHttpUrl(text(run.html_url), false) ?? '', runNumber: text(run.run_number) }
+  }
+  return null
+}
+
+export type StatusChange = '' | 'fixed' | 'broken' | 'still_failing'
+
+/** fixed, broken, still_failing, or '' (no change worth saying, or the previous run unknown). */
+export function statusChange(status: Status, previous: PreviousRun | null | undefined): StatusChange {
+  if (!previous) return ''
+  const before = previous.status === 'success'
+  if (status === 'success') return before ? '' : 'fixed'
+  if (status === 'failure') return before ? 'broken' : 'still_failing'
+  return ''
+}
+
+/** A run's conclusion (or a job's) as a status: '' only while it has none. */
+export function conclusionStatus(conclusion: string): Status {
+  if (conclusion === 'success' || conclusion === 'failure' || conclusion === 'cancelled' || conclusion === 'skipped')
+    return conclusion
+  if (conclusion === 'timed_out' || conclusion === 'startup_failure' || conclusion === 'action_required')
+    return 'failure'
+  if (conclusion === 'neutral' || conclusion === 'stale') return 'skipped'
+  return ''
+}
