@@ -426,7 +426,7 @@ function renderInlineLines(source: string, depth: number): string {
     .join('<br>')
 }
 
-/** Feishu shows the reader's locale; a preview shows Chinese, then English, then whatever is there. */
+/** A translation table that localizeCard left without a pick (none for the locale, no content): its first words. */
 function firstI18n(value: unknown): string {
   if (!isObject(value)) return ''
   return asText(value.zh_cn) || asText(value.en_us) || asText(Object.values(value).find((text) => asText(text)))
@@ -644,13 +644,63 @@ function renderHeader(header: unknown): string {
   return `<div class="header${plain}" style="background:linear-gradient(135deg,${from},${to})"><div class="title-row"><div class="title">${title}</div>${tags}</div>${subtitle ? `<div class="subtitle">${subtitle}</div>` : ''}</div>`
 }
 
-/** The elements of a 2.0 card (body.elements) or a 1.0 card (elements, else i18n_elements). */
-function cardElements(card: Component): unknown {
+/** The elements of a 2.0 card (body.elements) or a 1.0 card (elements, else i18n_elements in the locale). */
+function cardElements(card: Component, locale: string): unknown {
   if (isObject(card.body)) return card.body.elements
   if (Array.isArray(card.elements)) return card.elements
   if (isObject(card.i18n_elements))
-    return card.i18n_elements.zh_cn ?? card.i18n_elements.en_us ?? Object.values(card.i18n_elements)[0]
+    return Object.hasOwn(card.i18n_elements, locale) && Array.isArray(card.i18n_elements[locale])
+      ? card.i18n_elements[locale]
+      : Object.values(card.i18n_elements).find(Array.isArray)
   return []
+}
+
+// ---------------------------------------------------------------------------------------------
+// Translations: a card JSON 2.0 field carries its words per locale (`i18n_content` on a text
+// object, `header.i18n_text_tag_list`, `config.summary.i18n_content`; `i18n` on a 1.0 text) and
+// each reader's Feishu shows its own. The preview shows one locale, as one reader would see it.
+
+/** How deep the translation walk goes; deeper parts are drawn as placeholders anyway. */
+const MAX_JSON_DEPTH = 8 * MAX_DEPTH
+
+/** `translations[locale]` when it is there, else `fallback`, else the first translation. */
+function translated(translations: Component, locale: string, fallback: unknown): unknown {
+  const own = Object.hasOwn(translations, locale) ? translations[locale] : undefined
+  if (own !== undefined && own !== null && own !== '') return own
+  if (fallback !== undefined && fallback !== null && fallback !== '') return fallback
+  return Object.values(translations).find((value) => value !== undefined && value !== null && value !== '')
+}
+
+/**
+ * The card as a reader in `locale` sees it: every text object's `content` replaced by its
+ * translation (`i18n_content`, or a 1.0 text's `i18n`) and the header's tags taken from
+ * `i18n_text_tag_list`, each falling back to what is there without a translation, then to the
+ * first translation. A copy: the card itself is not changed.
+ */
+export function localizeCard(card: unknown, locale: string): unknown {
+  const walk = (node: unknown, depth: number): unknown => {
+    if (depth > MAX_JSON_DEPTH) return node
+    if (Array.isArray(node)) return node.map((item) => walk(item, depth + 1))
+    if (!isObject(node)) return node
+    // fromEntries defines own properties: a `__proto__` key in the card stays a plain key.
+    const copy: Component = Object.fromEntries(
+      Object.entries(node).map(([key, value]) => [key, walk(value, depth + 1)] as const),
+    )
+    for (const key of ['i18n_content', 'i18n']) {
+      const translations = node[key]
+      if (isObject(translations)) {
+        const words = translated(translations, locale, node.content)
+        if (words !== undefined) copy.content = words
+        break
+      }
+    }
+    if (isObject(node.i18n_text_tag_list)) {
+      const tags = translated(node.i18n_text_tag_list, locale, node.text_tag_list)
+      if (tags !== undefined) copy.text_tag_list = walk(tags, depth + 1)
+    }
+    return copy
+  }
+  return walk(card, 0)
 }
 
 const STYLE = `
@@ -714,6 +764,14 @@ a{color:#245bdb;text-decoration:none}
 export interface PreviewOptions {
   /** A line under the card, e.g. where the card came from. */
   readonly caption?: string
+  /** The reader's language, whose translations the card shows (`zh_cn`, `en_us`, `ja_jp`); default en_us. */
+  readonly locale?: string
+}
+
+/** `zh_cn` as an HTML lang (`zh-CN`); anything else that is not a locale is English. */
+function htmlLang(locale: string): string {
+  const match = /^([a-z]{2})_([a-z]{2})$/i.exec(locale)
+  return match ? `${(match[1] ?? '').toLowerCase()}-${(match[2] ?? '').toUpperCase()}` : 'en'
 }
 
 /**
@@ -721,7 +779,9 @@ export interface PreviewOptions {
  * placeholders). Anything that is not a card becomes a card that says so.
  */
 export function renderCardPreview(card: unknown, options: PreviewOptions = {}): string {
-  const root = isObject(card) ? card : {}
+  const locale = options.locale || 'en_us'
+  const localized = localizeCard(card, locale)
+  const root = isObject(localized) ? localized : {}
   const isTemplate = root.type === 'template'
   const header = renderHeader(root.header)
   const body = isTemplate
@@ -729,7 +789,7 @@ export function renderCardPreview(card: unknown, options: PreviewOptions = {}): 
         `A card-builder template (${asText(isObject(root.data) ? root.data.template_id : '') || 'no id'}): Feishu fills it in, so there is no preview.`,
       )
     : isObject(card)
-      ? renderElements(cardElements(root), 0)
+      ? renderElements(cardElements(root, locale), 0)
       : placeholder('Not a card: nothing to preview.')
   const title = plainOf(isObject(root.header) ? root.header.title : undefined) || 'Card preview'
   const config = isObject(root.config) ? root.config : {}
@@ -740,7 +800,7 @@ export function renderCardPreview(card: unknown, options: PreviewOptions = {}): 
     options.caption ?? '',
   ].filter(Boolean)
   return `<!DOCTYPE html>
-<html lang="en">
+<html lang="${escapeHtml(htmlLang(locale))}">
 <head>
 <meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">

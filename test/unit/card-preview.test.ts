@@ -373,6 +373,152 @@ describe('components', () => {
   })
 })
 
+describe('translations', () => {
+  /** A card as the built-in cards send it in every language (mergeLocales): English in content. */
+  const translatedCard = {
+    schema: '2.0',
+    config: {
+      update_multi: true,
+      summary: { content: 'CI failed · o/r', i18n_content: { en_us: 'CI failed · o/r', zh_cn: 'CI 失败 · o/r' } },
+      locales: ['en_us', 'zh_cn', 'ja_jp'],
+    },
+    header: {
+      title: {
+        tag: 'plain_text',
+        content: 'CI failed',
+        i18n_content: { en_us: 'CI failed', zh_cn: 'CI 失败', ja_jp: 'CI 失敗' },
+      },
+      subtitle: { tag: 'plain_text', content: 'o/r' },
+      template: 'red',
+      i18n_text_tag_list: {
+        en_us: [{ tag: 'text_tag', text: { tag: 'plain_text', content: 'Broken' }, color: 'red' }],
+        zh_cn: [{ tag: 'text_tag', text: { tag: 'plain_text', content: '新失败' }, color: 'red' }],
+        ja_jp: [{ tag: 'text_tag', text: { tag: 'plain_text', content: '新たに失敗' }, color: 'red' }],
+      },
+    },
+    body: {
+      elements: [
+        {
+          tag: 'markdown',
+          content: '**Repository:** o/r',
+          i18n_content: { en_us: '**Repository:** o/r', zh_cn: '**仓库:** o/r', ja_jp: '**リポジトリ:** o/r' },
+        },
+        { tag: 'markdown', content: 'Notes as written' },
+        {
+          tag: 'column_set',
+          columns: [
+            {
+              tag: 'column',
+              width: 'auto',
+              elements: [
+                {
+                  tag: 'button',
+                  text: {
+                    tag: 'plain_text',
+                    content: 'View run',
+                    i18n_content: { en_us: 'View run', zh_cn: '查看运行' },
+                  },
+                  type: 'primary',
+                  behaviors: [{ type: 'open_url', default_url: 'https://github.com/o/r/actions/runs/1' }],
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    },
+  }
+  const ordered = (html: string, ...parts: string[]) =>
+    parts.map((part) => html.indexOf(part)).every((at, index, all) => at >= 0 && (index === 0 || at > all[index - 1]!))
+
+  it('shows the locale asked for in every translated field: title, tags, markdown, buttons, chat preview', () => {
+    const page = renderCardPreview(translatedCard, { locale: 'zh_cn' })
+    expect(page).toContain('<html lang="zh-CN">')
+    expect(page).toContain('<title>CI 失败</title>')
+    expect(page).toContain('<div class="title">CI 失败</div>')
+    expect(page).toContain('>新失败</span>')
+    expect(page).toContain('<strong>仓库:</strong> o/r')
+    expect(page).toContain('>查看运行</a>')
+    expect(page).toContain('Chat list shows: CI 失败 · o/r')
+    // Text without translations is the same in every language.
+    expect(page).toContain('<div class="subtitle">o/r</div>')
+    expect(page).toContain('<p>Notes as written</p>')
+    for (const english of ['CI failed', 'Broken', 'Repository', 'View run']) expect(page).not.toContain(english)
+    expect(ordered(page, 'CI 失败', '新失败', '仓库', 'Notes as written', '查看运行')).toBe(true)
+  })
+
+  it('shows English by default, and the translation over content when they differ', () => {
+    const html = cardHtml(translatedCard)
+    expect(html).toContain('<div class="title">CI failed</div>')
+    expect(html).toContain('>Broken</span>')
+    expect(html).not.toContain('新失败')
+    const differs = card2([{ tag: 'markdown', content: 'plain words', i18n_content: { en_us: 'English words' } }])
+    expect(cardHtml(differs)).toContain('<p>English words</p>')
+    expect(cardHtml(differs)).not.toContain('plain words')
+  })
+
+  it('falls back to content, then to the first translation, for a locale the card lacks', () => {
+    const html = renderCardPreview(translatedCard, { locale: 'de_de' })
+    expect(html).toContain('<html lang="de-DE">')
+    expect(html).toContain('<div class="title">CI failed</div>')
+    // No tags without translations in de_de, and no text_tag_list: the first locale's.
+    expect(html).toContain('>Broken</span>')
+    const onlyTranslations = card2([{ tag: 'markdown', i18n_content: { ja_jp: 'こんにちは', zh_cn: '你好' } }], {
+      title: { tag: 'plain_text', i18n_content: { zh_cn: '标题' } },
+      i18n_text_tag_list: { ja_jp: [{ tag: 'text_tag', text: { tag: 'plain_text', content: 'タグ' } }] },
+    })
+    const page = renderCardPreview(onlyTranslations, { locale: 'en_us' })
+    expect(page).toContain('<p>こんにちは</p>')
+    expect(page).toContain('<div class="title">标题</div>')
+    expect(page).toContain('>タグ</span>')
+    expect(renderCardPreview(onlyTranslations, { locale: 'zh_cn' })).toContain('<p>你好</p>')
+  })
+
+  it('takes a 1.0 card’s i18n elements and i18n title in the locale', () => {
+    const card = {
+      header: { title: { tag: 'plain_text', content: '', i18n: { zh_cn: '你好', en_us: 'Hello' } } },
+      i18n_elements: {
+        zh_cn: [{ tag: 'markdown', content: '中文' }],
+        en_us: [{ tag: 'markdown', content: 'English' }],
+      },
+    }
+    expect(cardHtml(card)).toContain('<div class="title">Hello</div>')
+    expect(cardHtml(card)).toContain('<p>English</p>')
+    const chinese = renderCardPreview(card, { locale: 'zh_cn' })
+    expect(chinese).toContain('<div class="title">你好</div>')
+    expect(chinese).toContain('<p>中文</p>')
+  })
+
+  it('escapes translations as it escapes content, and does not change the card', () => {
+    const hostile = '<script>alert(1)</script>"\'&'
+    const card = card2([{ tag: 'markdown', content: 'x', i18n_content: { zh_cn: hostile } }], {
+      title: { tag: 'plain_text', content: 'x', i18n_content: { zh_cn: hostile } },
+      i18n_text_tag_list: {
+        zh_cn: [{ tag: 'text_tag', text: { tag: 'plain_text', content: hostile }, color: 'red;x:y' }],
+      },
+    })
+    const before = JSON.stringify(card)
+    const page = renderCardPreview(card, { locale: 'zh_cn' })
+    expect(page).not.toContain('<script>')
+    expect(page).toContain('&lt;script&gt;alert(1)&lt;/script&gt;&quot;&#39;&amp;')
+    expect(page).not.toContain('x:y')
+    expect(JSON.stringify(card)).toBe(before)
+    // A locale that is not one is no attribute to break out of.
+    expect(renderCardPreview(card, { locale: '"><script>' })).toContain('<html lang="en">')
+  })
+
+  it('keeps a __proto__ key as a plain key, and stops at deep nesting', () => {
+    const card = JSON.parse(
+      '{"schema":"2.0","body":{"elements":[{"tag":"markdown","content":"a","__proto__":{"content":"b"},"i18n_content":{"__proto__":"c","en_us":"d"}}]}}',
+    )
+    expect(cardHtml(card)).toContain('<p>d</p>')
+    expect(cardHtml(card2([{ tag: 'markdown', i18n_content: { __proto__: null } }]))).not.toContain('undefined')
+    let deep: unknown = { tag: 'markdown', content: 'deep' }
+    for (let i = 0; i < 10_000; i += 1) deep = { tag: 'column', elements: [deep] }
+    expect(cardHtml(card2([deep]))).toContain('nested too deep to preview')
+  })
+})
+
 describe('writing the preview', () => {
   it('writes under RUNNER_TEMP, named after the step, never overwriting', () => {
     const directory = mkdtempSync(join(tmpdir(), 'preview-'))
