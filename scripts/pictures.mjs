@@ -5,17 +5,24 @@
 // into docs/images/<name>.png. The pictures are renderings of the card JSON the action sends, not
 // screenshots of Feishu.
 //
+// The build cards list the run's jobs and compare with the previous run, which the action reads
+// from the GitHub API: here from test/fake-github.mjs, which this script starts on loopback and
+// fills per case (GITHUB_API_URL points every run at it, so no run reaches anything else). A
+// dry run sends nothing to Feishu.
+//
 // Needs Chromium and fonts, e.g. on Debian: apt-get install chromium fonts-noto-cjk fonts-noto-color-emoji
 // (CHROMIUM=/path/to/chrome for another binary). Not part of `npm run check`: CI has no browser.
 //
 //   npm run pictures                      every case below
 //   npm run pictures -- build-failure     only the cases named
 //
-// A new picture is a new row in CASES: a name, the event it runs on, and the inputs it gives.
+// A new picture is a new row in CASES: a name, the event it runs on, the inputs it gives, and
+// what the GitHub API says about the run.
 import { mkdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { chromium } from 'playwright-core'
+import { makeJob, makeRun, startFakeGithub } from '../test/fake-github.mjs'
 import { eventEnv, examplePayload } from '../test/github-events.mjs'
 import { runAction } from '../test/run-action.mjs'
 
@@ -55,12 +62,41 @@ function recorded(name, action, index) {
   return () => ({ name, payload: examplePayload(name, action, index) })
 }
 
+/** The run every case is in (GITHUB_RUN_ID), and the runner of the job that sends the card. */
+const RUN_ID = 7135550128
+const RUNNER_NAME = 'GitHub Actions 12'
+/** A token the fake API grants `actions: read`. */
+const TOKEN = 'ghs_read'
+
+/** @typedef {[name: string, seconds: number, failAt?: string]} JobRow a job that passed, or failed at a step */
+
+/** build, a matrix of four test legs and lint, all passing. @type {JobRow[]} */
+const PASSING = [
+  ['build', 95],
+  ['test (ubuntu-latest, 20)', 128],
+  ['test (ubuntu-latest, 22)', 121],
+  ['test (windows-latest, 20)', 176],
+  ['test (windows-latest, 22)', 169],
+  ['lint', 42],
+]
+/** The same jobs, one Windows leg failed at its tests. @type {JobRow[]} */
+const ONE_LEG_FAILED = PASSING.map((row) =>
+  row[0] === 'test (windows-latest, 22)' ? /** @type {JobRow} */ ([row[0], 203, 'Run tests']) : row,
+)
+
 /**
+ * @typedef {object} Api what test/fake-github.mjs says about the case's run
+ * @property {string} branch the run's head branch, where the previous run is looked for
+ * @property {number} seconds how long ago the run started: the card's duration
+ * @property {'success' | 'failure'} [previous] the previous completed run of the workflow on the branch
+ * @property {JobRow[]} jobs the run's other jobs, completed
+ *
  * @typedef {object} Case
  * @property {string} name file name in docs/images, without .png
  * @property {() => { name: string, payload: any }} event the GitHub event the run is in
- * @property {Record<string, string>} inputs action inputs besides dry-run and chat-id
+ * @property {Record<string, string>} inputs action inputs besides dry-run, chat-id and github-token
  * @property {Record<string, string>} [env] more GITHUB_* variables
+ * @property {Api} [api] the run as the GitHub API gives it; without, the API knows no run
  */
 
 /** @type {Case[]} */
@@ -71,13 +107,31 @@ const CASES = [
     // #4 is a push to a branch (master); the first ones push a tag.
     event: recorded('push', undefined, 4),
     inputs: { status: 'success' },
-    env: { GITHUB_WORKFLOW: 'CI', GITHUB_JOB: 'test', GITHUB_RUN_NUMBER: '128' },
+    env: { GITHUB_WORKFLOW: 'CI', GITHUB_JOB: 'notify', GITHUB_RUN_NUMBER: '128' },
+    api: { branch: 'master', seconds: 236, previous: 'success', jobs: PASSING },
   },
   {
     name: 'build-failure',
     event: recorded('pull_request', 'opened'),
     inputs: { status: 'failure', mention: 'ou_oncall' },
-    env: { GITHUB_WORKFLOW: 'CI', GITHUB_JOB: 'test', GITHUB_RUN_NUMBER: '129' },
+    env: { GITHUB_WORKFLOW: 'CI', GITHUB_JOB: 'notify', GITHUB_RUN_NUMBER: '129' },
+    // The pull request was just opened: no run before it on its branch.
+    api: { branch: 'changes', seconds: 252, jobs: ONE_LEG_FAILED },
+  },
+  {
+    name: 'build-failure-zh_cn',
+    event: recorded('pull_request', 'opened'),
+    inputs: { status: 'failure', mention: 'ou_oncall', language: 'zh_cn' },
+    env: { GITHUB_WORKFLOW: 'CI', GITHUB_JOB: 'notify', GITHUB_RUN_NUMBER: '129' },
+    api: { branch: 'changes', seconds: 252, jobs: ONE_LEG_FAILED },
+  },
+  {
+    name: 'build-fixed',
+    event: recorded('push', undefined, 4),
+    // As in the README's "Build results" recipe.
+    inputs: { status: 'auto', 'on-success': 'change', 'on-failure': 'always' },
+    env: { GITHUB_WORKFLOW: 'CI', GITHUB_JOB: 'notify', GITHUB_RUN_NUMBER: '131' },
+    api: { branch: 'master', seconds: 241, previous: 'failure', jobs: PASSING },
   },
   {
     name: 'deploy-started',
@@ -85,24 +139,93 @@ const CASES = [
     // As in the README's "Deploy started, then finished" recipe.
     inputs: { preset: 'workflow', title: 'Deploying ${repository} ${ref_name}' },
     env: { GITHUB_WORKFLOW: 'Deploy', GITHUB_JOB: 'deploy', GITHUB_RUN_NUMBER: '57' },
+    api: { branch: 'simple-tag', seconds: 128, jobs: [['build', 95]] },
   },
 ]
 
 /**
- * Runs dist/index.js in dry run for one case; returns the preview file the action named in its log.
- * @param {Case} picture
+ * The fake API's repository for a case: its run (in progress, started `api.seconds` ago), the
+ * previous run when there is one, and the jobs of the run, with the job sending the card still
+ * running on RUNNER_NAME (the card leaves it out, as it does on GitHub).
+ * @param {string} repository @param {Case} picture @param {Api} api
  */
-async function previewOf(picture) {
+function fakeRepo(repository, picture, api) {
+  const runNumber = Number(picture.env?.GITHUB_RUN_NUMBER ?? 1)
+  const runs = [
+    makeRun({
+      repo: repository,
+      id: RUN_ID,
+      runNumber,
+      name: picture.env?.GITHUB_WORKFLOW,
+      branch: api.branch,
+      status: 'in_progress',
+      conclusion: null,
+      startedAt: new Date(Date.now() - api.seconds * 1000).toISOString(),
+    }),
+  ]
+  if (api.previous)
+    runs.push(
+      makeRun({
+        repo: repository,
+        id: RUN_ID - 9,
+        runNumber: runNumber - 1,
+        name: picture.env?.GITHUB_WORKFLOW,
+        branch: api.branch,
+        conclusion: api.previous,
+      }),
+    )
+  const jobs = api.jobs.map(([name, seconds, failAt]) =>
+    makeJob({
+      repo: repository,
+      runId: RUN_ID,
+      name,
+      seconds,
+      ...(failAt ? { conclusion: 'failure', failAt } : {}),
+    }),
+  )
+  jobs.push(
+    makeJob({
+      repo: repository,
+      runId: RUN_ID,
+      name: picture.env?.GITHUB_JOB ?? 'notify',
+      status: 'in_progress',
+      runnerName: RUNNER_NAME,
+    }),
+  )
+  return { runs, jobs: { [`${RUN_ID}/1`]: jobs } }
+}
+
+/**
+ * Runs dist/index.js in dry run for one case, against the fake GitHub API; returns the preview
+ * file the action named in its log.
+ * @param {Case} picture
+ * @param {Awaited<ReturnType<typeof startFakeGithub>>} github
+ */
+async function previewOf(picture, github) {
   const event = picture.event()
+  /** @type {Record<string, string>} */
+  const env = { ...eventEnv(event.name, event.payload), GITHUB_ACTION: picture.name, ...picture.env }
+  const repository = env.GITHUB_REPOSITORY ?? ''
+  for (const name of Object.keys(github.repos)) delete github.repos[name]
+  if (picture.api) github.repos[repository] = fakeRepo(repository, picture, picture.api)
   const run = await runAction({
-    inputs: { 'dry-run': 'true', 'chat-id': 'oc_demo', ...picture.inputs },
+    inputs: { 'dry-run': 'true', 'chat-id': 'oc_demo', 'github-token': TOKEN, ...picture.inputs },
     event,
-    env: { ...eventEnv(event.name, event.payload), GITHUB_ACTION: picture.name, ...picture.env },
+    env: {
+      ...env,
+      GITHUB_API_URL: github.url,
+      GITHUB_SERVER_URL: 'https://github.com',
+      GITHUB_RUN_ID: String(RUN_ID),
+      GITHUB_RUN_ATTEMPT: '1',
+      RUNNER_NAME,
+    },
   })
   const file = /^Card preview \([^)]*\): (.+)$/m.exec(run.stdout)?.[1]
-  if (run.exitCode !== 0 || !file)
+  // A card without its job list (the API refused or was not asked) is not the picture wanted.
+  const apiWarning = /^::warning::Sending without the job list.*$/m.exec(run.stdout)?.[0]
+  if (run.exitCode !== 0 || !file || apiWarning)
     throw new Error(
-      `${picture.name}: the dry run wrote no card preview (exit ${run.exitCode})\n${run.stdout}${run.stderr}`,
+      `${picture.name}: the dry run wrote no card preview${apiWarning ? ' with the job list' : ''} (exit ${run.exitCode})\n${run.stdout}${run.stderr}`,
     )
   return file.trim()
 }
@@ -114,6 +237,7 @@ if (unknown.length) {
   process.exit(2)
 }
 mkdirSync(OUT, { recursive: true })
+const github = await startFakeGithub()
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
   args: [
@@ -135,7 +259,7 @@ try {
   )
   const page = await context.newPage()
   for (const picture of CASES.filter((item) => !wanted.length || wanted.includes(item.name))) {
-    const preview = await previewOf(picture)
+    const preview = await previewOf(picture, github)
     await page.goto(pathToFileURL(preview).href)
     const card = await page.locator('.card').boundingBox()
     if (!card) throw new Error(`${picture.name}: no card in ${preview}`)
@@ -160,5 +284,6 @@ try {
   }
 } finally {
   await browser.close()
+  await github.close()
 }
 if (failed) process.exitCode = 1
