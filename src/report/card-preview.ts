@@ -677,7 +677,7 @@ function translated(translations: Component, locale: string, fallback: unknown):
  * `i18n_text_tag_list`, each falling back to what is there without a translation, then to the
  * first translation. A copy: the card itself is not changed.
  */
-export function localizeCard(card: unknown, locale: string): unknown {
+function localizeCard(card: unknown, locale: string): unknown {
   const walk = (node: unknown, depth: number): unknown => {
     if (depth > MAX_JSON_DEPTH) return node
     if (Array.isArray(node)) return node.map((item) => walk(item, depth + 1))
