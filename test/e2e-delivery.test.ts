@@ -2,6 +2,7 @@
 // faults. For each: how many attempts, the waits the action logged, that exactly one message was
 // stored per receiver, and the step's result.
 import { readFileSync } from 'node:fs'
+import { createServer, type AddressInfo, type Socket } from 'node:net'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { startFakeFeishu } from './fake-feishu.mjs'
 import { startForwardProxy } from './forward-proxy.mjs'
@@ -319,6 +320,39 @@ describe.each(RUNTIMES)('delivery on $name', ({ bin }) => {
         for (const request of proxy.requests) expect([request.kind, request.target]).toEqual(['CONNECT', authority])
       } finally {
         await tlsFake.close()
+      }
+    })
+
+    it.each([
+      ['accepts the connection and never answers its CONNECT', 'silent'],
+      ['answers CONNECT, then stalls the TLS handshake', 'tunnel-then-silent'],
+    ] as const)('a proxy that %s: the timeout holds, one clear line', async (_, behaviour) => {
+      // A TCP listener on loopback that plays a stuck proxy; every socket it takes is closed at the end.
+      const sockets = new Set<Socket>()
+      const stuck = createServer((socket) => {
+        sockets.add(socket)
+        socket.on('error', () => undefined)
+        if (behaviour === 'tunnel-then-silent')
+          socket.once('data', () => socket.write('HTTP/1.1 200 Connection established\r\n\r\n'))
+      })
+      await new Promise<void>((resolve) => stuck.listen(0, '127.0.0.1', resolve))
+      const port = (stuck.address() as AddressInfo).port
+      try {
+        const started = Date.now()
+        const result = await run(
+          { timeout: '1', 'max-retries': '0', proxy: `http://127.0.0.1:${port}` },
+          {},
+          'https://127.0.0.1:9',
+        )
+        const seconds = (Date.now() - started) / 1000
+        expect(result.exitCode).toBe(1)
+        expect(seconds).toBeLessThan(8)
+        expect(result.stderr).toBe('')
+        expect(result.stdout.split('\n').filter((line) => line.startsWith('::error::'))).toHaveLength(1)
+        expect(result.stdout).toMatch(/no answer from 127\.0\.0\.1:9 within 1 s/)
+      } finally {
+        for (const socket of sockets) socket.destroy()
+        await new Promise((resolve) => stuck.close(resolve))
       }
     })
 

@@ -4,7 +4,7 @@
 // HTTPS_PROXY / HTTP_PROXY, NO_PROXY honoured); one deadline per request. What an answer means is
 // the Feishu requester's business.
 
-import { Agent, EnvHttpProxyAgent, request, type Dispatcher } from 'undici'
+import { Agent, EnvHttpProxyAgent, Pool, request, type Dispatcher } from 'undici'
 
 export interface HttpAnswer {
   readonly status: number
@@ -30,8 +30,13 @@ class TimeoutError extends Error {
 /** Requests in flight at once to one host: as many as the delivery layer runs (feishu/deliver.ts). */
 const CONNECTIONS_PER_HOST = 16
 
+/** How long past its deadline the backstop lets a request run before giving up on it. */
+const BACKSTOP_GRACE_MS = 1000
+
 export class Http {
   private readonly dispatcher: Dispatcher
+  /** A request outlived its deadline: closing must not wait for it. */
+  private stalled = false
 
   /**
    * `proxy`: the proxy URL for this run's requests, already resolved from the input or the
@@ -53,19 +58,54 @@ export class Http {
               proxyTunnel: false,
               httpProxy: proxy,
               httpsProxy: proxy,
+              // The proxy's own connection, its CONNECT answer and the TLS handshake through the tunnel
+              // keep undici's defaults (10 s, 300 s, 10 s) unless told: all get the same deadline.
+              proxyTls: { timeout: timeoutMs },
+              requestTls: { timeout: timeoutMs },
+              clientFactory: (origin: URL, options: object) =>
+                new Pool(origin, { ...options, headersTimeout: timeoutMs, bodyTimeout: timeoutMs }),
             } as EnvHttpProxyAgent.Options),
         )
       : new Agent({ ...timeouts, connections: CONNECTIONS_PER_HOST })
   }
 
-  /** One request; one deadline for the whole exchange: connecting, sending, and reading the answer. */
+  /**
+   * One request; one deadline for the whole exchange: connecting (through a proxy too), sending,
+   * and reading the answer. undici's own timeouts and the abort signal cover the usual cases; the
+   * outer timer is the backstop for a stage that honours neither (a proxy that accepts the
+   * connection and never answers its CONNECT), so no request can outlive its deadline by more
+   * than a second.
+   */
   async send(
     method: 'POST' | 'PATCH',
     url: string,
     headers: Record<string, string>,
     body: string,
   ): Promise<HttpAnswer> {
-    const signal = AbortSignal.timeout(this.timeoutMs)
+    const controller = new AbortController()
+    let timer: NodeJS.Timeout | undefined
+    const backstop = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        controller.abort()
+        this.stalled = true
+        reject(new TimeoutError(`no answer within ${this.timeoutMs} ms`))
+      }, this.timeoutMs + BACKSTOP_GRACE_MS)
+    })
+    try {
+      return await Promise.race([this.exchange(method, url, headers, body, controller.signal), backstop])
+    } finally {
+      clearTimeout(timer)
+    }
+  }
+
+  private async exchange(
+    method: 'POST' | 'PATCH',
+    url: string,
+    headers: Record<string, string>,
+    body: string,
+    outer: AbortSignal,
+  ): Promise<HttpAnswer> {
+    const signal = AbortSignal.any([AbortSignal.timeout(this.timeoutMs), outer])
     try {
       const response = await request(url, { method, headers, body, dispatcher: this.dispatcher, signal })
       const chunks: Buffer[] = []
@@ -94,8 +134,9 @@ export class Http {
     }
   }
 
+  /** Waits for requests still in flight, unless one stalled past its deadline: then drops them. */
   close(): Promise<void> {
-    return this.dispatcher.close()
+    return this.stalled ? this.dispatcher.destroy() : this.dispatcher.close()
   }
 }
 
