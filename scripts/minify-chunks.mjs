@@ -1,6 +1,6 @@
 // @ts-check
-// ncc minifies the entry file but writes the chunks of dynamic imports (js-yaml, marked, undici)
-// as they come: undici alone is 0.9 MB that way. This minifies every chunk in dist/ in place,
+// ncc minifies the entry file but writes the chunks of dynamic imports (js-yaml, marked, Octokit)
+// as they come, several times larger. This minifies every chunk in dist/ in place,
 // with the settings ncc uses for the entry (ES modules, names kept), so `npm run bundle` stays
 // deterministic and check-dist can compare builds.
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs'

@@ -302,6 +302,18 @@ describe.each(RUNTIMES)('delivery on $name', ({ bin }) => {
       expect(fake.requests).toHaveLength(0)
     })
 
+    it('a proxy password with a bare %: one line naming the input and the fix, before any request', async () => {
+      const result = await run({ proxy: `http://ci:50%zzoff@127.0.0.1:9` })
+      expect(result.exitCode).toBe(1)
+      // Workflow commands escape % as %25; the runner shows the line decoded.
+      const errors = result.stdout.split('\n').filter((line) => line.startsWith('::error::'))
+      expect(errors.map((line) => line.replace(/%25/g, '%'))).toEqual([
+        '::error::Input `proxy`: is not a proxy URL (its user or password holds a % that does not start a %XX escape; write % as %25)',
+      ])
+      expect(visibleOutput(result)).not.toContain('50%zzoff')
+      expect(fake.requests).toHaveLength(0)
+    })
+
     it('HTTPS_PROXY: https requests tunnel through it with CONNECT', async () => {
       const tlsFake = await startFakeFeishu({
         tls: {

@@ -27,7 +27,22 @@ export interface Runner {
   endGroup(): void
   /** Appends markdown to the job summary; false when the runner gave no summary file (a local run). */
   appendSummary(markdown: string): Promise<boolean>
+  /**
+   * `text` as the log would show it: every value given to setSecret replaced by ***. The runner
+   * masks only the log; the job summary and files the action writes go through this first.
+   */
+  redact(text: string): string
 }
+
+/** Replaces each secret (longest first, so one containing another goes whole) with ***. */
+export function redactSecrets(text: string, secrets: readonly string[]): string {
+  let redacted = text
+  for (const secret of [...secrets].sort((a, b) => b.length - a.length)) redacted = redacted.split(secret).join('***')
+  return redacted
+}
+
+/** Values handed to the runner's masking in this process. */
+const masked: string[] = []
 
 /** The runner's output file (GITHUB_OUTPUT) could not be written: read-only, missing, or a full disk. */
 export class OutputFileError extends Error {
@@ -44,7 +59,10 @@ export class OutputFileError extends Error {
 export const actionsRunner: Runner = {
   getInput: (name) => core.getInput(name),
   getBooleanInput: (name) => core.getBooleanInput(name),
-  setSecret: (secret) => core.setSecret(secret),
+  setSecret(secret) {
+    if (secret && !masked.includes(secret)) masked.push(secret)
+    core.setSecret(secret)
+  },
   setOutput(name, value) {
     // Outside a runner (a local run) there is no output file: the value is shown, not stored.
     if (!process.env.GITHUB_OUTPUT) return core.info(`${name}=${value}`)
@@ -61,6 +79,7 @@ export const actionsRunner: Runner = {
   setFailed: (message) => core.setFailed(message),
   startGroup: (name) => core.startGroup(name),
   endGroup: () => core.endGroup(),
+  redact: (text) => redactSecrets(text, masked),
   async appendSummary(markdown) {
     if (!process.env.GITHUB_STEP_SUMMARY) return false
     await core.summary.addRaw(markdown).write()

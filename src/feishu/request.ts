@@ -268,17 +268,37 @@ function networkError(
     : code === 'ENOTFOUND' || code === 'EAI_AGAIN'
       ? `check the spelling of \`${hostInput}\` and the runner's DNS`
       : `check \`${hostInput}\` and that the runner can reach it (firewall, proxy)`
+  if (INVALID_REQUEST.has(code)) {
+    return new FeishuError(
+      {
+        ...details,
+        httpStatus: null,
+        final: true,
+        meaning: `the request to ${host} could not be written (${reason})`,
+        fix: 'this is a bug in the action, or a value Feishu sent back (a token) that cannot go into a header; please report it',
+      },
+      { cause: error },
+    )
+  }
   return new FeishuError(
     {
       ...details,
       httpStatus: null,
-      meaning: `could not reach ${host} (${reason})${through}`,
+      meaning: LOST.has(code)
+        ? `the connection to ${host} was lost before its answer came (${reason})${through}`
+        : `could not reach ${host} (${reason})${through}`,
       fix,
       notSent: NOT_CONNECTED.has(code),
     },
     { cause: error },
   )
 }
+
+/** The connection broke after the request may have been written: the message may have arrived. */
+const LOST = new Set(['UND_ERR_SOCKET', 'ECONNRESET', 'EPIPE', 'UND_ERR_CLOSED'])
+
+/** undici refused to send the request at all (a header or body it cannot write): trying again cannot help. */
+const INVALID_REQUEST = new Set(['UND_ERR_INVALID_ARG', 'ERR_INVALID_CHAR', 'ERR_INVALID_HTTP_TOKEN'])
 
 /**
  * Node's codes for a server certificate it did not accept (OpenSSL's verify errors, and a name

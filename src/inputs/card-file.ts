@@ -26,7 +26,7 @@ export async function readCardFile(file: string, workspace: string): Promise<str
     const code = (error as NodeJS.ErrnoException).code
     return fail(
       code === 'ENOENT' || code === 'ENOTDIR'
-        ? `${file}: no such file in the workspace (${root}); check the path, and that the step runs after actions/checkout`
+        ? `${file}: no such file in the workspace (${root}); check the path${file.includes('\\') && sep === '/' ? ' (write it with /, not \\: this runner is not Windows)' : ''}, and that the step runs after actions/checkout`
         : `cannot read ${file}: ${code ?? (error as Error).message}`,
     )
   }

@@ -408,6 +408,17 @@ function checkProxy(proxy: string, problem: string, input: string): string {
   if (url.protocol !== 'http:' && url.protocol !== 'https:')
     throw new InputError(input, `${problem} ("${url.protocol}" proxies are not supported; use http:// or https://)`)
   if (!url.hostname) throw new InputError(input, `${problem} (no host)`)
+  // The proxy client decodes the user and password: a bare % (as in 50%off) must be written %25.
+  for (const part of [url.username, url.password]) {
+    try {
+      decodeURIComponent(part)
+    } catch {
+      throw new InputError(
+        input,
+        `${problem} (its user or password holds a % that does not start a %XX escape; write % as %25)`,
+      )
+    }
+  }
   return withScheme
 }
 

@@ -32,7 +32,7 @@ export function printDryRun(
   if (!options.hasCredentials)
     runner.warning('Dry run without `app-id` and `app-secret`: a real run would fail until they are set.')
   runner.info(`Content, decoded:\n${JSON.stringify(message.content, null, 2)}`)
-  logCardPreview(message, (line) => runner.info(line), options.env)
+  logCardPreview(redactedMessage(runner, message), (line) => runner.info(line), options.env)
   runner.info(`POST ${baseUrl}${TOKEN_PATH}\n{"app_id": "***", "app_secret": "***"}`)
   for (const lookup of lookups) {
     const body = lookup.body as { emails?: string[]; mobiles?: string[] }
@@ -63,7 +63,7 @@ export function printWebhookDryRun(
   if (options.secret) body.sign = '***'
   runner.info('Dry run: nothing is sent. A real run would make 1 request:')
   printRequest(runner, `POST ${shownHookUrl(options.webhookUrl)}`, [], body)
-  logCardPreview(options.message, (line) => runner.info(line), options.env)
+  logCardPreview(redactedMessage(runner, options.message), (line) => runner.info(line), options.env)
   return notSent([WEBHOOK_TARGET])
 }
 
@@ -77,4 +77,22 @@ function printRequest(runner: Runner, line: string, headers: readonly string[], 
 /** Nothing was delivered, and the outputs say so: a later step that checks `ok` is not misled. */
 function notSent(targets: readonly Target[]): DeliveryResult[] {
   return targets.map((receiver) => ({ receiver, ok: false, messageId: '', chatId: '', stage: 'dry-run' as const }))
+}
+
+/** The preview is a file, which the runner does not mask: secrets that reached the content are hidden first. */
+function redactedMessage(runner: Runner, message: FeishuMessage): FeishuMessage {
+  const json = JSON.stringify(message.content)
+  const redacted = runner.redact(json)
+  if (redacted === json) return message
+  try {
+    return { ...message, content: JSON.parse(redacted) as Record<string, unknown> }
+  } catch {
+    return {
+      ...message,
+      content: {
+        schema: '2.0',
+        body: { elements: [{ tag: 'markdown', content: '(preview withheld: it held a secret)' }] },
+      },
+    }
+  }
 }

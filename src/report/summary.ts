@@ -31,8 +31,8 @@ export interface SummaryInput {
 /** Writes the summary when the runner gives a summary file (not in local runs). */
 export async function writeSummary(runner: Runner, input: SummaryInput): Promise<void> {
   try {
-    await runner.appendSummary(`${renderSummary(input)}
-`)
+    // The runner masks the log, not this file: every masked value is hidden here first.
+    await runner.appendSummary(runner.redact(`${renderSummary(input)}\n`))
   } catch (error) {
     runner.warning(`Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`)
   }

@@ -34,6 +34,13 @@ describe('readCardFile', () => {
     expect(await readCardFile('./bom.json', workspace)).toBe('{"a": 1}')
   })
 
+  it.skipIf(process.platform === 'win32')('a Windows path on another runner: says to write it with /', async () => {
+    mkdirSync(join(workspace, '.github'))
+    writeFileSync(join(workspace, '.github', 'card.json'), '{}')
+    expect(await problem('.github\\card.json')).toContain('write it with /, not \\')
+    expect(await problem('.github/missing.json')).not.toContain('write it with /')
+  })
+
   it('names UTF-16, with a byte-order mark or without, and bytes that are not UTF-8', async () => {
     writeFileSync(
       join(workspace, 'le.json'),

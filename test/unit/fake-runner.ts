@@ -1,7 +1,7 @@
 // A Runner made of plain data, for testing modules and the whole run() at the src/ level: inputs
 // read from an INPUT_* map the way @actions/core reads them, and everything the action tells the
 // runner recorded in order.
-import type { Runner } from '../../src/base/runner.js'
+import { redactSecrets, type Runner } from '../../src/base/runner.js'
 
 export interface FakeRunner extends Runner {
   readonly log: string[]
@@ -56,6 +56,7 @@ export function fakeRunner(
       summaries.push(markdown)
       return true
     },
+    redact: (text) => redactSecrets(text, secrets),
     shown() {
       let text = [...log, ...Object.entries(outputs).map(([name, value]) => `${name}=${value}`), ...summaries].join(
         '\n',

@@ -1,6 +1,9 @@
 // The whole run() at the src/ level: the runner's functions and the environment passed in as plain
 // data, against the fake Feishu server on loopback. What the end-to-end tests check through dist/,
 // caught here without a rebuild.
+import { mkdtempSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { run } from '../../src/main.js'
 import { startFakeFeishu } from '../fake-feishu.mjs'
@@ -76,6 +79,28 @@ describe('run()', () => {
     expect(runner.warnings).toHaveLength(1)
     expect(runner.warnings[0]).toContain('Mention c***@example.com is sent as plain text')
     expect(runner.warnings[0]).toContain('contact:user.id:readonly')
+  })
+
+  it('a secret that reached the content is hidden in the job summary and the card preview file', async () => {
+    const sent = await step({ 'chat-id': 'oc_1', text: 'key ${key}', variables: 'key: test-secret' })
+    expect(fake.messages[0]!.parsedContent.text).toBe('key test-secret')
+    expect(sent.summaries.join('')).toContain('key ***')
+    expect(sent.summaries.join('')).not.toContain('test-secret')
+
+    const temp = mkdtempSync(join(tmpdir(), 'preview-'))
+    const dry = await step(
+      {
+        'chat-id': 'oc_1',
+        card: '{"elements": [{"tag": "markdown", "content": "key ${key}"}]}',
+        variables: 'key: test-secret',
+        'dry-run': 'true',
+      },
+      { RUNNER_TEMP: temp },
+    )
+    const line = dry.log.find((entry) => entry.startsWith('Card preview'))!
+    const html = readFileSync(line.slice(line.lastIndexOf(': ') + 2), 'utf8')
+    expect(html).toContain('key ***')
+    expect(html).not.toContain('test-secret')
   })
 
   it('an input error fails in one line naming the input, before any request, and the summary says why', async () => {
