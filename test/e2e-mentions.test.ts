@@ -273,11 +273,13 @@ describe.each(RUNTIMES)('mentions through dist/index.js on $name', ({ bin }) => 
       expectMasked(result, 'alice@example.com')
     })
 
-    it('an unmapped commit author is an input error; a mapped one is mentioned', async () => {
+    it('an unmapped commit author is sent as text with a warning; a mapped one is mentioned', async () => {
       let result = await byHook({ status: 'failure', mention: '${commit_author}' })
-      expectInputError(result, 'mention')
-      expect(result.stdout).toContain('map octocat to an open_id (ou_...) in `users`, or send with an app')
-      expect(fake.requests).toHaveLength(0)
+      expect(result.exitCode).toBe(0)
+      expect(fake.webhookMessages).toHaveLength(1)
+      expect(JSON.stringify(fake.webhookMessages[0]!.card)).not.toMatch(/<at /)
+      expect(result.stdout).toMatch(/::warning::.*map octocat to an open_id/)
+      fake.reset()
 
       result = await byHook({ status: 'failure', mention: '${commit_author}', users: 'octocat: ou_alice' })
       expect(result.exitCode).toBe(0)

@@ -113,18 +113,17 @@ function runPerson(
         )
   const author = context.commitAuthor
   if (author?.login && isGitHubLogin(author.login)) return forLogin(author.login, users, context, author.email)
-  if (author && usableEmail(author.email))
-    return {
-      label: maskEmail(author.email),
-      via: 'the commit e-mail',
-      target: { kind: 'lookup', lookup: { email: author.email } },
-    }
+  // A commit's author e-mail is whatever its author typed: without a GitHub login matched to it
+  // (push payloads carry one), looking it up would let anyone who gets a commit into a run choose
+  // who is mentioned. Such an author is written as text.
   const unresolved = none(
     author?.email
-      ? 'the head commit has only a noreply e-mail and no GitHub login'
+      ? usableEmail(author.email)
+        ? 'the head commit names no GitHub user, only an e-mail address, which GitHub has not tied to an account'
+        : 'the head commit has only a noreply e-mail and no GitHub login'
       : `this ${context.eventName || 'run'} event names no commit author`,
     author?.email
-      ? 'mention the person by @login with a `users` entry, or have them commit with the e-mail of their Feishu profile'
+      ? 'mention the person by @login with a `users` entry, or use ${actor}'
       : '${commit_author} works on push and workflow_run events',
   )
   // Written as the masked address, so the message still says who it was about.
@@ -158,7 +157,28 @@ export function planMentions(
         break
       }
     }
-    if (mode === 'webhook' && planned.target.kind === 'none' && planned.label.startsWith('@')) {
+    // A custom bot cannot look anyone up. A person named in the input is a mistake to fix now; one
+    // the run names (${actor}, ...) changes from run to run, so they are written as text, with a warning.
+    if (mode === 'webhook' && request.kind === 'run' && planned.target.kind === 'lookup') {
+      const login = planned.label.startsWith('@') ? planned.label.slice(1) : ''
+      planned = {
+        ...planned,
+        via: '',
+        target: {
+          kind: 'none',
+          problem: {
+            reason: 'a custom bot webhook cannot look anyone up by e-mail',
+            fix: login ? MAP_IT(login) : 'mention them by open_id, or send with an app (app-id and app-secret)',
+          },
+        },
+      }
+    }
+    if (
+      mode === 'webhook' &&
+      request.kind !== 'run' &&
+      planned.target.kind === 'none' &&
+      planned.label.startsWith('@')
+    ) {
       const login = planned.label.slice(1)
       throw new InputError(
         'mention',

@@ -278,17 +278,33 @@ describe('who the run means', () => {
     ])
   })
 
-  it('in webhook mode, a run person who needs a lookup is an input error', () => {
+  it('in webhook mode, a run person who would need a lookup is written as text with the fix, not an input error', () => {
+    // ${actor} and ${commit_author} change from run to run: a notification must not fail on them.
     const context = pushWith({ name: 'D', email: 'dev@example.com', username: 'dev' })
-    expect(() => planMentions(readMentionInput('${commit_author}'), users, context, 'webhook')).toThrow(
-      'Input `mention`: ${commit_author} (@dev) needs a lookup by e-mail (the commit e-mail), which a custom bot webhook cannot make; map dev to an open_id (ou_...) in `users`, or send with an app',
-    )
+    const [author] = planMentions(readMentionInput('${commit_author}'), users, context, 'webhook')
+    expect(author!.target).toEqual({
+      kind: 'none',
+      problem: {
+        reason: 'a custom bot webhook cannot look anyone up by e-mail',
+        fix: expect.stringContaining('map dev to an open_id'),
+      },
+    })
     const noreply = pushWith({ name: 'D', email: '1+dev@users.noreply.github.com', username: 'dev' })
-    expect(() => planMentions(readMentionInput('${actor} ${commit_author}'), users, noreply, 'webhook')).toThrow(
-      'Input `mention`: ${actor} (@pusher) is not in `users`, and a custom bot webhook cannot look anyone up; map pusher to an open_id (ou_...) in `users`',
-    )
-    // Nobody to look up is not an error: the message goes with a warning.
+    const planned = planMentions(readMentionInput('${actor} ${commit_author}'), users, noreply, 'webhook')
+    expect(planned.map((mention) => mention.target.kind)).toEqual(['none', 'none'])
     expect(() => planMentions(readMentionInput('${pull_request_author}'), users, context, 'webhook')).not.toThrow()
+    // A person the input names is still an input error: that is a mistake in the workflow.
+    expect(() => planMentions(readMentionInput('@nobody'), users, context, 'webhook')).toThrow(
+      'Input `mention`: @nobody is not in `users`, and a custom bot webhook cannot look anyone up',
+    )
+  })
+
+  it('never looks up a commit e-mail that GitHub has not tied to a login', () => {
+    const spoofed = pushWith({ name: 'Totally the CEO', email: 'ceo@example.com' })
+    const [author] = planMentions(readMentionInput('${commit_author}'), users, spoofed, 'app')
+    expect(author!.target.kind).toBe('none')
+    expect(lookupsOf([author!])).toEqual([])
+    expect(author!.label).toBe('c***@example.com')
   })
 
   it('bounds the size of what the lookups can give', () => {
