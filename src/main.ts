@@ -107,7 +107,7 @@ async function readFacts(runner: Runner, config: Config, context: RunContext, en
 
 /** `status`, or with `status: auto` the run's, from its jobs; on workflow_run events the triggering run's conclusion. */
 function runStatus(config: Config, context: RunContext, facts: BuildFacts): Status {
-  if (config.statusAuto && facts.jobs && !context.triggeringRun) return statusOfJobs(facts.jobs)
+  if (config.statusAuto && facts.jobs && !context.triggeringRun) return statusOfJobs(facts.jobs, facts.ownFailedStep)
   if (config.status || !context.triggeringRun) return config.status
   return conclusionStatus(context.triggeringRun.conclusion)
 }

@@ -243,6 +243,39 @@ describe.each(RUNTIMES)('the build report through dist/index.js on $name', ({ bi
     expect(jobsText(card())).toContain('- 🔄 **docs** · running')
   })
 
+  it('status auto in the only job, after one of its own steps failed: failure, sent despite on-success: never', async () => {
+    const self = makeJob({
+      runId: RUN_ID,
+      name: 'notify',
+      status: 'in_progress',
+      runnerName: 'runner-7',
+      steps: ['Run tests', 'Notify'],
+      failAt: 'Run tests',
+    })
+    github.repos[REPO] = repo(null, [self])
+    const result = await run({ status: 'auto', 'on-success': 'never' })
+    expectSent(result)
+    expect(card().header.template).toBe('red')
+    expect(result.stdout).toContain('skipped: false')
+  })
+
+  it('on-failure: change compares with the previous push run on the branch: not a pull_request run, a fork, or a cancelled run', async () => {
+    const jobs = failingJobs()
+    const runs = repo('success', jobs)
+    runs.runs.push(
+      makeRun({ id: RUN_ID - 1, runNumber: 76, conclusion: 'failure', event: 'pull_request' }),
+      makeRun({ id: RUN_ID - 2, runNumber: 75, conclusion: 'failure', headRepo: 'someone/octo-repo' }),
+      makeRun({ id: RUN_ID - 3, runNumber: 74, conclusion: 'cancelled' }),
+    )
+    // The success (#76 in repo()) is replaced by these: the real previous push run is #73.
+    runs.runs.splice(1, 1)
+    runs.runs.push(makeRun({ id: RUN_ID - 4, runNumber: 73, conclusion: 'success' }))
+    github.repos[REPO] = runs
+    const result = await run({ status: 'failure', 'on-failure': 'change' })
+    expectSent(result)
+    expect(tagsOf(card())).toContain('Broken')
+  })
+
   it('on-success: change after a success sends nothing and sets skipped; after a failure sends a card tagged Fixed', async () => {
     github.repos[REPO] = repo('success', [makeJob({ runId: RUN_ID, name: 'build' }), notify()])
     let result = await run({ status: 'auto', 'on-success': 'change' })

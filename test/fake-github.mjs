@@ -141,10 +141,12 @@ export async function startFakeGithub(options = {}) {
       const workflow = decodeURIComponent(found[1] ?? '')
       const branch = url.searchParams.get('branch')
       const status = url.searchParams.get('status')
+      const event = url.searchParams.get('event')
       const listed = runs.filter(
         (run) =>
           (String(run.workflow_id) === workflow || String(run.path).endsWith(`/${workflow}`)) &&
           (!branch || run.head_branch === branch) &&
+          (!event || run.event === event) &&
           (!status || run.status === status || run.conclusion === status),
       )
       const lastPage = Math.max(1, Math.ceil(listed.length / perPage))
@@ -180,7 +182,7 @@ const HOST = 'https://github.com'
 /**
  * A workflow run as GET /repos/{owner}/{repo}/actions/runs/{id} gives it (the fields the action
  * and a reader use).
- * @param {{ repo?: string, id: number, runNumber: number, workflowId?: number, branch?: string, status?: string, conclusion?: string | null, event?: string, startedAt?: string, updatedAt?: string, attempt?: number, name?: string }} run
+ * @param {{ repo?: string, id: number, runNumber: number, workflowId?: number, branch?: string, status?: string, conclusion?: string | null, event?: string, startedAt?: string, updatedAt?: string, attempt?: number, name?: string, headRepo?: string }} run
  */
 export function makeRun(run) {
   const repo = run.repo ?? 'octo-org/octo-repo'
@@ -191,6 +193,8 @@ export function makeRun(run) {
     node_id: `WFR_${run.id}`,
     head_branch: run.branch ?? 'main',
     head_sha: '0d1a26e67d8f5eaf1f6ba5c57fc3c7d91ac0fd1c',
+    // GitHub names the repository the head commit came from: a fork's pull request names the fork.
+    head_repository: { full_name: run.headRepo ?? repo },
     path: '.github/workflows/ci.yml',
     run_number: run.runNumber,
     event: run.event ?? 'push',

@@ -40,6 +40,8 @@ interface Target {
   readonly runId: string
   readonly attempt: string
   readonly runNumber: string
+  /** The event that started it: the previous run is one of the same event. */
+  readonly event: string
   workflowId: string
   branch: string
   startedAt: string
@@ -80,7 +82,7 @@ export async function readBuildFacts(options: {
       warning: `Sending without the job list: cannot load the GitHub client (${(error as Error).message}).`,
     }
   }
-  const facts: { jobs?: JobFacts[]; durationMs?: number; previous?: BuildFacts['previous'] } = {}
+  const facts: { jobs?: JobFacts[]; durationMs?: number; previous?: BuildFacts['previous']; ownFailedStep?: string } = {}
   try {
     const runNeeded =
       (needs.duration && !target.startedAt) || (needs.previous && (!target.workflowId || !target.branch))
@@ -94,7 +96,10 @@ export async function readBuildFacts(options: {
       target.workflowId ||= str(data.workflow_id)
       target.branch ||= str(data.head_branch)
     }
-    if (jobs) facts.jobs = jobs
+    if (jobs) {
+      facts.jobs = jobs.others
+      facts.ownFailedStep = jobs.ownFailedStep
+    }
     if (needs.duration) {
       const start = Date.parse(target.startedAt)
       const end = target.endedAt ? Date.parse(target.endedAt) : now()
@@ -104,6 +109,7 @@ export async function readBuildFacts(options: {
       const list = await get(`/repos/${target.repo}/actions/workflows/${encodeURIComponent(target.workflowId)}/runs`, {
         branch: target.branch,
         status: 'completed',
+        ...(target.event ? { event: target.event } : {}),
         per_page: 20,
       })
       facts.previous = previousRun(list.data, target)
@@ -131,6 +137,7 @@ function targetRun(context: RunContext, env: Environment): Target | undefined {
       runId: triggering.id,
       attempt: triggering.attempt || '1',
       runNumber: triggering.runNumber,
+      event: triggering.event,
       workflowId: triggering.workflowId,
       branch: triggering.headBranch,
       startedAt: triggering.startedAt,
@@ -143,6 +150,7 @@ function targetRun(context: RunContext, env: Environment): Target | undefined {
     runId: env.GITHUB_RUN_ID!,
     attempt: /^\d+$/.test(env.GITHUB_RUN_ATTEMPT ?? '') ? env.GITHUB_RUN_ATTEMPT! : '1',
     runNumber: env.GITHUB_RUN_NUMBER ?? '',
+    event: context.eventName,
     workflowId: '',
     branch: '',
     startedAt: '',
@@ -170,7 +178,7 @@ async function readJobs(
   target: Target,
   now: number,
   env: Environment,
-): Promise<JobFacts[]> {
+): Promise<{ others: JobFacts[]; ownFailedStep: string }> {
   const raw: unknown[] = []
   for (let page = 1; page <= MAX_PAGES; page++) {
     const answer = await get(`/repos/${target.repo}/actions/runs/${target.runId}/attempts/${target.attempt}/jobs`, {
@@ -191,7 +199,11 @@ async function readJobs(
   const others = target.endedAt
     ? jobs
     : othersThan(jobs, { runnerName: env.RUNNER_NAME ?? '', job: env.GITHUB_JOB ?? '' })
-  return others.map(({ runnerName: _runnerName, ...job }) => job)
+  const own = jobs.filter((job) => !others.includes(job))
+  return {
+    others: others.map(({ runnerName: _runnerName, ...job }) => job),
+    ownFailedStep: own.find((job) => job.failedStep)?.failedStep ?? '',
+  }
 }
 
 /** A GET through Octokit with the deadline; its failures as ApiProblem lines. */

@@ -35,6 +35,11 @@ export interface BuildFacts {
   readonly durationMs?: number
   /** null: the workflow has no earlier completed run on the branch. */
   readonly previous?: PreviousRun | null
+  /**
+   * The first failed step of the job that is sending (left out of `jobs` while it runs), '' when
+   * none of its finished steps failed: a failure before this step counts for `status: auto`.
+   */
+  readonly ownFailedStep?: string
 }
 
 type Json = Record<string, unknown>
@@ -92,8 +97,8 @@ export function othersThan<T extends { readonly status: string }>(
  * `status: auto`: the run's status from its jobs: failure if any failed, else cancelled if any
  * was cancelled, else '' (in progress) while any has not completed, else success.
  */
-export function statusOfJobs(jobs: readonly JobFacts[]): Status {
-  if (jobs.some(isFailed)) return 'failure'
+export function statusOfJobs(jobs: readonly JobFacts[], ownFailedStep = ''): Status {
+  if (ownFailedStep || jobs.some(isFailed)) return 'failure'
   if (jobs.some((job) => job.conclusion === 'cancelled')) return 'cancelled'
   if (jobs.some((job) => job.status !== 'completed')) return ''
   return 'success'
@@ -101,12 +106,15 @@ export function statusOfJobs(jobs: readonly JobFacts[]): Status {
 
 /**
  * The previous completed run in a `workflow_runs` list (newest first): not this run, and older
- * than it when its number is known; runs that built nothing (skipped, neutral, stale,
- * action_required) are passed over. null when there is none.
+ * than it when its number is known; of the same event and from this repository (a fork's pull
+ * request from its own `main`, or a pull_request run, is not the branch's history); runs that
+ * built nothing or were cut short (skipped, neutral, stale, action_required, cancelled: a
+ * concurrency group cancels older runs) are passed over, as Travis CI compares with the last
+ * build that finished. null when there is none.
  */
 export function previousRun(
   list: unknown,
-  self: { readonly runId: string; readonly runNumber: string },
+  self: { readonly runId: string; readonly runNumber: string; readonly repo?: string; readonly event?: string },
 ): PreviousRun | null {
   const runs = Array.isArray(object(list).workflow_runs) ? (object(list).workflow_runs as unknown[]) : []
   const ownNumber = Number(self.runNumber)
@@ -114,15 +122,16 @@ export function previousRun(
     const run = object(value)
     if (text(run.id) === self.runId) continue
     if (ownNumber > 0 && Number(run.run_number) >= ownNumber) continue
+    if (self.event && text(run.event) && text(run.event) !== self.event) continue
+    const headRepository = text(object(run.head_repository).full_name)
+    if (self.repo && headRepository && headRepository.toLowerCase() !== self.repo.toLowerCase()) continue
     const conclusion = text(run.conclusion)
     const status =
       conclusion === 'success'
         ? 'success'
         : FAILED.has(conclusion)
           ? 'failure'
-          : conclusion === 'cancelled'
-            ? 'cancelled'
-            : ''
+          : ''
     if (!status) continue
     return { status, url: safeHttpUrl(text(run.html_url), false) ?? '', runNumber: text(run.run_number) }
   }

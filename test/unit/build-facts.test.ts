@@ -58,6 +58,23 @@ describe('run facts from the API', () => {
     expect(statusOfJobs([ok, running, cancelled])).toBe('cancelled')
     expect(statusOfJobs([ok, running])).toBe('')
     expect(statusOfJobs([ok, job({ runId: 1, name: 'e', conclusion: 'skipped' })])).toBe('success')
+    // The sending job is not in the list, but a step of it that already failed is the run's failure.
+    expect(statusOfJobs([], 'Run tests')).toBe('failure')
+    expect(statusOfJobs([ok], '')).toBe('success')
+  })
+
+  it('the previous run: of the same event, from this repository, and not a cancelled one', () => {
+    const list = {
+      workflow_runs: [
+        makeRun({ id: 40, runNumber: 14, conclusion: 'failure', event: 'pull_request' }),
+        makeRun({ id: 39, runNumber: 13, conclusion: 'failure', headRepo: 'fork-owner/octo-repo' }),
+        makeRun({ id: 38, runNumber: 12, conclusion: 'cancelled' }),
+        makeRun({ id: 37, runNumber: 11, conclusion: 'success' }),
+      ],
+    }
+    const self = { runId: '50', runNumber: '15', repo: 'octo-org/octo-repo', event: 'push' }
+    expect(previousRun(list, self)).toMatchObject({ status: 'success', runNumber: '11' })
+    expect(previousRun(list, { ...self, event: 'pull_request' })).toMatchObject({ status: 'failure', runNumber: '14' })
   })
 
   it('the previous run: not this one, not a newer one, not one that built nothing', () => {
