@@ -19,3 +19,17 @@ export function maskPhone(phone: string): string {
   if (full.length < 9) return `${'*'.repeat(Math.max(3, full.length - 2))}${full.slice(-2)}`
   return `+${full.slice(0, 5)}****${full.slice(-4)}`
 }
+
+/**
+ * Any text about to be shown (an input error, a log line) with every e-mail-like word and every
+ * phone-like run of 7 or more digits masked as above, however it was written (`@a@b.c`,
+ * `(139)1234-5678`, `tel:+86...`): a mistyped address is still personal data.
+ */
+export function maskPersonal(text: string): string {
+  return text
+    .replace(/@?[^\s"'<>(),;`@]+@[^\s"'<>(),;`@]+/g, (email) => maskEmail(email.replace(/^@+/, '')))
+    .replace(/(?<![\w*])\+?\d[\d\s().-]{5,}\d(?!\w)/g, (number) => {
+      const digits = number.replace(/\D/g, '')
+      return digits.length >= 7 ? maskPhone(number.trim().startsWith('+') ? `+${digits}` : digits) : number
+    })
+}

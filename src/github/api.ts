@@ -82,7 +82,8 @@ export async function readBuildFacts(options: {
       warning: `Sending without the job list: cannot load the GitHub client (${(error as Error).message}).`,
     }
   }
-  const facts: { jobs?: JobFacts[]; durationMs?: number; previous?: BuildFacts['previous']; ownFailedStep?: string } = {}
+  const facts: { jobs?: JobFacts[]; durationMs?: number; previous?: BuildFacts['previous']; ownFailedStep?: string } =
+    {}
   try {
     const runNeeded =
       (needs.duration && !target.startedAt) || (needs.previous && (!target.workflowId || !target.branch))

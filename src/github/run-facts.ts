@@ -126,12 +126,7 @@ export function previousRun(
     const headRepository = text(object(run.head_repository).full_name)
     if (self.repo && headRepository && headRepository.toLowerCase() !== self.repo.toLowerCase()) continue
     const conclusion = text(run.conclusion)
-    const status =
-      conclusion === 'success'
-        ? 'success'
-        : FAILED.has(conclusion)
-          ? 'failure'
-          : ''
+    const status = conclusion === 'success' ? 'success' : FAILED.has(conclusion) ? 'failure' : ''
     if (!status) continue
     return { status, url: safeHttpUrl(text(run.html_url), false) ?? '', runNumber: text(run.run_number) }
   }

@@ -21,6 +21,11 @@ export function hasInvisible(text: string): boolean {
   return INVISIBLE.test(text)
 }
 
+/** The invisible characters in `text`, each as \uXXXX, for a message that cannot show `text` itself (personal data). */
+export function invisibleIn(text: string): string {
+  return [...new Set(text.match(INVISIBLE) ?? [])].map((char) => shown(char)).join(' ')
+}
+
 /** `text` for an error message, with each invisible character written as \uXXXX so the reader sees it. */
 export function shown(text: string): string {
   return text.replace(INVISIBLE, (char) => `\\u${char.codePointAt(0)!.toString(16).padStart(4, '0')}`)

@@ -4,7 +4,7 @@
 // later, in github/people.ts and feishu/contacts.ts. Never repeats an e-mail address or phone
 // number unmasked in an error. Pure apart from parsing YAML.
 
-import { maskEmail, maskPhone } from '../base/personal.js'
+import { maskEmail, maskPersonal, maskPhone } from '../base/personal.js'
 import { InputError, shown } from './errors.js'
 import { splitList } from './receivers.js'
 import { parseMapping } from './structured.js'
@@ -75,9 +75,9 @@ function readPerson(entry: string, input: string): FeishuPerson | undefined {
 
 /** What `entry` looks like, masked where it could be personal data, invisible characters shown as \\u escapes. */
 function shownEntry(entry: string): string {
-  if (entry.includes('@') && !entry.startsWith('@')) return shown(maskEmail(entry))
+  if (/^[^@\s]+@[^@\s]+$/.test(entry)) return shown(maskEmail(entry))
   if (/^\+?[\d\s-]{5,}$/.test(entry)) return shown(maskPhone(entry.replace(/[\s-]/g, '')))
-  return shown(entry.length > 60 ? `${entry.slice(0, 60)}…` : entry)
+  return shown(maskPersonal(entry.length > 60 ? `${entry.slice(0, 60)}…` : entry))
 }
 
 /**
@@ -142,7 +142,7 @@ export async function readUsersInput(source: string): Promise<UserMap> {
   const mapping = await parseMapping(source, 'users')
   for (const [rawLogin, value] of Object.entries(mapping)) {
     const login = rawLogin.replace(/^@/, '')
-    if (!LOGIN.test(login)) throw new InputError('users', `"${shown(rawLogin)}" is not a GitHub login`)
+    if (!LOGIN.test(login)) throw new InputError('users', `"${shownEntry(rawLogin)}" is not a GitHub login`)
     const key = login.toLowerCase()
     if (users.has(key))
       throw new InputError('users', `"${login}" is given twice (GitHub logins are not case-sensitive)`)

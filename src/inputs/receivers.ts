@@ -2,8 +2,9 @@
 // sends to (§3.1 receive_id_type): each id's kind inferred from its prefix or written as
 // type:value, its shape checked, duplicates left out. Pure; no I/O.
 
+import { maskPersonal } from '../base/personal.js'
 import { RECEIVE_ID_TYPES, type Receiver, type ReceiveIdType } from '../feishu/targets.js'
-import { hasInvisible, InputError, shown } from './errors.js'
+import { hasInvisible, InputError, invisibleIn, shown } from './errors.js'
 
 /**
  * Splits a list input on newlines and commas, and on what people also type between ids: spaces,
@@ -26,11 +27,11 @@ function checked(receiver: Receiver, entry: string, input: string): Receiver {
   if (hasInvisible(receiver.receiveId)) {
     throw new InputError(
       input,
-      `"${shown(entry)}" is not a valid ${receiver.receiveIdType}: it holds an invisible character (shown as \\u....), likely pasted along; type the id again`,
+      `"${shown(maskPersonal(entry))}" is not a valid ${receiver.receiveIdType}: it holds an invisible character (${invisibleIn(entry)}), likely pasted along; type the id again`,
     )
   }
   if (!SHAPES[receiver.receiveIdType].test(receiver.receiveId)) {
-    throw new InputError(input, `"${shown(entry)}" is not a valid ${receiver.receiveIdType}`)
+    throw new InputError(input, `"${shown(maskPersonal(entry))}" is not a valid ${receiver.receiveIdType}`)
   }
   return receiver
 }
@@ -47,7 +48,7 @@ export function parseReceiver(entry: string, input: string): Receiver {
     if (!entry.includes('@')) {
       throw new InputError(
         input,
-        `unknown receiver type "${shown(typed)}" in "${shown(entry)}"; use one of ${RECEIVE_ID_TYPES.join(', ')}`,
+        `unknown receiver type "${shown(typed)}" in "${shown(maskPersonal(entry))}"; use one of ${RECEIVE_ID_TYPES.join(', ')}`,
       )
     }
   }
@@ -57,7 +58,7 @@ export function parseReceiver(entry: string, input: string): Receiver {
   if (entry.includes('@')) return checked({ receiveId: entry, receiveIdType: 'email' }, entry, input)
   throw new InputError(
     input,
-    `cannot tell what kind of id "${shown(entry)}" is; chat ids start with oc_, open_ids with ou_, union_ids with on_; write it as type:value (e.g. user_id:${shown(entry)})`,
+    `cannot tell what kind of id "${shown(maskPersonal(entry))}" is; chat ids start with oc_, open_ids with ou_, union_ids with on_; write it as type:value (e.g. user_id:${shown(maskPersonal(entry))})`,
   )
 }
 

@@ -209,7 +209,8 @@ describe('readConfig', () => {
     [
       'an e-mail with a zero-width joiner',
       { 'chat-id': '', 'receive-id': 'a\u200d@example.com' },
-      'Input `receive-id`: "a\\u200d@example.com" is not a valid email: it holds an invisible character',
+      // The address masked (personal data), the character named.
+      'Input `receive-id`: "a***@example.com" is not a valid email: it holds an invisible character (\\u200d)',
     ],
     [
       'a mention with a zero-width space',

@@ -299,6 +299,23 @@ describe('who the run means', () => {
     )
   })
 
+  it.each([
+    ['mention', '@carol@secret.org'],
+    ['mention', '(139)1234-5678'],
+    ['mention', '139.1234.5678'],
+    ['mention', 'tel:+8613912345678'],
+    ['users', 'carol@secret.org: octocat'],
+    ['users', '"+8613912345678": ou_x'],
+    ['users', 'octocat: "carol@secret.org, 13912345678"'],
+  ])('a mistyped %s entry %s is refused with its address or number masked', async (input, value) => {
+    const error = await (async () => (input === 'mention' ? readMentionInput(value) : readUsersInput(value)))().then(
+      () => undefined,
+      (caught: unknown) => caught as Error,
+    )
+    expect(error?.message).toMatch(new RegExp(`^Input \`${input}\`: `))
+    expect(error?.message).not.toMatch(/carol@|1234-5678|1234\.5678|13912345678/)
+  })
+
   it('never looks up a commit e-mail that GitHub has not tied to a login', () => {
     const spoofed = pushWith({ name: 'Totally the CEO', email: 'ceo@example.com' })
     const [author] = planMentions(readMentionInput('${commit_author}'), users, spoofed, 'app')

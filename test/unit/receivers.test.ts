@@ -68,4 +68,9 @@ describe('receivers', () => {
   it('rejects a user id given as chat-id', () => {
     expect(() => readReceivers('ou_1', '')).toThrow('Input `chat-id`: "ou_1" is not a chat id')
   })
+
+  it('masks an address or a number in what it refuses', () => {
+    for (const entry of ['xx:13912345678', 'email:carol@secret', '139.1234.5678'])
+      expect(() => parseReceiver(entry, 'receive-id')).toThrow(/^(?![\s\S]*(13912345678|carol@|1234\.5678))/)
+  })
 })
