@@ -138,8 +138,10 @@ function stepInputs(step: Json): Record<string, string> {
 function completed(fragment: Json): Record<string, string> {
   const inputs = stepInputs({ with: fragment })
   const targeted = ['chat-id', 'receive-id', 'update-message-id', 'reply-to', 'webhook'].some((name) => name in inputs)
-  const sender = 'webhook' in inputs ? {} : { 'app-id': 'cli_a1b2c3d4e5f60708', 'app-secret': 'readme-app-secret' }
-  return { ...sender, ...(targeted ? {} : { 'chat-id': 'oc_readme' }), ...inputs }
+  const sender: Record<string, string> =
+    'webhook' in inputs ? {} : { 'app-id': 'cli_a1b2c3d4e5f60708', 'app-secret': 'readme-app-secret' }
+  const receiver: Record<string, string> = targeted ? {} : { 'chat-id': 'oc_readme' }
+  return { ...sender, ...receiver, ...inputs }
 }
 
 describe('README recipes', () => {
