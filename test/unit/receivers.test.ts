@@ -25,6 +25,14 @@ describe('receivers', () => {
     ['bob@', 'email'],
     ['user_id:', 'user_id'],
     ['chat_id:oc_1"', 'chat_id'],
+    ['ou_abc!', 'open_id'],
+    ['oc_abc!', 'chat_id'],
+    ['on_abc!', 'union_id'],
+    ['chat_id:!oc_abc', 'chat_id'],
+    ['user_id:4b!', 'user_id'],
+    ['user_id:!4b', 'user_id'],
+    ['a@b.c@d', 'email'],
+    ['a@b', 'email'],
   ])('rejects %j, which is not a valid %s', (entry, type) => {
     expect(() => parseReceiver(entry, 'receive-id')).toThrow(`Input \`receive-id\`: "${entry}" is not a valid ${type}`)
   })

@@ -156,6 +156,12 @@ describe('releaseNotesToCardMarkdown', () => {
     ],
     ['entities decode to text', 'a &amp; b &copy; &#x263A;', 'a & b © ☺'],
     [
+      'numeric entities past U+10FFFF, zero and surrogates become U+FFFD',
+      'a &#x110000; &#1114112; &#x10FFFF; &#0; &#xD800; b',
+      'a \uFFFD \uFFFD \u{10FFFF} \uFFFD \uFFFD b',
+    ],
+    ['the same in html', '<p>a &#x110000; &#1114112; &#x10FFFF; b</p>', 'a \uFFFD \uFFFD \u{10FFFF} b'],
+    [
       'markdown characters in text are entities',
       'snake_case \\*not bold\\* a\\|b',
       'snake&#95;case &#42;not bold&#42; a&#124;b',
@@ -491,6 +497,27 @@ describe.skipIf(!HAVE_NODE_NOTES)('size budget', () => {
     expect(truncated).toBe(true)
     expect(jsonBytes(markdown)).toBeLessThanOrEqual(3_000)
     expect(jsonBytes(markdown)).toBeGreaterThan(2_900)
+  })
+
+  it.each([
+    ['quotes and backslashes', 'say "hi" \\ bye'],
+    ['JSON short escapes', 'a\bb\tc\fd'],
+    ['other control characters', 'a\u0001b\u001fc\u007f'],
+    ['two-byte UTF-8', 'café ÿ ߿'],
+    ['three-byte UTF-8', '发布 ࠀ \uffff'],
+    ['a surrogate pair', 'ship 🚀 it'],
+    ['a lone high surrogate, also at the end', 'a\ud800b \udbff'],
+    ['a lone low surrogate', 'a\udc00b \udfff'],
+  ])('measures %s exactly as JSON.stringify does in UTF-8', async (_, line) => {
+    const body = '```\n' + line + '\n```'
+    const { markdown } = await releaseNotesToCardMarkdown(body, options)
+    expect(markdown).toContain(line)
+    const exact = jsonBytes(markdown)
+    expect(await releaseNotesToCardMarkdown(body, { ...options, maxBytes: exact })).toEqual({
+      markdown,
+      truncated: false,
+    })
+    expect((await releaseNotesToCardMarkdown(body, { ...options, maxBytes: exact - 1 })).truncated).toBe(true)
   })
 
   it('never cuts inside a code block or a table row', async () => {
