@@ -245,6 +245,77 @@ describe('releaseNotesToCardMarkdown', () => {
     expect(await convert(body)).toBe(expected)
   })
 
+  test.each([
+    [
+      'a URL with a query or fragment stays whole; a trailing slash does not matter',
+      'https://github.com/octo/notify/pull/12?x=1 https://github.com/octo/notify/pull/12#c https://github.com/octo/notify/pull/12/',
+      {},
+      '[https&#58;//github.com/octo/notify/pull/12?x=1](https://github.com/octo/notify/pull/12?x=1) [https&#58;//github.com/octo/notify/pull/12#c](https://github.com/octo/notify/pull/12#c) [#12](https://github.com/octo/notify/pull/12/)',
+    ],
+    [
+      'URLs that are not an issue, pull request or commit stay whole',
+      'https://github.com/octo/notify/pull/abc https://github.com/octo/notify/commit/xyz1234 https://github.com/octo/notify/tree/main',
+      {},
+      '[https&#58;//github.com/octo/notify/pull/abc](https://github.com/octo/notify/pull/abc) [https&#58;//github.com/octo/notify/commit/xyz1234](https://github.com/octo/notify/commit/xyz1234) [https&#58;//github.com/octo/notify/tree/main](https://github.com/octo/notify/tree/main)',
+    ],
+    [
+      "another repository's commit; this repository in other case",
+      'https://github.com/octo/other/commit/9fceb02d0ae598e95dc970b74767f19372d61af8 https://github.com/Octo/Notify/issues/3',
+      {},
+      '[octo/other@9fceb02](https://github.com/octo/other/commit/9fceb02d0ae598e95dc970b74767f19372d61af8) [#3](https://github.com/Octo/Notify/issues/3)',
+    ],
+    [
+      'a compare range is decoded, unless it cannot be',
+      'https://github.com/octo/notify/compare/a%2Fb...c https://github.com/octo/notify/compare/%E0%A4%A',
+      {},
+      '[a/b...c](https://github.com/octo/notify/compare/a%2Fb...c) [%E0%A4%A](https://github.com/octo/notify/compare/%E0%A4%A)',
+    ],
+    [
+      'another host is not GitHub',
+      'https://example.com/octo/notify/pull/1',
+      {},
+      '[https&#58;//example.com/octo/notify/pull/1](https://example.com/octo/notify/pull/1)',
+    ],
+    [
+      'a repository URL with a trailing slash',
+      '#12 @a',
+      { repositoryUrl: 'https://github.com/octo/notify/' },
+      '[#12](https://github.com/octo/notify/issues/12) [@a](https://github.com/a)',
+    ],
+    [
+      'a repository URL that is not a repository links users only',
+      '#12 @a 9fceb02d',
+      { repositoryUrl: 'https://github.com/octo' },
+      '#12 [@a](https://github.com/a) 9fceb02d',
+    ],
+    [
+      'no server URL: the repository host',
+      '#12 @a',
+      { serverUrl: '' },
+      '[#12](https://github.com/octo/notify/issues/12) [@a](https://github.com/a)',
+    ],
+    [
+      'owner/repo@ what is not a sha',
+      'octo/x@1234567 octo/x@abcdefa octo/x@9fceb02',
+      {},
+      'octo/x@1234567 octo/x@abcdefa [octo/x@9fceb02](https://github.com/octo/x/commit/9fceb02)',
+    ],
+    [
+      'URLs that are not http(s) link nothing',
+      '#1 @a',
+      { repositoryUrl: 'javascript:alert(1)', serverUrl: 'ftp://x' },
+      '#1 @a',
+    ],
+    [
+      'the server host counts as GitHub, whatever its path',
+      'https://git.example.com/o/r/pull/1',
+      { repositoryUrl: '', serverUrl: 'https://git.example.com/sub/' },
+      '[o/r#1](https://git.example.com/o/r/pull/1)',
+    ],
+  ])('references: %s', async (_, body, overrides, expected) => {
+    expect(await convert(body, overrides)).toBe(expected)
+  })
+
   it('leaves references as text when the repository and server are unknown', async () => {
     expect(await convert('#12 @a 9fceb02d octo/x#1', { repositoryUrl: '', serverUrl: '' })).toBe(
       '#12 @a 9fceb02d octo/x#1',
