@@ -316,6 +316,85 @@ describe('releaseNotesToCardMarkdown', () => {
     expect(await convert(body, overrides)).toBe(expected)
   })
 
+  test.each([
+    [
+      'html: script and style dropped, br and hr break lines',
+      '<p>a<script>alert(1)</script>b<style>x{}</style>c<br>d<hr/>e</p>',
+      'abc\nd\ne',
+    ],
+    ['html: comments, also unclosed', '<!-- hidden --><p>x</p><!-- unclosed', 'x'],
+    [
+      'html: a heading is bold with its link; empty bold disappears',
+      '<h1>Title <a href="https://e.com/x">link</a></h1>\n<p>text <b>bold</b> <strong></strong> end</p>',
+      '**Title [link](https://e.com/x)**\ntext **bold**  end',
+    ],
+    ['html: list items', '<ul>\n<li>one</li>\n<li>two <i>x</i></li>\n</ul>', '- one\n- two x'],
+    ['html: table cells', '<table><tr><th>H</th><td>a</td><td>b</td></tr></table>', '**H** a  b'],
+    [
+      'html: bold closed and reopened across a line break',
+      '<p><b>bold<br>next</b> after</p>',
+      '**bold**\n**next** after',
+    ],
+    ['html: an unclosed link keeps its text', '<p><a href="https://e.com/a">open <b>b</b> text', 'open b text'],
+    ['html: an unclosed bold is closed once', '<p><b>unclosed bold', '**unclosed bold**'],
+    ['html: an unclosed bold around an unclosed link', '<p><b><a href="https://e.com/a">x', '**x**'],
+    ['html: an empty unclosed bold leaves nothing', '<p><b>', ''],
+    [
+      'html: images become links, unsafe ones their alt text',
+      '<p><img src="https://e.com/i.png" alt="a &amp; b"><img src="javascript:x" alt="no"></p>',
+      '[a & b](https://e.com/i.png)no',
+    ],
+    [
+      'html: links without href or with an unsafe one are text',
+      '<p><a>no href</a> <a href="javascript:alert(1)">bad</a></p>',
+      'no href bad',
+    ],
+    ['html: block tags break lines', '<div>a</div><div>b</div>', 'a\nb'],
+    ['html: text is neutralized', '<p>a < b &lt;c&gt;</p>', 'a <​ b <​c>'],
+    ['alert with its text', '> [!WARNING]\n> Careful *now*', '> **Warning**\n> Careful *now*'],
+    ['alert alone', '> [!TIP]', '> **Tip**'],
+    [
+      'not an alert: text on the marker line, unknown kind',
+      '> [!note] rest of line\n> more\n\n> [!NOPE]\n> x',
+      '> &#91;!note&#93; rest of line\n> more\n\n> &#91;!NOPE&#93;\n> x',
+    ],
+    ['quote with two paragraphs', '> quote\n>\n> second', '> quote\n>\n> second'],
+    [
+      'task lists, an empty item, an ordered list from 3',
+      '- [x] done\n- [ ] todo\n-\n\n3. three\n4. four',
+      '- ☑ done\n- ☐ todo\n-\n\n3. three\n4. four',
+    ],
+    [
+      'heading levels',
+      '# H1\n## H2\n### H3\n#### H4\n##### H5\n###### H6',
+      '### H1\n\n#### H2\n\n##### H3\n\n###### H4\n\n###### H5\n\n###### H6',
+    ],
+    [
+      'heading, rule and quote inside a list',
+      '- # heading in list\n\n  ---\n\n  > quote in list',
+      '- **heading in list**\n    ———\n    > quote in list',
+    ],
+    ['rules', 'para\n\n---\n\n***', 'para\n\n---\n\n---'],
+    [
+      'table alignment and missing cells',
+      '| a | b | c | d |\n|:-|:-:|-:|-|\n| 1 |',
+      '| a | b | c | d |\n| :--- | :---: | ---: | --- |\n| 1 |   |   |   |',
+    ],
+    ['indented code', '    indented code', '```\nindented code\n```'],
+    [
+      "code languages and fences longer than the code's backticks",
+      '```js\nx\n```\n```weird lang\ny\n```\n```\nz``` \n```',
+      '```javascript\nx\n```\n\n```weird\ny\n```\n\n````\nz``` \n````',
+    ],
+    [
+      'inline: code spans, emphasis, links, images, autolinks, hard breaks',
+      'text with `code` and ` ` and `` a`b `` and **bold** _em_ ~~del~~ [l](https://e.com) ![i](https://e.com/i.png) <https://auto.com> line  \nbreak',
+      'text with `code` and  and ``a`b`` and **bold** *em* ~~del~~ [l](https://e.com/) [i](https://e.com/i.png) [https&#58;//auto.com](https://auto.com/) line\nbreak',
+    ],
+  ])('shapes: %s', async (_, body, expected) => {
+    expect(await convert(body)).toBe(expected)
+  })
+
   it('leaves references as text when the repository and server are unknown', async () => {
     expect(await convert('#12 @a 9fceb02d octo/x#1', { repositoryUrl: '', serverUrl: '' })).toBe(
       '#12 @a 9fceb02d octo/x#1',
