@@ -307,6 +307,54 @@ describe('releaseNotesToCardMarkdown', () => {
       '#1 @a',
     ],
     [
+      'a repository URL with several trailing slashes',
+      '#12',
+      { repositoryUrl: 'https://github.com/octo/notify//' },
+      '[#12](https://github.com/octo/notify/issues/12)',
+    ],
+    [
+      'a URL deeper than a repository is not one',
+      '#12',
+      { repositoryUrl: 'https://github.com/octo/notify/tree' },
+      '#12',
+    ],
+    [
+      'github.com links count on a GHES run too',
+      'https://github.com/x/y/pull/1',
+      { repositoryUrl: 'https://git.example.com/o/r', serverUrl: 'https://git.example.com' },
+      '[x/y#1](https://github.com/x/y/pull/1)',
+    ],
+    [
+      "the repository's host counts when the server is another",
+      'https://git.example.com/o/r/pull/2',
+      { repositoryUrl: 'https://git.example.com/o/r', serverUrl: 'https://github.com' },
+      '[#2](https://git.example.com/o/r/pull/2)',
+    ],
+    [
+      'URLs with more path around an issue or commit stay whole',
+      'https://github.com/a/b/c/octo/notify/pull/3 https://github.com/octo/notify/pull/3/files https://github.com/octo/notify/commit/9fceb02/x',
+      {},
+      '[https&#58;//github.com/a/b/c/octo/notify/pull/3](https://github.com/a/b/c/octo/notify/pull/3) [https&#58;//github.com/octo/notify/pull/3/files](https://github.com/octo/notify/pull/3/files) [https&#58;//github.com/octo/notify/commit/9fceb02/x](https://github.com/octo/notify/commit/9fceb02/x)',
+    ],
+    [
+      'issue and commit URLs whose number or sha is not all of the segment',
+      'https://github.com/octo/notify/pull/a12 https://github.com/octo/notify/pull/12a https://github.com/octo/notify/commit/x9fceb02 https://github.com/octo/notify/commit/9fceb02x',
+      {},
+      '[https&#58;//github.com/octo/notify/pull/a12](https://github.com/octo/notify/pull/a12) [https&#58;//github.com/octo/notify/pull/12a](https://github.com/octo/notify/pull/12a) [https&#58;//github.com/octo/notify/commit/x9fceb02](https://github.com/octo/notify/commit/x9fceb02) [https&#58;//github.com/octo/notify/commit/9fceb02x](https://github.com/octo/notify/commit/9fceb02x)',
+    ],
+    [
+      'a compare URL of a number or a sha is a range, not an issue or commit',
+      'https://github.com/octo/notify/compare/123 https://github.com/octo/notify/compare/9fceb02d0ae598e95dc970b74767f19372d61af8',
+      {},
+      '[123](https://github.com/octo/notify/compare/123) [9fceb02d0ae598e95dc970b74767f19372d61af8](https://github.com/octo/notify/compare/9fceb02d0ae598e95dc970b74767f19372d61af8)',
+    ],
+    [
+      'owner/repo@sha shows 7 characters of a longer sha',
+      'octo/x@9fceb02d0ae5',
+      {},
+      '[octo/x@9fceb02](https://github.com/octo/x/commit/9fceb02d0ae5)',
+    ],
+    [
       'the server host counts as GitHub, whatever its path',
       'https://git.example.com/o/r/pull/1',
       { repositoryUrl: '', serverUrl: 'https://git.example.com/sub/' },
@@ -393,6 +441,11 @@ describe('releaseNotesToCardMarkdown', () => {
     ],
   ])('shapes: %s', async (_, body, expected) => {
     expect(await convert(body)).toBe(expected)
+  })
+
+  it('an empty or blank body is nothing, and not cut', async () => {
+    for (const body of ['', ' \n\n '])
+      expect(await releaseNotesToCardMarkdown(body, options)).toEqual({ markdown: '', truncated: false })
   })
 
   it('leaves references as text when the repository and server are unknown', async () => {
