@@ -448,6 +448,64 @@ describe('releaseNotesToCardMarkdown', () => {
       expect(await releaseNotesToCardMarkdown(body, options)).toEqual({ markdown: '', truncated: false })
   })
 
+  test.each([
+    ['code span starting with a backtick is padded', '`` `a ``', '`` `a ``'],
+    ['code span ending with a backtick is padded', '`` a` ``', '`` a` ``'],
+    ['code span with spaces at both ends keeps them', '`  a  `', '`  a  `'],
+    ['code span with a space at one end only', '` a`', '` a`'],
+    ['code span across a line break', '`a\nb`', '`a b`'],
+    ['a pipe in a code span outside a table', '`a|b`', '`a|b`'],
+    ['code language: first word, any case', '```JS extra\nx\n```', '```javascript\nx\n```'],
+    ['code language that is not a word', '```{weird}\nx\n```', '```\nx\n```'],
+    ['trailing blank lines of code dropped', '```\nx\n\n\n```', '```\nx\n```'],
+    ['inline html link', 'text <a href="https://e.com/1">x</a> y', 'text [x](https://e.com/1) y'],
+    ['inline html break', 'a<br>b', 'a\nb'],
+    ['inline html image', 'a <img src="https://e.com/i.png" alt="pic"> b', 'a [pic](https://e.com/i.png) b'],
+    ['inline html link left open', 'a <a href="https://e.com/1">open', 'a [open](https://e.com/1)'],
+    [
+      'inline html link inside a link',
+      '[x <a href="https://e.com/2">y</a>](https://e.com/1)',
+      '[x y](https://e.com/1)',
+    ],
+    ['inline html anchor without href', 'a <a>b</a> c', 'a b c'],
+    ['html: self-closing script with attributes drops nothing after it', '<p><script src="x"/>a</p>', 'a'],
+    ['html: dropped content ends at its own closing tag', '<p><script>x</b>y</script>z</p>', 'z'],
+    ['html: closing tag with a space', '<p><style>x</style >z</p>', 'z'],
+    [
+      'html: a link inside a link',
+      '<p><a href="https://e.com/1">a <a href="https://e.com/2">b</a></a></p>',
+      '[a b](https://e.com/1)',
+    ],
+    ['html: a heading is a bold line of its own', '<h2>x</h2>y', '**x**\ny'],
+    ['html: nested bold', '<p><b><b>x</b></b>y</p>', '**x**y'],
+    ['html: bold inside a link', '<p><a href="https://e.com/1"><b>x</b></a></p>', '[x](https://e.com/1)'],
+    ['html: whitespace collapsed', '<p>a   b\n c</p>', 'a b c'],
+    ['html: a lone list marker dropped', '<p>-</p><li></li>', '&#45;'],
+    ['html: details with summary', '<details>\n<summary>S</summary>\n\nbody\n</details>', '**S**\n\nbody'],
+    ['an empty heading', '#', ''],
+    ['not an alert: text after the marker', '> [!WARNING] trailing', '> &#91;!WARNING&#93; trailing'],
+    ['alert marker in lower case', '> [!note]\n> x', '> **note**\n> x'],
+    ['bold and italic', '***x***', '***x***'],
+    ['code in bold', '**a `c` b**', '**a `c` b**'],
+    ['italic in bold', '**b _i_**', '**b *i***'],
+    ['empty strikethrough stays literal', '~~ ~~', '&#126;&#126; &#126;&#126;'],
+    ['link without text shows the URL', '[](https://e.com)', '[https&#58;//e.com/](https://e.com/)'],
+    [
+      'link without text shows a GitHub URL as GitHub does',
+      '[ ](https://github.com/octo/notify/pull/1)',
+      '[#1](https://github.com/octo/notify/pull/1)',
+    ],
+    ['image alt whitespace collapsed', '![  a\n b  ](https://e.com/i.png)', '[a b](https://e.com/i.png)'],
+    ['image without alt', '![](https://e.com/i.png)', '[image](https://e.com/i.png)'],
+    ['a reference at the start of a line', '#12 first', '[#12](https://github.com/octo/notify/issues/12) first'],
+    ['soft line break', 'a\nb', 'a\nb'],
+    ['soft line break in a list item', '- a\n  b', '- a\n    b'],
+    ['a break in a table cell is a space', '| a |\n|---|\n| x<br>y |', '| a |\n| --- |\n| x y |'],
+    ['line starts in table cells stay', '| # h |\n|---|\n| - x |', '| # h |\n| --- |\n| - x |'],
+  ])('more shapes: %s', async (_, body, expected) => {
+    expect(await convert(body)).toBe(expected)
+  })
+
   it('leaves references as text when the repository and server are unknown', async () => {
     expect(await convert('#12 @a 9fceb02d octo/x#1', { repositoryUrl: '', serverUrl: '' })).toBe(
       '#12 @a 9fceb02d octo/x#1',
