@@ -13,7 +13,7 @@ import { load } from 'js-yaml'
 const root = fileURLToPath(new URL('..', import.meta.url))
 export const ACTION = join(root, 'dist', 'index.js')
 
-/** @type {{ inputs: Record<string, { default?: string }>, outputs: Record<string, unknown> }} */
+/** @type {{ inputs: Record<string, { default?: string, description?: string }>, outputs: Record<string, unknown> }} */
 export const actionYml = /** @type {any} */ (load(readFileSync(join(root, 'action.yml'), 'utf8')))
 
 /**

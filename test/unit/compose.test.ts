@@ -154,6 +154,24 @@ describe('mentions and built-in cards', () => {
     expect(JSON.stringify(message.content)).not.toMatch(/<at/)
   })
 
+  it('fills a text with the plain form of ${commit_message}, not the markdown-escaped one', async () => {
+    const push = runContext(
+      { GITHUB_EVENT_NAME: 'push', GITHUB_REPOSITORY: 'o/r' },
+      { head_commit: { id: 'a'.repeat(40), message: 'Fix *all* the_things #1' } },
+    )
+    const message = await composeMessage(
+      {
+        content: { kind: 'text', input: 'text', text: 'New commit: ${commit_message}' },
+        variables: undefined,
+        status: '',
+        title: '',
+        mentions: [],
+      },
+      push,
+    )
+    expect(message.content).toEqual({ text: 'New commit: Fix *all* the_things #1' })
+  })
+
   it('builds the workflow card, filling the title with variables', async () => {
     const message = await composeMessage(
       {
@@ -318,9 +336,27 @@ describe('update_multi (§4.5, §5.2)', () => {
         context,
       )
     await expect(post('img')).resolves.toBeDefined()
+    // Only the custom bot is limited: the app bot's post takes md nodes (§4.2).
+    const app = await composeMessage(
+      {
+        content: { kind: 'post', input: 'post', post: { zh_cn: { content: [[{ tag: 'md', text: '**x**' }]] } } },
+        variables: undefined,
+        status: '',
+        title: '',
+        mentions: [],
+        mode: 'app',
+      },
+      context,
+    )
+    expect(app.content).toEqual({ zh_cn: { content: [[{ tag: 'md', text: '**x**' }]] } })
     await expect(post('md')).rejects.toThrow(
       "Input `post`: zh_cn.content[0][1] is a md node, which a custom bot's post does not take (only text, a, at and img)",
     )
+  })
+
+  it('an update with a 1.0 card that sets update_multi: true itself is taken as written', async () => {
+    const card = { config: { update_multi: true, wide_screen_mode: true }, elements: [] }
+    expect(await app(card, { updateMessageId: 'om_1' })).toEqual(card)
   })
 
   it('an update with a card that is not shared is an input error', async () => {

@@ -71,6 +71,28 @@ describe('readConfig', () => {
     })
   })
 
+  it('takes an explicit preset: release on a release event', async () => {
+    expect(
+      (await configWith({ ...base, text: '', preset: 'Release' }, { GITHUB_EVENT_NAME: 'release' })).content,
+    ).toEqual({ kind: 'preset', input: 'preset', preset: 'release' })
+  })
+
+  it('takes an https proxy as given, from the input and from the environment', async () => {
+    expect((await configWith({ ...base, proxy: 'https://proxy.corp:8443' })).proxy).toEqual({
+      url: 'https://proxy.corp:8443',
+      source: 'the `proxy` input',
+    })
+    expect((await configWith(base, { HTTPS_PROXY: 'https://proxy.corp:8443' })).proxy).toEqual({
+      url: 'https://proxy.corp:8443',
+      source: 'HTTPS_PROXY',
+    })
+  })
+
+  it('refuses a mention with anything after the open_id', async () => {
+    await expect(configWith({ ...base, mention: 'ou_abc!' })).rejects.toThrow('Input `mention`')
+    await expect(configWith({ ...base, mention: 'ou_abc/x' })).rejects.toThrow('Input `mention`')
+  })
+
   it('reads status, title, mentions and summary', async () => {
     const config = await configWith({
       ...base,
@@ -583,6 +605,7 @@ describe('resolveBaseUrl', () => {
     ['http://127.0.0.1:8080', 'http://127.0.0.1:8080'],
     ['http://localhost:1', 'http://localhost:1'],
     ['http://[::1]:9', 'http://[::1]:9'],
+    ['http://127.12.0.254:1', 'http://127.12.0.254:1'],
   ])('%s -> %s', (domain, url) => {
     expect(resolveBaseUrl(domain)).toBe(url)
   })
@@ -590,6 +613,8 @@ describe('resolveBaseUrl', () => {
   it.each([
     ['open.feishu.cn', 'is not feishu, lark, or a base URL'],
     ['http://10.0.0.1', 'http is only accepted for loopback hosts'],
+    ['http://127.0.0.1.nip.io', 'http is only accepted for loopback hosts'],
+    ['http://localhost.example.com', 'http is only accepted for loopback hosts'],
     ['ftp://x', 'URLs are not supported'],
     ['https://u:p@open.example.com', 'must not contain a user name or password'],
     ['https://open.example.com?x=1', 'without ?query'],

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { fillString, fillTree } from '../../src/compose/placeholders.js'
+import { fillString, fillTree, UntrustedText } from '../../src/compose/placeholders.js'
 import { InputError } from '../../src/inputs/errors.js'
 
 const vars = new Map<string, unknown>([
@@ -99,5 +99,79 @@ describe('fillTree', () => {
     expect(() => fillTree({ body: { elements: [{ content: '${missing}' }] } }, vars, 'card')).toThrow(
       'at body.elements[0].content',
     )
+  })
+})
+
+describe('untrusted text: plain in text fields, markdown-escaped where Feishu reads markdown', () => {
+  const untrusted = new Map<string, unknown>([
+    ['msg', new UntrustedText('plain *form*', 'markdown \\*form\\*')],
+    ['none', null],
+    ['missing', undefined],
+    ['meta', { a: 1 }],
+  ])
+
+  it('fills the plain form into strings and the markdown form when asked', () => {
+    expect(fillString('${msg}', untrusted, 'text')).toBe('plain *form*')
+    expect(fillString('${msg}', untrusted, 'text', '', true)).toBe('markdown \\*form\\*')
+  })
+
+  it('fills null and undefined as nothing, objects as JSON, numbers as written (YAML .inf too)', () => {
+    expect(fillString('[${none}][${missing}] ${meta}', untrusted, 'text')).toBe('[][] {"a":1}')
+    const numbers = new Map<string, unknown>([
+      ['inf', Number.POSITIVE_INFINITY],
+      ['nan', Number.NaN],
+      ['yes', true],
+    ])
+    expect(fillString('${inf} ${nan} ${yes}', numbers, 'text')).toBe('Infinity NaN true')
+  })
+
+  it('uses the markdown form in card markdown and lark_md content and in post md text, nowhere else', () => {
+    const filled = fillTree(
+      {
+        title: { tag: 'plain_text', content: '${msg}' },
+        elements: [
+          { tag: 'markdown', content: '${msg}', text: '${msg}' },
+          { tag: 'div', text: { tag: 'lark_md', content: '${msg}' } },
+          { tag: 'lark_md', text: '${msg}' },
+        ],
+        post: [
+          [
+            { tag: 'md', text: '${msg}', content: '${msg}' },
+            { tag: 'text', text: '${msg}' },
+          ],
+        ],
+      },
+      untrusted,
+      'card',
+    )
+    expect(filled).toEqual({
+      title: { tag: 'plain_text', content: 'plain *form*' },
+      elements: [
+        { tag: 'markdown', content: 'markdown \\*form\\*', text: 'plain *form*' },
+        { tag: 'div', text: { tag: 'lark_md', content: 'markdown \\*form\\*' } },
+        { tag: 'lark_md', text: 'plain *form*' },
+      ],
+      post: [
+        [
+          { tag: 'md', text: 'markdown \\*form\\*', content: 'plain *form*' },
+          { tag: 'text', text: 'plain *form*' },
+        ],
+      ],
+    })
+  })
+
+  it('keeps the markdown form for everything under a markdown field', () => {
+    expect(fillTree({ tag: 'markdown', content: ['${msg}'] }, untrusted, 'card')).toEqual({
+      tag: 'markdown',
+      content: ['markdown \\*form\\*'],
+    })
+    expect(fillTree(['${msg}'], untrusted, 'card', '', true)).toEqual(['markdown \\*form\\*'])
+  })
+
+  it('names no place when the string has none', () => {
+    expect(() => fillString('${nope}', untrusted, 'text')).toThrow(
+      'Input `text`: unknown placeholder ${nope}; known names: meta, missing, msg, none. Write $${nope} for a literal ${nope}',
+    )
+    expect(() => fillTree(['ok', '${nope}'], untrusted, 'card')).toThrow('${nope} at [1];')
   })
 })

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { KeyedLimiter, SlidingWindowLimiter } from '../../src/feishu/rate-limiter.js'
 
 /** A clock that only moves when the limiter sleeps, so the test sees exactly when each request may start. */
@@ -11,6 +11,8 @@ function virtualClock() {
     },
   }
 }
+
+afterEach(() => vi.useRealTimers())
 
 describe('SlidingWindowLimiter', () => {
   it('lets `count` requests through per window and delays the rest to the next window', async () => {
@@ -67,6 +69,69 @@ describe('SlidingWindowLimiter', () => {
     slot.settle()
     await limiter.acquire()
     expect(clock.now()).toBe(1301)
+  })
+
+  it('counts from the oldest stamp when answers come back out of order', async () => {
+    const clock = virtualClock()
+    const limiter = new SlidingWindowLimiter([{ count: 2, windowMs: 1000 }], clock.now, clock.sleep)
+    const first = await limiter.acquire()
+    const second = await limiter.acquire()
+    second.settle() // answered at once: counted from 0
+    await clock.sleep(500)
+    first.settle() // answered after 500 ms: counted from 500, after the second
+    expect((await limiter.acquire()).start).toBe(1001)
+    expect((await limiter.acquire()).start).toBe(1501)
+  })
+
+  it('lets a request leave a shorter window exactly windowMs after it was counted', async () => {
+    const clock = virtualClock()
+    const limiter = new SlidingWindowLimiter(
+      [
+        { count: 1, windowMs: 1000 },
+        { count: 100, windowMs: 60_000 },
+      ],
+      clock.now,
+      clock.sleep,
+    )
+    await limiter.acquire()
+    await clock.sleep(1000)
+    expect((await limiter.acquire()).start).toBe(1000)
+  })
+
+  it('forgets requests older than its longest window, so memory stays bounded', async () => {
+    const clock = virtualClock()
+    const limiter = new SlidingWindowLimiter(
+      [
+        { count: 10, windowMs: 500 },
+        { count: 10, windowMs: 1000 },
+      ],
+      clock.now,
+      clock.sleep,
+    )
+    const stamps = (): number[] => (limiter as unknown as { stamps: { time: number }[] }).stamps.map((s) => s.time)
+    for (let i = 0; i < 3; i++) await limiter.acquire()
+    await clock.sleep(999)
+    await limiter.acquire()
+    expect(stamps()).toEqual([0, 0, 0, 999])
+    await clock.sleep(1)
+    await limiter.acquire()
+    expect(stamps()).toEqual([999, 1000])
+    await clock.sleep(5000)
+    await limiter.acquire()
+    expect(stamps()).toEqual([6000])
+  })
+
+  it('waits on the real clock by default, without spinning', async () => {
+    vi.useFakeTimers({ now: 0 })
+    const limiter = new SlidingWindowLimiter([{ count: 1, windowMs: 1000 }])
+    await limiter.acquire()
+    let second: number | undefined
+    const waiting = limiter.acquire().then((slot) => (second = slot.start))
+    await vi.advanceTimersByTimeAsync(1000)
+    expect(second).toBeUndefined()
+    await vi.advanceTimersByTimeAsync(1)
+    await waiting
+    expect(second).toBe(1001)
   })
 
   it('holds every request back while paused', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { parseReceiver, readReceivers, splitList } from '../../src/inputs/receivers.js'
+import { maskPersonal } from '../../src/base/personal.js'
 
 describe('receivers', () => {
   it('splits on newlines and commas and drops blanks', () => {
@@ -25,8 +26,19 @@ describe('receivers', () => {
     ['bob@', 'email'],
     ['user_id:', 'user_id'],
     ['chat_id:oc_1"', 'chat_id'],
+    ['ou_abc!', 'open_id'],
+    ['oc_abc!', 'chat_id'],
+    ['on_abc!', 'union_id'],
+    ['chat_id:!oc_abc', 'chat_id'],
+    ['user_id:4b!', 'user_id'],
+    ['user_id:!4b', 'user_id'],
+    ['a@b.c@d', 'email'],
+    ['a@b', 'email'],
   ])('rejects %j, which is not a valid %s', (entry, type) => {
-    expect(() => parseReceiver(entry, 'receive-id')).toThrow(`Input \`receive-id\`: "${entry}" is not a valid ${type}`)
+    // An address is personal data: shown masked, as everything the action says of it.
+    expect(() => parseReceiver(entry, 'receive-id')).toThrow(
+      `Input \`receive-id\`: "${maskPersonal(entry)}" is not a valid ${type}`,
+    )
   })
 
   it('takes the type case-insensitively', () => {

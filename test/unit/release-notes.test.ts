@@ -156,6 +156,12 @@ describe('releaseNotesToCardMarkdown', () => {
     ],
     ['entities decode to text', 'a &amp; b &copy; &#x263A;', 'a & b © ☺'],
     [
+      'numeric entities past U+10FFFF, zero and surrogates become U+FFFD',
+      'a &#x110000; &#1114112; &#x10FFFF; &#0; &#xD800; b',
+      'a \uFFFD \uFFFD \u{10FFFF} \uFFFD \uFFFD b',
+    ],
+    ['the same in html', '<p>a &#x110000; &#1114112; &#x10FFFF; b</p>', 'a \uFFFD \uFFFD \u{10FFFF} b'],
+    [
       'markdown characters in text are entities',
       'snake_case \\*not bold\\* a\\|b',
       'snake&#95;case &#42;not bold&#42; a&#124;b',
@@ -236,6 +242,267 @@ describe('releaseNotesToCardMarkdown', () => {
     ],
     ['nothing in code blocks', '```\n#12 @a :tada:\n```', '```\n#12 @a :tada:\n```'],
   ])('references: %s', async (_, body, expected) => {
+    expect(await convert(body)).toBe(expected)
+  })
+
+  test.each([
+    [
+      'a URL with a query or fragment stays whole; a trailing slash does not matter',
+      'https://github.com/octo/notify/pull/12?x=1 https://github.com/octo/notify/pull/12#c https://github.com/octo/notify/pull/12/',
+      {},
+      '[https&#58;//github.com/octo/notify/pull/12?x=1](https://github.com/octo/notify/pull/12?x=1) [https&#58;//github.com/octo/notify/pull/12#c](https://github.com/octo/notify/pull/12#c) [#12](https://github.com/octo/notify/pull/12/)',
+    ],
+    [
+      'URLs that are not an issue, pull request or commit stay whole',
+      'https://github.com/octo/notify/pull/abc https://github.com/octo/notify/commit/xyz1234 https://github.com/octo/notify/tree/main',
+      {},
+      '[https&#58;//github.com/octo/notify/pull/abc](https://github.com/octo/notify/pull/abc) [https&#58;//github.com/octo/notify/commit/xyz1234](https://github.com/octo/notify/commit/xyz1234) [https&#58;//github.com/octo/notify/tree/main](https://github.com/octo/notify/tree/main)',
+    ],
+    [
+      "another repository's commit; this repository in other case",
+      'https://github.com/octo/other/commit/9fceb02d0ae598e95dc970b74767f19372d61af8 https://github.com/Octo/Notify/issues/3',
+      {},
+      '[octo/other@9fceb02](https://github.com/octo/other/commit/9fceb02d0ae598e95dc970b74767f19372d61af8) [#3](https://github.com/Octo/Notify/issues/3)',
+    ],
+    [
+      'a compare range is decoded, unless it cannot be',
+      'https://github.com/octo/notify/compare/a%2Fb...c https://github.com/octo/notify/compare/%E0%A4%A',
+      {},
+      '[a/b...c](https://github.com/octo/notify/compare/a%2Fb...c) [%E0%A4%A](https://github.com/octo/notify/compare/%E0%A4%A)',
+    ],
+    [
+      'another host is not GitHub',
+      'https://example.com/octo/notify/pull/1',
+      {},
+      '[https&#58;//example.com/octo/notify/pull/1](https://example.com/octo/notify/pull/1)',
+    ],
+    [
+      'a repository URL with a trailing slash',
+      '#12 @a',
+      { repositoryUrl: 'https://github.com/octo/notify/' },
+      '[#12](https://github.com/octo/notify/issues/12) [@a](https://github.com/a)',
+    ],
+    [
+      'a repository URL that is not a repository links users only',
+      '#12 @a 9fceb02d',
+      { repositoryUrl: 'https://github.com/octo' },
+      '#12 [@a](https://github.com/a) 9fceb02d',
+    ],
+    [
+      'no server URL: the repository host',
+      '#12 @a',
+      { serverUrl: '' },
+      '[#12](https://github.com/octo/notify/issues/12) [@a](https://github.com/a)',
+    ],
+    [
+      'owner/repo@ what is not a sha',
+      'octo/x@1234567 octo/x@abcdefa octo/x@9fceb02',
+      {},
+      'octo/x@1234567 octo/x@abcdefa [octo/x@9fceb02](https://github.com/octo/x/commit/9fceb02)',
+    ],
+    [
+      'URLs that are not http(s) link nothing',
+      '#1 @a',
+      { repositoryUrl: 'javascript:alert(1)', serverUrl: 'ftp://x' },
+      '#1 @a',
+    ],
+    [
+      'a repository URL with several trailing slashes',
+      '#12',
+      { repositoryUrl: 'https://github.com/octo/notify//' },
+      '[#12](https://github.com/octo/notify/issues/12)',
+    ],
+    [
+      'a URL deeper than a repository is not one',
+      '#12',
+      { repositoryUrl: 'https://github.com/octo/notify/tree' },
+      '#12',
+    ],
+    [
+      'github.com links count on a GHES run too',
+      'https://github.com/x/y/pull/1',
+      { repositoryUrl: 'https://git.example.com/o/r', serverUrl: 'https://git.example.com' },
+      '[x/y#1](https://github.com/x/y/pull/1)',
+    ],
+    [
+      "the repository's host counts when the server is another",
+      'https://git.example.com/o/r/pull/2',
+      { repositoryUrl: 'https://git.example.com/o/r', serverUrl: 'https://github.com' },
+      '[#2](https://git.example.com/o/r/pull/2)',
+    ],
+    [
+      'URLs with more path around an issue or commit stay whole',
+      'https://github.com/a/b/c/octo/notify/pull/3 https://github.com/octo/notify/pull/3/files https://github.com/octo/notify/commit/9fceb02/x',
+      {},
+      '[https&#58;//github.com/a/b/c/octo/notify/pull/3](https://github.com/a/b/c/octo/notify/pull/3) [https&#58;//github.com/octo/notify/pull/3/files](https://github.com/octo/notify/pull/3/files) [https&#58;//github.com/octo/notify/commit/9fceb02/x](https://github.com/octo/notify/commit/9fceb02/x)',
+    ],
+    [
+      'issue and commit URLs whose number or sha is not all of the segment',
+      'https://github.com/octo/notify/pull/a12 https://github.com/octo/notify/pull/12a https://github.com/octo/notify/commit/x9fceb02 https://github.com/octo/notify/commit/9fceb02x',
+      {},
+      '[https&#58;//github.com/octo/notify/pull/a12](https://github.com/octo/notify/pull/a12) [https&#58;//github.com/octo/notify/pull/12a](https://github.com/octo/notify/pull/12a) [https&#58;//github.com/octo/notify/commit/x9fceb02](https://github.com/octo/notify/commit/x9fceb02) [https&#58;//github.com/octo/notify/commit/9fceb02x](https://github.com/octo/notify/commit/9fceb02x)',
+    ],
+    [
+      'a compare URL of a number or a sha is a range, not an issue or commit',
+      'https://github.com/octo/notify/compare/123 https://github.com/octo/notify/compare/9fceb02d0ae598e95dc970b74767f19372d61af8',
+      {},
+      '[123](https://github.com/octo/notify/compare/123) [9fceb02d0ae598e95dc970b74767f19372d61af8](https://github.com/octo/notify/compare/9fceb02d0ae598e95dc970b74767f19372d61af8)',
+    ],
+    [
+      'owner/repo@sha shows 7 characters of a longer sha',
+      'octo/x@9fceb02d0ae5',
+      {},
+      '[octo/x@9fceb02](https://github.com/octo/x/commit/9fceb02d0ae5)',
+    ],
+    [
+      'the server host counts as GitHub, whatever its path',
+      'https://git.example.com/o/r/pull/1',
+      { repositoryUrl: '', serverUrl: 'https://git.example.com/sub/' },
+      '[o/r#1](https://git.example.com/o/r/pull/1)',
+    ],
+  ])('references: %s', async (_, body, overrides, expected) => {
+    expect(await convert(body, overrides)).toBe(expected)
+  })
+
+  test.each([
+    [
+      'html: script and style dropped, br and hr break lines',
+      '<p>a<script>alert(1)</script>b<style>x{}</style>c<br>d<hr/>e</p>',
+      'abc\nd\ne',
+    ],
+    ['html: comments, also unclosed', '<!-- hidden --><p>x</p><!-- unclosed', 'x'],
+    [
+      'html: a heading is bold with its link; empty bold disappears',
+      '<h1>Title <a href="https://e.com/x">link</a></h1>\n<p>text <b>bold</b> <strong></strong> end</p>',
+      '**Title [link](https://e.com/x)**\ntext **bold**  end',
+    ],
+    ['html: list items', '<ul>\n<li>one</li>\n<li>two <i>x</i></li>\n</ul>', '- one\n- two x'],
+    ['html: table cells', '<table><tr><th>H</th><td>a</td><td>b</td></tr></table>', '**H** a  b'],
+    [
+      'html: bold closed and reopened across a line break',
+      '<p><b>bold<br>next</b> after</p>',
+      '**bold**\n**next** after',
+    ],
+    ['html: an unclosed link keeps its text', '<p><a href="https://e.com/a">open <b>b</b> text', 'open b text'],
+    ['html: an unclosed bold is closed once', '<p><b>unclosed bold', '**unclosed bold**'],
+    ['html: an unclosed bold around an unclosed link', '<p><b><a href="https://e.com/a">x', '**x**'],
+    ['html: an empty unclosed bold leaves nothing', '<p><b>', ''],
+    [
+      'html: images become links, unsafe ones their alt text',
+      '<p><img src="https://e.com/i.png" alt="a &amp; b"><img src="javascript:x" alt="no"></p>',
+      '[a & b](https://e.com/i.png)no',
+    ],
+    [
+      'html: links without href or with an unsafe one are text',
+      '<p><a>no href</a> <a href="javascript:alert(1)">bad</a></p>',
+      'no href bad',
+    ],
+    ['html: block tags break lines', '<div>a</div><div>b</div>', 'a\nb'],
+    ['html: text is neutralized', '<p>a < b &lt;c&gt;</p>', 'a <​ b <​c>'],
+    ['alert with its text', '> [!WARNING]\n> Careful *now*', '> **Warning**\n> Careful *now*'],
+    ['alert alone', '> [!TIP]', '> **Tip**'],
+    [
+      'not an alert: text on the marker line, unknown kind',
+      '> [!note] rest of line\n> more\n\n> [!NOPE]\n> x',
+      '> &#91;!note&#93; rest of line\n> more\n\n> &#91;!NOPE&#93;\n> x',
+    ],
+    ['quote with two paragraphs', '> quote\n>\n> second', '> quote\n>\n> second'],
+    [
+      'task lists, an empty item, an ordered list from 3',
+      '- [x] done\n- [ ] todo\n-\n\n3. three\n4. four',
+      '- ☑ done\n- ☐ todo\n-\n\n3. three\n4. four',
+    ],
+    [
+      'heading levels',
+      '# H1\n## H2\n### H3\n#### H4\n##### H5\n###### H6',
+      '### H1\n\n#### H2\n\n##### H3\n\n###### H4\n\n###### H5\n\n###### H6',
+    ],
+    [
+      'heading, rule and quote inside a list',
+      '- # heading in list\n\n  ---\n\n  > quote in list',
+      '- **heading in list**\n    ———\n    > quote in list',
+    ],
+    ['rules', 'para\n\n---\n\n***', 'para\n\n---\n\n---'],
+    [
+      'table alignment and missing cells',
+      '| a | b | c | d |\n|:-|:-:|-:|-|\n| 1 |',
+      '| a | b | c | d |\n| :--- | :---: | ---: | --- |\n| 1 |   |   |   |',
+    ],
+    ['indented code', '    indented code', '```\nindented code\n```'],
+    [
+      "code languages and fences longer than the code's backticks",
+      '```js\nx\n```\n```weird lang\ny\n```\n```\nz``` \n```',
+      '```javascript\nx\n```\n\n```weird\ny\n```\n\n````\nz``` \n````',
+    ],
+    [
+      'inline: code spans, emphasis, links, images, autolinks, hard breaks',
+      'text with `code` and ` ` and `` a`b `` and **bold** _em_ ~~del~~ [l](https://e.com) ![i](https://e.com/i.png) <https://auto.com> line  \nbreak',
+      'text with `code` and  and ``a`b`` and **bold** *em* ~~del~~ [l](https://e.com/) [i](https://e.com/i.png) [https&#58;//auto.com](https://auto.com/) line\nbreak',
+    ],
+  ])('shapes: %s', async (_, body, expected) => {
+    expect(await convert(body)).toBe(expected)
+  })
+
+  it('an empty or blank body is nothing, and not cut', async () => {
+    for (const body of ['', ' \n\n '])
+      expect(await releaseNotesToCardMarkdown(body, options)).toEqual({ markdown: '', truncated: false })
+  })
+
+  test.each([
+    ['code span starting with a backtick is padded', '`` `a ``', '`` `a ``'],
+    ['code span ending with a backtick is padded', '`` a` ``', '`` a` ``'],
+    ['code span with spaces at both ends keeps them', '`  a  `', '`  a  `'],
+    ['code span with a space at one end only', '` a`', '` a`'],
+    ['code span across a line break', '`a\nb`', '`a b`'],
+    ['a pipe in a code span outside a table', '`a|b`', '`a|b`'],
+    ['code language: first word, any case', '```JS extra\nx\n```', '```javascript\nx\n```'],
+    ['code language that is not a word', '```{weird}\nx\n```', '```\nx\n```'],
+    ['trailing blank lines of code dropped', '```\nx\n\n\n```', '```\nx\n```'],
+    ['inline html link', 'text <a href="https://e.com/1">x</a> y', 'text [x](https://e.com/1) y'],
+    ['inline html break', 'a<br>b', 'a\nb'],
+    ['inline html image', 'a <img src="https://e.com/i.png" alt="pic"> b', 'a [pic](https://e.com/i.png) b'],
+    ['inline html link left open', 'a <a href="https://e.com/1">open', 'a [open](https://e.com/1)'],
+    [
+      'inline html link inside a link',
+      '[x <a href="https://e.com/2">y</a>](https://e.com/1)',
+      '[x y](https://e.com/1)',
+    ],
+    ['inline html anchor without href', 'a <a>b</a> c', 'a b c'],
+    ['html: self-closing script with attributes drops nothing after it', '<p><script src="x"/>a</p>', 'a'],
+    ['html: dropped content ends at its own closing tag', '<p><script>x</b>y</script>z</p>', 'z'],
+    ['html: closing tag with a space', '<p><style>x</style >z</p>', 'z'],
+    [
+      'html: a link inside a link',
+      '<p><a href="https://e.com/1">a <a href="https://e.com/2">b</a></a></p>',
+      '[a b](https://e.com/1)',
+    ],
+    ['html: a heading is a bold line of its own', '<h2>x</h2>y', '**x**\ny'],
+    ['html: nested bold', '<p><b><b>x</b></b>y</p>', '**x**y'],
+    ['html: bold inside a link', '<p><a href="https://e.com/1"><b>x</b></a></p>', '[x](https://e.com/1)'],
+    ['html: whitespace collapsed', '<p>a   b\n c</p>', 'a b c'],
+    ['html: a lone list marker dropped', '<p>-</p><li></li>', '&#45;'],
+    ['html: details with summary', '<details>\n<summary>S</summary>\n\nbody\n</details>', '**S**\n\nbody'],
+    ['an empty heading', '#', ''],
+    ['not an alert: text after the marker', '> [!WARNING] trailing', '> &#91;!WARNING&#93; trailing'],
+    ['alert marker in lower case', '> [!note]\n> x', '> **note**\n> x'],
+    ['bold and italic', '***x***', '***x***'],
+    ['code in bold', '**a `c` b**', '**a `c` b**'],
+    ['italic in bold', '**b _i_**', '**b *i***'],
+    ['empty strikethrough stays literal', '~~ ~~', '&#126;&#126; &#126;&#126;'],
+    ['link without text shows the URL', '[](https://e.com)', '[https&#58;//e.com/](https://e.com/)'],
+    [
+      'link without text shows a GitHub URL as GitHub does',
+      '[ ](https://github.com/octo/notify/pull/1)',
+      '[#1](https://github.com/octo/notify/pull/1)',
+    ],
+    ['image alt whitespace collapsed', '![  a\n b  ](https://e.com/i.png)', '[a b](https://e.com/i.png)'],
+    ['image without alt', '![](https://e.com/i.png)', '[image](https://e.com/i.png)'],
+    ['a reference at the start of a line', '#12 first', '[#12](https://github.com/octo/notify/issues/12) first'],
+    ['soft line break', 'a\nb', 'a\nb'],
+    ['soft line break in a list item', '- a\n  b', '- a\n    b'],
+    ['a break in a table cell is a space', '| a |\n|---|\n| x<br>y |', '| a |\n| --- |\n| x y |'],
+    ['line starts in table cells stay', '| # h |\n|---|\n| - x |', '| # h |\n| --- |\n| - x |'],
+  ])('more shapes: %s', async (_, body, expected) => {
     expect(await convert(body)).toBe(expected)
   })
 
@@ -425,8 +692,11 @@ describe.skipIf(!HAVE_NODE_NOTES)('size budget', () => {
     expect(acornNotes.length).toBeGreaterThan(20)
   })
 
+  // Under `npm run mutate` (one run of the covering tests per mutant) every 20th release: the whole corpus takes seconds.
+  const corpus = process.env.MUTATION_RUN === '1' ? nodeNotes.filter((_, index) => index % 20 === 0) : nodeNotes
+
   test.each([30_000, 8_000, 2_000, 600])('Node.js releases within %i bytes', async (maxBytes) => {
-    for (const notes of nodeNotes) {
+    for (const notes of corpus) {
       const { markdown, truncated } = await releaseNotesToCardMarkdown(notes, { ...options, ...nodeOptions, maxBytes })
       expect(jsonBytes(markdown)).toBeLessThanOrEqual(maxBytes)
       const whole = await releaseNotesToCardMarkdown(notes, { ...options, ...nodeOptions, maxBytes: 10_000_000 })
@@ -491,6 +761,37 @@ describe.skipIf(!HAVE_NODE_NOTES)('size budget', () => {
     expect(truncated).toBe(true)
     expect(jsonBytes(markdown)).toBeLessThanOrEqual(3_000)
     expect(jsonBytes(markdown)).toBeGreaterThan(2_900)
+  })
+
+  it.each([
+    ['quotes and backslashes', 'say "hi" \\ bye'],
+    ['JSON short escapes', 'a\bb\tc\fd'],
+    ['other control characters', 'a\u0001b\u001fc\u007f'],
+    ['two-byte UTF-8', 'café ÿ ߿'],
+    ['three-byte UTF-8', '发布 ࠀ \uffff'],
+    ['a surrogate pair', 'ship 🚀 it'],
+    ['a lone high surrogate, also at the end', 'a\ud800b \udbff'],
+    ['a lone low surrogate', 'a\udc00b \udfff'],
+  ])('measures %s exactly as JSON.stringify does in UTF-8', async (_, line) => {
+    const body = '```\n' + line + '\n```'
+    const { markdown } = await releaseNotesToCardMarkdown(body, options)
+    expect(markdown).toContain(line)
+    const exact = jsonBytes(markdown)
+    expect(await releaseNotesToCardMarkdown(body, { ...options, maxBytes: exact })).toEqual({
+      markdown,
+      truncated: false,
+    })
+    expect((await releaseNotesToCardMarkdown(body, { ...options, maxBytes: exact - 1 })).truncated).toBe(true)
+  })
+
+  it('measures a carriage return (from an entity) as JSON.stringify does', async () => {
+    const { markdown } = await releaseNotesToCardMarkdown('a&#13;b', options)
+    expect(markdown).toBe('a\rb')
+    expect(await releaseNotesToCardMarkdown('a&#13;b', { ...options, maxBytes: 6 })).toEqual({
+      markdown,
+      truncated: false,
+    })
+    expect((await releaseNotesToCardMarkdown('a&#13;b', { ...options, maxBytes: 5 })).truncated).toBe(true)
   })
 
   it('never cuts inside a code block or a table row', async () => {

@@ -86,6 +86,22 @@ describe('decideRetry', () => {
     })
   })
 
+  it('treats 99991400 on an older API (HTTP 400, §3.4) as the rate limit it is: waits the reset seconds, retries', () => {
+    expect(decideRetry(failure({ httpStatus: 400, code: 99991400, rateLimitResetSeconds: 3 }), 0, 3, 0)).toEqual({
+      retry: true,
+      waitMs: 3000,
+      reason: 'rate limited (HTTP 400, code 99991400, x-ogw-ratelimit-reset 3)',
+    })
+    expect(decideRetry(failure({ httpStatus: 400, code: 99991400 }), 2, 3, 0)).toEqual({
+      retry: true,
+      waitMs: 1000,
+      reason: 'rate limited (HTTP 400, code 99991400)',
+    })
+    expect(decideRetry(failure({ httpStatus: 429 }), 0, 3, 0)).toMatchObject({
+      reason: 'rate limited (HTTP 429, code none)',
+    })
+  })
+
   it('waits at least a second on per-chat throttling, so the chat window moves on', () => {
     expect(
       (decideRetry(failure({ httpStatus: 400, code: 230020 }), 0, 3, 0) as { waitMs: number }).waitMs,

@@ -26,6 +26,11 @@ describe('messageUuid', () => {
     expect(uuid().length).toBeLessThanOrEqual(50)
   })
 
+  it('is gh- and 40 characters of a base64url SHA-256, whatever the receiver and content', () => {
+    for (const key of [uuid(), uuid({ receiver: user, body: 'x'.repeat(10_000) })])
+      expect(key).toMatch(/^gh-[A-Za-z0-9_-]{40}$/)
+  })
+
   it('differs by receiver, content, attempt, step, and job run (matrix legs)', () => {
     const all = [
       uuid(),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { hookBase, hookToken, shownHookUrl } from '../../src/feishu/hook-url.js'
-import { hookTokenIn, resolveWebhookUrl } from '../../src/inputs/webhook.js'
+import { hookTokenIn, isLoopback, resolveWebhookUrl } from '../../src/inputs/webhook.js'
 
 const TOKEN = 'a1b2c3d4-0000-4000-8000-0123456789ab'
 
@@ -90,5 +90,23 @@ describe('the parts of a hook URL', () => {
     expect(hookTokenIn(url)).toBe(TOKEN)
     expect(hookTokenIn(`ftp://x/open-apis/bot/v2/hook/${TOKEN}?q`)).toBe(TOKEN)
     expect(hookTokenIn(TOKEN)).toBe('')
+  })
+})
+
+describe('isLoopback', () => {
+  it.each(['localhost', '[::1]', '127.0.0.1', '127.255.0.9'])('%s is loopback', (host) => {
+    expect(isLoopback(host)).toBe(true)
+  })
+
+  it.each([
+    'x127.0.0.1',
+    '127.0.0.1.nip.io',
+    '127.0.0.1x',
+    '1127.0.0.1',
+    '127.0.0.1234',
+    'localhost.example',
+    '10.0.0.1',
+  ])('%s is not', (host) => {
+    expect(isLoopback(host)).toBe(false)
   })
 })

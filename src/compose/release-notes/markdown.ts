@@ -409,8 +409,9 @@ export class Renderer {
       }
       if (name === 'td') emit(' ')
     }
+    // An unclosed link keeps its text; breakLine closes a bold left open (once).
     if (linkHref !== undefined) line += linkText
-    if (bold > 0) line = line.slice(boldStart + 2).trim() === '' ? line.slice(0, boldStart) : `${line.trimEnd()}**`
+    linkHref = undefined
     breakLine()
     const kept = lines.filter((text) => text !== '-')
     return group(kept, `\n${context.cont}`)
