@@ -188,7 +188,8 @@ say()
 await coldRuns({}, 1.3, { ...eventEnv('release', releasePayload), GITHUB_EVENT_PATH: releaseEvent })
 await fake.close()
 
-// 4. Fan-out
+// 4. Fan-out: one fan-out is one sample of the limiter against the clock, so the median of five.
+const FAN_OUT_RUNS = 5
 say("## 4. Fan-out: 100 receivers with Feishu's limits on")
 say()
 say('Limits in the fake: 50 messages/s and 1000/min per app, 5/s per chat; answers 429/99991400 or 230020 beyond them.')
@@ -196,24 +197,37 @@ say(
   'Minimum the limits allow between the first and the last of 100 sends arriving: 1.00 s (50 in the first second, the other 50 from the start of the next). "First to last send" is that span as the fake server saw the arrivals; "whole step" is the process from start to exit.',
 )
 say()
+say(`Medians of ${FAN_OUT_RUNS} runs; the most 429/230020 answers and the fewest messages stored of any run.`)
 say('| runtime | whole step | first to last send | / minimum | budget | 429 or 230020 answers | messages stored |')
 say('|---|---|---|---|---|---|---|')
 const chats = Array.from({ length: 100 }, (_, index) => `oc_${String(index).padStart(3, '0')}`)
 for (const runtime of RUNTIMES) {
-  const limited = await startFakeFeishu({ chats, limits: { appPerSecond: 50, appPerMinute: 1000, chatPerSecond: 5 } })
-  const { seconds } = await measure(
-    runtime.bin,
-    [ACTION],
-    actionEnv(limited.url, { 'chat-id': chats.join('\n'), text: 'fan-out' }),
-  )
-  const sends = limited.requests.filter((request) => request.path === '/open-apis/im/v1/messages')
-  const spread = ((sends[sends.length - 1]?.time ?? 0) - (sends[0]?.time ?? 0)) / 1000
-  const throttled = limited.requests.filter((request) => [99991400, 230020].includes(request.response?.code)).length
+  /** @type {{ seconds: number, spread: number, throttled: number, stored: number }[]} */
+  const samples = []
+  for (let i = 0; i < FAN_OUT_RUNS; i++) {
+    const limited = await startFakeFeishu({ chats, limits: { appPerSecond: 50, appPerMinute: 1000, chatPerSecond: 5 } })
+    const { seconds } = await measure(
+      runtime.bin,
+      [ACTION],
+      actionEnv(limited.url, { 'chat-id': chats.join('\n'), text: 'fan-out' }),
+    )
+    const sends = limited.requests.filter((request) => request.path === '/open-apis/im/v1/messages')
+    samples.push({
+      seconds,
+      spread: ((sends[sends.length - 1]?.time ?? 0) - (sends[0]?.time ?? 0)) / 1000,
+      throttled: limited.requests.filter((request) => [99991400, 230020].includes(request.response?.code)).length,
+      stored: limited.messages.length,
+    })
+    await limited.close()
+  }
+  const seconds = median(samples.map((sample) => sample.seconds))
+  const spread = median(samples.map((sample) => sample.spread))
+  const throttled = Math.max(...samples.map((sample) => sample.throttled))
+  const stored = Math.min(...samples.map((sample) => sample.stored))
   const minimumSeconds = 1
   say(
-    `| ${runtime.name} | ${seconds.toFixed(2)} s | ${spread.toFixed(2)} s | ${(spread / minimumSeconds).toFixed(2)}x | ${spread / minimumSeconds <= 1.1 ? 'within' : 'OVER'} 1.1x | ${throttled} | ${limited.messages.length} |`,
+    `| ${runtime.name} | ${seconds.toFixed(2)} s | ${spread.toFixed(2)} s | ${(spread / minimumSeconds).toFixed(2)}x | ${spread / minimumSeconds <= 1.1 ? 'within' : 'OVER'} 1.1x | ${throttled} | ${stored} |`,
   )
-  await limited.close()
 }
 say()
 

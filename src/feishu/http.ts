@@ -4,7 +4,7 @@
 // HTTPS_PROXY / HTTP_PROXY, NO_PROXY honoured); one deadline per request. What an answer means is
 // the Feishu requester's business.
 
-import { Agent, EnvHttpProxyAgent, Pool, request, type Dispatcher } from 'undici'
+import { Agent, EnvHttpProxyAgent, Pool, type Dispatcher } from 'undici'
 
 export interface HttpAnswer {
   readonly status: number
@@ -107,7 +107,15 @@ export class Http {
   ): Promise<HttpAnswer> {
     const signal = AbortSignal.any([AbortSignal.timeout(this.timeoutMs), outer])
     try {
-      const response = await request(url, { method, headers, body, dispatcher: this.dispatcher, signal })
+      const target = new URL(url)
+      const response = await this.dispatcher.request({
+        origin: target.origin,
+        path: `${target.pathname}${target.search}`,
+        method,
+        headers,
+        body,
+        signal,
+      })
       const chunks: Buffer[] = []
       let bytes = 0
       for await (const chunk of response.body as AsyncIterable<Buffer>) {

@@ -44,6 +44,14 @@ export interface ConvertedNotes {
  * parsed. And all inline parsing stops after TIME_LIMIT_MS.
  */
 const MAX_SOURCE = 64 * 1024
+/**
+ * Nor is more read than can fit: converted notes are rarely smaller than their markdown (links to
+ * references and escapes add, HTML comments and tags take away: 1.05 times the source in the
+ * median over Node.js's releases and the test notes, two thirds at the least), so the source is
+ * cut at one and a quarter times the budget, which keeps parsing time in step with what the card
+ * can show; notes made mostly of HTML may show a little less than would fit, and link the rest.
+ */
+const SOURCE_PER_BUDGET_BYTE = 1.25
 const MAX_CONTAINERS = 16
 const MAX_INDENT = 64
 const MAX_DELIMITERS = 400
@@ -56,7 +64,10 @@ class TooComplex extends Error {}
 /** Loads marked lazily (dynamic import inside, so ncc puts it in a separate chunk that a plain text message never loads). */
 export async function releaseNotesToCardMarkdown(body: string, options: NotesOptions): Promise<ConvertedNotes> {
   if (body.trim() === '') return { markdown: '', truncated: false }
-  const source = cutSource(body)
+  const source = cutSource(
+    body,
+    Math.min(MAX_SOURCE, Math.max(4096, Math.ceil(options.maxBytes * SOURCE_PER_BUDGET_BYTE))),
+  )
   try {
     if (tooDeep(source)) throw new TooComplex()
     const { Lexer } = await import('marked')
@@ -84,11 +95,11 @@ export async function releaseNotesToCardMarkdown(body: string, options: NotesOpt
   }
 }
 
-/** The first MAX_SOURCE characters, cut after the last line end within them. */
-function cutSource(body: string): string {
-  if (body.length <= MAX_SOURCE) return body
-  const cut = body.lastIndexOf('\n', MAX_SOURCE)
-  return body.slice(0, cut > 0 ? cut : MAX_SOURCE)
+/** The first `limit` characters, cut after the last line end within them. */
+function cutSource(body: string, limit: number): string {
+  if (body.length <= limit) return body
+  const cut = body.lastIndexOf('\n', limit)
+  return body.slice(0, cut > 0 ? cut : limit)
 }
 
 /** A line that opens more than MAX_CONTAINERS quotes and list items, or starts deeper than MAX_INDENT columns. */

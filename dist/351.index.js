@@ -1,1 +1,0 @@
-export const id=351;export const ids=[351];export const modules={1351:(t,o,e)=>{e.r(o),e.d(o,{context:()=>i,getOctokit:()=>getOctokit});var n=e(7157),c=e(8665);const i=new n.o;function getOctokit(t,o,...e){return new(c.GitHub.plugin(...e))((0,c.getOctokitOptions)(t,o))}}};
