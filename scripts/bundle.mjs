@@ -1,13 +1,12 @@
 // @ts-check
-// `npm run bundle`: dist/ from src/ with ncc, in a scratch folder that holds src/, the config and
+// `npm run bundle`: dist/ from src/ with ncc, in a scratch folder (.bundle/) that holds src/, the config and
 // a copy of the runtime packages in which undici's index.js is scripts/undici-entry.cjs: every
 // `undici` import in the bundle (the action's, @actions/http-client's, @actions/github's) gets
 // the dispatchers and fetch of the one undici copy without the start-up cost of its whole index
 // (BENCHMARKS.md). Development packages (typescript, type definitions) are linked, not copied.
 // Then the chunks are minified and dist/licenses.txt is written. node_modules is never changed.
 import { execFileSync } from 'node:child_process'
-import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, rmSync, symlinkSync } from 'node:fs'
 import { dirname, join, relative, sep } from 'node:path'
 import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
@@ -16,7 +15,12 @@ const root = fileURLToPath(new URL('..', import.meta.url))
 const modules = join(root, 'node_modules')
 const dist = join(root, 'dist')
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm'
-const scratch = mkdtempSync(join(tmpdir(), 'bundle-'))
+// Inside the checkout, at a fixed place: ncc names modules by their path from where it runs, and
+// its own helpers (linked, in node_modules) must be at the same relative place on every machine,
+// or a fresh clone would build other chunk names than the committed dist/.
+const scratch = join(root, '.bundle')
+rmSync(scratch, { recursive: true, force: true })
+mkdirSync(scratch)
 try {
   for (const entry of ['src', 'tsconfig.json', 'package.json'])
     cpSync(join(root, entry), join(scratch, entry), { recursive: true })

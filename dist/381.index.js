@@ -1,0 +1,1 @@
+export const id=381;export const ids=[381];export const modules={8381:(t,o,e)=>{e.r(o),e.d(o,{context:()=>i,getOctokit:()=>getOctokit});var n=e(1395),c=e(6948);const i=new n.o;function getOctokit(t,o,...e){return new(c.GitHub.plugin(...e))((0,c.getOctokitOptions)(t,o))}}};

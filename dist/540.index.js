@@ -1,1 +1,0 @@
-export const id=540;export const ids=[540];export const modules={9540:(t,o,e)=>{e.r(o),e.d(o,{context:()=>i,getOctokit:()=>getOctokit});var n=e(5016),c=e(8196);const i=new n.o;function getOctokit(t,o,...e){return new(c.GitHub.plugin(...e))((0,c.getOctokitOptions)(t,o))}}};
