@@ -31,6 +31,15 @@ export async function run(env: Environment = process.env, runner: Runner = actio
     const config = await readConfig(env, runner)
     summaryWanted = config.summary
     const context = await readRunContext(env, (line) => runner.warning(line))
+    // Who to mention, before compose: ids as given, the rest looked up with the app's token (§14.1).
+    const people = planMentions(config.mentions, config.users, context, config.mode)
+    const lookups = lookupsOf(people)
+    // Personal data: should anything repeat an address or number, the runner shows *** instead.
+    for (const lookup of lookups) runner.setSecret('email' in lookup ? lookup.email : lookup.mobile)
+    if (readsGitHub(config)) {
+      // Every input error before the first request, the GitHub API's included: composed once without the run's facts.
+      await composeMessage({ ...config, mentions: boundingMentions(people) }, context, {})
+    }
     const facts = await readFacts(runner, config, context, env)
     const status = runStatus(config, context, facts)
     const skipped = skipReason(config, status, facts.previous)
@@ -40,11 +49,6 @@ export async function run(env: Environment = process.env, runner: Runner = actio
       summary = { skipped }
       return
     }
-    // Who to mention, before compose: ids as given, the rest looked up with the app's token (§14.1).
-    const people = planMentions(config.mentions, config.users, context, config.mode)
-    const lookups = lookupsOf(people)
-    // Personal data: should anything repeat an address or number, the runner shows *** instead.
-    for (const lookup of lookups) runner.setSecret('email' in lookup ? lookup.email : lookup.mobile)
     if (config.mode === 'app' && !config.dryRun && lookups.length) {
       // Every input error before the first request: composed once with room for each mention either way.
       await composeMessage({ ...config, status, mentions: boundingMentions(people) }, context, facts)
@@ -80,6 +84,12 @@ export async function run(env: Environment = process.env, runner: Runner = actio
     await client?.close()
     if (summary && summaryWanted) await writeSummary(runner, summary)
   }
+}
+
+/** Whether the step reads the GitHub API: the message or the decision to send needs it, and there is a token. */
+function readsGitHub(config: Config): boolean {
+  const needs = apiNeeds(config)
+  return Boolean(config.githubToken) && (needs.jobs || needs.duration || needs.previous)
 }
 
 /** What the GitHub API says about the run, when the message needs it; a warning, never a failure, when it cannot. */

@@ -243,6 +243,16 @@ describe.each(RUNTIMES)('the build report through dist/index.js on $name', ({ bi
     expect(jobsText(card())).toContain('- 🔄 **docs** · running')
   })
 
+  it('an input error is reported before the GitHub API is read', async () => {
+    github.repos[REPO] = repo('success', failingJobs())
+    const result = await run({ status: 'auto', text: 'Build ${failed_jobs} ${no_such_name}' })
+    expect(result.exitCode).toBe(1)
+    expect(result.stdout.split('\n').filter((line) => line.startsWith('::error::'))).toHaveLength(1)
+    expect(result.stdout).toContain('::error::Input `text`: unknown placeholder ${no_such_name}')
+    expect(github.requests).toHaveLength(0)
+    expect(feishu.requests).toHaveLength(0)
+  })
+
   it('status auto in the only job, after one of its own steps failed: failure, sent despite on-success: never', async () => {
     const self = makeJob({
       runId: RUN_ID,
