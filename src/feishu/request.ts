@@ -5,6 +5,7 @@
 // or a log line: every value given to `hide` is redacted from what the server says and from debug
 // lines, and server text is stripped of control characters.
 
+import { redactSecrets } from '../base/runner.js'
 import { FeishuError } from './errors.js'
 import { explainCode, type FeishuErrorBody } from './codes.js'
 import { Http, withoutCredentials, type HttpAnswer } from './http.js'
@@ -50,8 +51,6 @@ export class FeishuRequester {
   /** Values to redact from everything the server says and from debug lines. */
   hide(...values: string[]): void {
     this.secrets.push(...values.filter(Boolean))
-    // Longest first, so a value containing another is replaced whole.
-    this.secrets.sort((a, b) => b.length - a.length)
   }
 
   /** Runs `attempt` until it succeeds or the retry policy says stop; one log line per retry. */
@@ -106,9 +105,7 @@ export class FeishuRequester {
 
   /** Feishu may quote what it was sent; no secret, token or hook URL travels on from here. */
   redact(text: string): string {
-    let redacted = text
-    for (const secret of this.secrets) redacted = redacted.split(secret).join('***')
-    return redacted
+    return redactSecrets(text, this.secrets)
   }
 
   private interpret(method: string, url: string, { status, headers, text, cut }: HttpAnswer): FeishuBody {

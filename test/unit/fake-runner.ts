@@ -58,11 +58,8 @@ export function fakeRunner(
     },
     redact: (text) => redactSecrets(text, secrets),
     shown() {
-      let text = [...log, ...Object.entries(outputs).map(([name, value]) => `${name}=${value}`), ...summaries].join(
-        '\n',
-      )
-      for (const secret of [...secrets].sort((a, b) => b.length - a.length)) text = text.split(secret).join('***')
-      return text
+      const lines = [...log, ...Object.entries(outputs).map(([name, value]) => `${name}=${value}`), ...summaries]
+      return redactSecrets(lines.join('\n'), secrets)
     },
   }
 }
