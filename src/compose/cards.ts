@@ -4,7 +4,7 @@
 // Every string that comes from the event (names, titles, branches, commit messages, release
 // notes) was written by someone who can push or open a pull request: it goes through
 // escapeCardMarkdown / neutralizeMarkup / the release-notes converter, so it can never become a
-// mention or a Feishu tag. Mentions come only from the `mention` input, checked in inputs.ts.
+// mention or a Feishu tag. Mentions come only from the `mention` input, checked in inputs/mentions.ts.
 // The cards' own words (labels, tags, buttons, the chat preview) come from i18n.ts in every
 // language asked for; the build card's job list and run facts come from the GitHub API, read by
 // the github layer and handed in as plain data (`BuildFacts`).

@@ -1,4 +1,4 @@
-// Speaks Feishu's Open API as the app's bot, over src/feishu-request.ts: the tenant token, and
+// Speaks Feishu's Open API as the app's bot, over ./request.ts: the tenant token, and
 // sends, replies and card updates, each retried with the same body (so the same uuid) on every
 // attempt, within the rate limits, with one token refresh per run. Never puts a secret into an
 // error or a log line. Knows nothing of GitHub: secrets it learns go to `onSecret`, log lines to `log`.

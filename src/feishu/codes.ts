@@ -1,11 +1,9 @@
 // One table from Feishu's error codes to what they mean and what the user should change
 // (facts from docs/feishu-api.md §1.1, §3, §4.6, §5, §7.4, §8). Each code also carries its retry
-// class, which the retry policy applies: one table, so the two can never disagree.
+// class, which the retry policy applies: one table, so the two can never disagree. The sub-codes
+// of a card that could not be built are in ./card-codes.ts.
 
-interface Explanation {
-  meaning: string
-  fix: string
-}
+import { cardCode, type Explanation } from './card-codes.js'
 
 /**
  * What trying the same request again can do, for the retry policy (feishu/retry-policy.ts):
@@ -270,47 +268,6 @@ const CODES: Record<number, CodeFacts> = {
   },
 }
 
-/** Sub-codes inside 230099 "Failed to create card content" (§4.6). */
-const CARD_CODES: Record<number, Explanation> = {
-  100290: {
-    meaning: 'a user id in an <at> tag or person component is invalid',
-    fix: 'use open_ids (ou_...) the app can see',
-  },
-  11310: {
-    meaning:
-      'the card or template could not be used (template not visible to the app, more than 200 elements in a 2.0 card, or the card is busy)',
-    fix: "in the card builder add this app to the template's allowed apps and publish; keep 2.0 cards under 200 elements",
-  },
-  200380: {
-    meaning: 'the card template does not exist or this version is not published',
-    fix: 'check `template-id` and `template-version`, and publish the template in the card builder',
-  },
-  200381: {
-    meaning: 'the card template is not visible to this app',
-    fix: "in the card builder, add this app (or bot) to the template's allowed senders, then publish the template again",
-  },
-  200621: { meaning: 'the card JSON cannot be parsed', fix: "check the card against Feishu's card JSON structure" },
-  200732: {
-    meaning: 'a template variable has the wrong type',
-    fix: 'give the variable the type declared in the card builder in `variables` (quote strings, use lists and numbers as declared)',
-  },
-  200737: {
-    meaning: 'a template variable has the wrong format',
-    fix: 'format the variable as the card builder expects (dates yyyy-MM-dd, URLs with http(s), images {img_key: ...})',
-  },
-  200550: { meaning: 'a chart spec in the card is invalid', fix: 'fix the chart element at ErrPath' },
-  200861: {
-    meaning: 'the card uses a tag that card JSON 2.0 does not support (note and action were removed in 2.0)',
-    fix: 'replace the tag (put buttons directly in body.elements; use markdown for notes) or drop `schema: "2.0"`',
-  },
-  200570: { meaning: 'an image key in the card is invalid', fix: 'upload the image with this app and use its img_key' },
-  200914: { meaning: 'table rows in the card are invalid', fix: 'fix the table rows' },
-  200915: {
-    meaning: 'a table row uses a key that is not a declared column',
-    fix: 'declare the column or remove the key',
-  },
-}
-
 /** The retry class of a Feishu code, from the same table as its meaning. */
 export function retryClassOf(code: number): RetryClass | undefined {
   return CODES[code]?.retry
@@ -320,7 +277,7 @@ export function retryClassOf(code: number): RetryClass | undefined {
 export function explainCode(code: number, msg: string, error?: FeishuErrorBody): Explanation {
   if (code === 230099 || code === 11310) {
     const sub = /ErrCode:\s*(\d+)/.exec(msg)?.[1]
-    const card = sub ? CARD_CODES[Number(sub)] : undefined
+    const card = sub ? cardCode(Number(sub)) : undefined
     if (card) return { meaning: `${CODES[230099]!.meaning}: ${card.meaning} (card error ${sub})`, fix: card.fix }
   }
   const known = CODES[code]

@@ -9,7 +9,7 @@ export interface FeishuErrorDetails {
   msg: string
   httpStatus: number | null
   logId: string
-  /** What the code means, from the table in feishu-codes.ts. */
+  /** What the code means, from the table in ./codes.ts (or, for a request that got no answer, ./network-errors.ts). */
   meaning: string
   /** What the user should change. */
   fix: string

@@ -249,7 +249,7 @@ export async function readConfig(env: Environment, runner: Runner): Promise<Conf
 }
 
 /**
- * Inputs of the build report (issue 11): the GitHub token that reads the run's jobs, when to send
+ * Inputs of the build report: the GitHub token that reads the run's jobs, when to send
  * (on-success, on-failure) and the built-in cards' language. A workflow expression the runner did
  * not expand (`${{ github.token }}` outside a runner) is no token.
  */

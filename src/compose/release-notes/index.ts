@@ -9,7 +9,7 @@
 import { escapeCardMarkdown } from '../../markup/escape.js'
 import { safeHttpUrl } from '../../markup/safe-url.js'
 import { fitBudget, group, type Piece } from './budget.js'
-import { Renderer } from './markdown.js'
+import { Renderer } from './render.js'
 import { resolveLinks } from './references.js'
 
 export interface NotesOptions {

@@ -1,11 +1,11 @@
 // GitHub-flavoured markdown (marked's token tree) to card JSON 2.0 markdown: the walk over the
-// tokens, code, HTML that GitHub keeps in notes, and emoji. Every piece of literal text goes
-// through the markup library's escaping. Pure; marked's types only (the parser is loaded by index.ts).
+// tokens, emoji and references; code is ./code.ts, raw HTML ./html.ts. Every piece of literal text
+// goes through the markup library's escaping. Pure; marked's types only (the parser is loaded by
+// index.ts).
 //
 // What Feishu documents for card JSON 2.0 markdown (飞书卡片 > 富文本（Markdown）组件, JSON 2.0,
-// https://open.feishu.cn/document/feishu-cards/card-json-v2-components/content-components/rich-text,
-// read in the wxkingstar/doc-hub-mcp mirror; the 1.0 page .../card-components/content-components/rich-text
-// updated 2025-04):
+// https://open.feishu.cn/document/feishu-cards/card-json-v2-components/content-components/rich-text;
+// the 1.0 page .../card-components/content-components/rich-text updated 2025-04):
 // - "supports all standard (CommonMark) markdown except HTMLBlock" plus a few HTML tags: <br>, <hr>,
 //   <at>, <a>, <font>, <text_tag>, <link>, <person>, <local_datetime>, <raw>, <number_tag>, <audio>.
 //   The 1.0 page says 2.0 also lacks SetextHeading and indented CodeBlock, so only ATX headings and
@@ -29,10 +29,19 @@
 
 import type { Token, Tokens } from 'marked'
 import { decodeEntities } from '../../markup/entities.js'
-import { escapeLiteral, neutralizeMarkup, type LineState } from '../../markup/escape.js'
+import { escapeLiteral } from '../../markup/escape.js'
 import { safeHttpUrl } from '../../markup/safe-url.js'
 import { flatten, group, trimEnd, type Piece } from './budget.js'
+import { codeBlock, codeLanguage, codeSpan } from './code.js'
 import { EMOJI_SHORTCODES } from './emoji.js'
+import {
+  htmlAttribute,
+  htmlBlock,
+  parseTag,
+  type BlockContext,
+  type InlineContext,
+  type InlineRenderer,
+} from './html.js'
 import { githubUrlLabel, REFERENCE, referenceAt, type Links } from './references.js'
 
 function replaceEmoji(text: string): string {
@@ -40,150 +49,10 @@ function replaceEmoji(text: string): string {
   return text.replace(/:([a-z0-9_+-]{1,40}):/g, (whole, name: string) => EMOJI_SHORTCODES.get(name) ?? whole)
 }
 
-// ---------------------------------------------------------------------------------------------
-// Code.
-
-const LANGUAGE_ALIASES: Readonly<Record<string, string>> = {
-  js: 'javascript',
-  jsx: 'javascript',
-  mjs: 'javascript',
-  cjs: 'javascript',
-  ts: 'typescript',
-  tsx: 'typescript',
-  sh: 'shell',
-  console: 'shell',
-  zsh: 'shell',
-  shellsession: 'shell',
-  py: 'python',
-  rb: 'ruby',
-  rs: 'rust',
-  yml: 'yaml',
-  md: 'markdown',
-  kt: 'kotlin',
-  'c++': 'cpp',
-  cc: 'cpp',
-  cs: 'c_sharp',
-  csharp: 'c_sharp',
-  objc: 'objective_c',
-  dockerfile: 'docker_file',
-  docker: 'docker_file',
-  ps1: 'powershell',
-  pwsh: 'powershell',
-  golang: 'go',
-  patch: 'diff',
-  proto: 'protobuf',
-  vb: 'visual_basic',
-  coffee: 'coffee_script',
-  tf: 'plain_text',
-}
-
-function codeLanguage(info: string | undefined): string {
-  const word = (info ?? '').trim().split(/\s+/)[0]?.toLowerCase() ?? ''
-  if (!/^[a-z0-9_+#.-]{1,30}$/.test(word)) return ''
-  return LANGUAGE_ALIASES[word] ?? word
-}
-
-function longestRun(text: string, char: string): number {
-  let longest = 0
-  let current = 0
-  for (const c of text) {
-    current = c === char ? current + 1 : 0
-    if (current > longest) longest = current
-  }
-  return longest
-}
-
-/** A fence longer than any backtick run inside, so no line of the code can close it. */
-function codeBlock(code: string, language: string, cont: string): string {
-  const fence = '`'.repeat(Math.max(3, longestRun(code, '`') + 1))
-  const lines = neutralizeMarkup(code.replace(/\n+$/, '')).split('\n')
-  return [fence + language, ...lines, fence].join(`\n${cont}`)
-}
-
-function codeSpan(code: string, inTable: boolean): string {
-  let content = neutralizeMarkup(code.replace(/\n/g, ' '))
-  if (content.trim() === '') return ''
-  if (inTable) content = content.replace(/\|/g, '\\|')
-  const fence = '`'.repeat(longestRun(content, '`') + 1)
-  const pad =
-    content.startsWith('`') || content.endsWith('`') || (content.startsWith(' ') && content.endsWith(' ')) ? ' ' : ''
-  return `${fence}${pad}${content}${pad}${fence}`
-}
-
-// ---------------------------------------------------------------------------------------------
-// HTML (GitHub keeps raw HTML in notes: <details>, <img>, <br>, anchors, comments).
-
-const HTML_PART = /<!--[\s\S]*?(?:-->|$)|<(\/?)([A-Za-z][A-Za-z0-9-]*)((?:[^>"']|"[^"]*"|'[^']*')*)>|<|[^<]+/g
-const BLOCK_TAGS = new Set([
-  'p',
-  'div',
-  'details',
-  'summary',
-  'ul',
-  'ol',
-  'li',
-  'table',
-  'thead',
-  'tbody',
-  'tr',
-  'blockquote',
-  'pre',
-  'section',
-  'center',
-  'picture',
-  'h1',
-  'h2',
-  'h3',
-  'h4',
-  'h5',
-  'h6',
-  'dl',
-  'dt',
-  'dd',
-])
-const BOLD_TAGS = new Set(['summary', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'b', 'strong', 'th'])
-const DROPPED_CONTENT_TAGS = new Set(['script', 'style', 'template', 'textarea', 'title'])
-
-function htmlAttribute(attributes: string, name: string): string | undefined {
-  const match = new RegExp(`(?:^|\\s)${name}\\s*=\\s*(?:"([^"]*)"|'([^']*)'|([^\\s"'>]+))`, 'i').exec(attributes)
-  return match ? (match[1] ?? match[2] ?? match[3]) : undefined
-}
-
-interface HtmlTag {
-  readonly closing: boolean
-  readonly name: string
-  readonly attributes: string
-}
-
-function parseTag(html: string): HtmlTag | undefined {
-  const match = /^<(\/?)([A-Za-z][A-Za-z0-9-]*)((?:[^>"']|"[^"]*"|'[^']*')*)>$/.exec(html.trim())
-  return match
-    ? { closing: match[1] === '/', name: (match[2] ?? '').toLowerCase(), attributes: match[3] ?? '' }
-    : undefined
-}
-
-// ---------------------------------------------------------------------------------------------
-// The walk over marked's tokens.
-
-interface BlockContext {
-  /** What follows every line break inside this block: list indentation and `> ` of quotes. */
-  readonly cont: string
-  readonly topLevel: boolean
-}
-
-interface InlineContext {
-  readonly cont: string
-  /** Link text and image alt: no nested links, so no references either. */
-  readonly inLink: boolean
-  readonly inStrong: boolean
-  readonly inTable: boolean
-  readonly state: LineState
-}
-
 const HEADING_PREFIX = ['', '### ', '#### ', '##### ', '###### ', '###### ', '###### ']
 const MAX_TABLES = 4
 
-export class Renderer {
+export class Renderer implements InlineRenderer {
   private tables = 0
 
   constructor(private readonly links: Links) {}
@@ -228,7 +97,7 @@ export class Renderer {
         // A `---` under a line of text would make it a setext heading; containers join with one newline.
         return context.topLevel ? '---' : '———'
       case 'html':
-        return this.htmlBlock((token as Tokens.HTML).text, context)
+        return htmlBlock((token as Tokens.HTML).text, context, this)
       default: {
         const generic = token as { tokens?: Token[]; text?: unknown }
         if (generic.tokens) return group(this.inline(generic.tokens, this.inlineContext(context.cont)), '', 1, true)
@@ -304,117 +173,6 @@ export class Renderer {
       `\n${context.cont}`,
       rows.length > 0 ? 2 : 1,
     )
-  }
-
-  private htmlBlock(html: string, context: BlockContext): Piece {
-    const lines: string[] = []
-    let line = ''
-    let linkHref: string | undefined
-    let linkText = ''
-    let bold = 0
-    let boldStart = 0
-    let dropUntil: string | undefined
-    const state: LineState = { atLineStart: true }
-    const inlineContext = (): InlineContext => ({
-      cont: context.cont,
-      inLink: linkHref !== undefined,
-      inStrong: bold > 0,
-      inTable: false,
-      state,
-    })
-    const emit = (text: string): void => {
-      if (linkHref !== undefined) linkText += text
-      else line += text
-    }
-    const breakLine = (): void => {
-      if (bold > 0 && linkHref === undefined) {
-        // Bold does not cross a line break in markdown: close it here and reopen on the next line.
-        if (line.slice(boldStart + 2).trim() === '') line = line.slice(0, boldStart)
-        else line = `${line.trimEnd()}**`
-      }
-      if (line.trim() !== '') lines.push(line.trim())
-      line = ''
-      state.atLineStart = true
-      if (bold > 0 && linkHref === undefined) {
-        boldStart = 0
-        line = '**'
-      }
-    }
-    for (const match of html.matchAll(HTML_PART)) {
-      const part = match[0]
-      const name = match[2]?.toLowerCase()
-      if (dropUntil !== undefined) {
-        if (match[1] === '/' && name === dropUntil) dropUntil = undefined
-        continue
-      }
-      if (part.startsWith('<!--')) continue
-      if (name === undefined) {
-        emit(flatten(this.plain(decodeEntities(part).replace(/\s+/g, ' '), inlineContext())))
-        continue
-      }
-      const closing = match[1] === '/'
-      const attributes = match[3] ?? ''
-      if (DROPPED_CONTENT_TAGS.has(name)) {
-        if (!closing && !attributes.trim().endsWith('/')) dropUntil = name
-        continue
-      }
-      if (name === 'br' || name === 'hr') {
-        breakLine()
-        continue
-      }
-      if (name === 'img') {
-        emit(
-          this.image(
-            htmlAttribute(attributes, 'src') ?? '',
-            decodeEntities(htmlAttribute(attributes, 'alt') ?? ''),
-            inlineContext(),
-          ),
-        )
-        continue
-      }
-      if (name === 'a') {
-        if (!closing) {
-          const href = htmlAttribute(attributes, 'href')
-          if (href !== undefined && linkHref === undefined) {
-            linkHref = href
-            linkText = ''
-          }
-        } else if (linkHref !== undefined) {
-          const href = linkHref
-          linkHref = undefined
-          emit(this.link(href, linkText.trim(), inlineContext()))
-        }
-        continue
-      }
-      if (BOLD_TAGS.has(name)) {
-        if (BLOCK_TAGS.has(name) && !closing) breakLine()
-        const opensBold = bold === 0 && !closing
-        const closesBold = bold === 1 && closing
-        bold = Math.max(0, bold + (closing ? -1 : 1))
-        if (opensBold && linkHref === undefined) {
-          boldStart = line.length
-          line += '**'
-        } else if (closesBold && linkHref === undefined) {
-          // An empty bold (`<b></b>`, a heading holding only an anchor) would show its asterisks.
-          if (line.slice(boldStart + 2).trim() === '') line = line.slice(0, boldStart)
-          else line = `${line.trimEnd()}**`
-        }
-        if (BLOCK_TAGS.has(name) && closing) breakLine()
-        continue
-      }
-      if (BLOCK_TAGS.has(name)) {
-        breakLine()
-        if (name === 'li' && !closing) emit('- ')
-        continue
-      }
-      if (name === 'td') emit(' ')
-    }
-    // An unclosed link keeps its text; breakLine closes a bold left open (once).
-    if (linkHref !== undefined) line += linkText
-    linkHref = undefined
-    breakLine()
-    const kept = lines.filter((text) => text !== '-')
-    return group(kept, `\n${context.cont}`)
   }
 
   private inlineContext(cont: string, overrides: Partial<Omit<InlineContext, 'cont' | 'state'>> = {}): InlineContext {
@@ -547,7 +305,7 @@ export class Renderer {
     return flatten(group(this.inline(tokens ?? [], context), ''))
   }
 
-  private link(href: string, text: string, context: InlineContext, decode = true): string {
+  link(href: string, text: string, context: InlineContext, decode = true): string {
     const url = safeHttpUrl(href, decode)
     context.state.atLineStart = false
     if (!url) return text
@@ -556,7 +314,7 @@ export class Renderer {
     return `[${label}](${url})`
   }
 
-  private image(src: string, alt: string, context: InlineContext): string {
+  image(src: string, alt: string, context: InlineContext): string {
     const text = escapeLiteral(alt.replace(/\s+/g, ' ').trim() || 'image', { atLineStart: false }, ' ')
     context.state.atLineStart = false
     if (context.inLink) return text
@@ -565,7 +323,7 @@ export class Renderer {
   }
 
   /** Decoded plain text: references linked (outside link text), emoji shortcodes replaced, the rest escaped. */
-  private plain(text: string, context: InlineContext): Piece {
+  plain(text: string, context: InlineContext): Piece {
     const newline = context.inTable ? ' ' : `\n${context.cont}`
     const parts: string[] = []
     const literal = (chunk: string): void => {
