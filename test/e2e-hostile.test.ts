@@ -298,7 +298,7 @@ describe.each(RUNTIMES)('careless and hostile input on $name', ({ bin }) => {
       const errors = errorLines(result)
       expect(errors).toHaveLength(1)
       expect(errors[0]).toMatch(
-        /answered HTTP 400 with more than 1 MB, which no Feishu answer is \(the rest was not read\)/,
+        /answered HTTP 400 with more than 8 MB, which no Feishu answer is \(the rest was not read\)/,
       )
       expect(errors[0]!.length).toBeLessThan(1000)
       expect(fake.messages).toHaveLength(0)

@@ -19,6 +19,7 @@ import { escapeCardMarkdown, neutralizeMarkup } from '../markup/escape.js'
 import { safeHttpUrl } from '../markup/safe-url.js'
 import { LABELS, localesOf, mergeLocales, type Labels } from './i18n.js'
 import { formatDuration, jobEntries, jobsMarkdown } from './jobs.js'
+import { jsonBytes } from '../base/json.js'
 
 export type Card = Record<string, unknown>
 
@@ -126,8 +127,6 @@ function inLanguages(language: Language | undefined, make: (labels: Labels) => C
   return mergeLocales(localesOf(language ?? 'auto').map((locale) => [locale, make(LABELS[locale])] as const))
 }
 
-const bytesOf = (value: Card): number => Buffer.byteLength(JSON.stringify(value), 'utf8')
-
 /**
  * The build card: status colour, a tag (Fixed, Broken or Still failing when the previous run is
  * known), where and what was built, who, how long it took, the jobs (failed first, cut to fit
@@ -213,7 +212,7 @@ export function buildCard(context: RunContext, options: BuildCardOptions): Card 
   const maxBytes = options.maxBytes ?? CARD_BYTES
   let shown = Math.min(entries.length, JOB_LINES)
   let result = make(shown)
-  while (shown > 0 && bytesOf(result) > maxBytes) {
+  while (shown > 0 && jsonBytes(result) > maxBytes) {
     shown = Math.floor(shown * 0.7)
     result = make(shown)
   }
@@ -276,7 +275,7 @@ export async function releaseCard(context: RunContext, options: CardOptions): Pr
   if (!release.body.trim()) return make('', false)
   // The notes get whatever the rest of the card leaves of the limit; they are the same in every
   // language, and the link to the rest is a translated element of its own.
-  const rest = bytesOf(make('', true))
+  const rest = jsonBytes(make('', true))
   const { markdown: notes, truncated } = await releaseNotesToCardMarkdown(release.body, {
     repositoryUrl: context.repositoryUrl,
     serverUrl: context.serverUrl,

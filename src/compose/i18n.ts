@@ -4,6 +4,7 @@
 // so each reader's Feishu client shows its own. Text from the event is the same in every
 // language and stays plain `content`. Pure. Must not: translate text people wrote.
 
+import type { Json } from '../base/json.js'
 import { isPlainObject } from '../base/objects.js'
 import type { Language } from '../inputs/config.js'
 
@@ -234,7 +235,6 @@ export function localesOf(language: Language): Locale[] {
   return language === 'auto' ? ['en_us', 'zh_cn', 'ja_jp'] : [language]
 }
 
-type Json = Record<string, unknown>
 const TEXT_TAGS = new Set(['plain_text', 'markdown', 'lark_md'])
 
 /**

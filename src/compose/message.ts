@@ -17,6 +17,7 @@ import { builtinVariables, untrusted } from './variables.js'
 import { isPlainObject, kindOf } from '../base/objects.js'
 import { neutralizeMarkup } from '../markup/escape.js'
 import { SIZE_LIMITS, WEBHOOK_BODY_LIMIT, WEBHOOK_ENVELOPE_BYTES, type FeishuMessage } from '../feishu/message.js'
+import { jsonBytes } from '../base/json.js'
 
 /** A message ready for the delivery layer, and the input its content came from, for messages. */
 export interface OutgoingMessage extends FeishuMessage {
@@ -300,10 +301,7 @@ function checkSize(message: OutgoingMessage, mode: Config['mode']): void {
   }
   // Text is limited by the request body, where the content string is escaped once more (a
   // newline becomes \\n): measured that way, with room for the other fields of the body.
-  const bytes =
-    message.msgType === 'text'
-      ? Buffer.byteLength(JSON.stringify(content), 'utf8') + 256
-      : Buffer.byteLength(content, 'utf8')
+  const bytes = message.msgType === 'text' ? jsonBytes(content) + 256 : Buffer.byteLength(content, 'utf8')
   const limit = SIZE_LIMITS[message.msgType]
   if (bytes > limit) {
     throw new InputError(

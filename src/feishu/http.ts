@@ -5,6 +5,7 @@
 // the Feishu requester's business.
 
 import { Agent, EnvHttpProxyAgent, Pool, type Dispatcher } from 'undici'
+import { MAX_ANSWER_BYTES } from '../base/limits.js'
 
 export interface HttpAnswer {
   readonly status: number
@@ -14,12 +15,6 @@ export interface HttpAnswer {
   /** The body was longer than MAX_ANSWER_BYTES; the rest was not read. */
   readonly cut?: true
 }
-
-/**
- * Bytes of an answer read at most. Feishu's answers are small: the largest, a sent message, echoes
- * its content (at most 150 KB, §3.1), escaped once more. A server that sends more is not Feishu.
- */
-const MAX_ANSWER_BYTES = 1024 * 1024
 
 /** An answer that did not come in time; named as fetch and undici name theirs. */
 class TimeoutError extends Error {

@@ -5,6 +5,7 @@
 // or a log line: every value given to `hide` is redacted from what the server says and from debug
 // lines, and server text is stripped of control characters.
 
+import { MAX_ANSWER_SHOWN } from '../base/limits.js'
 import { redactSecrets } from '../base/runner.js'
 import { FeishuError } from './errors.js'
 import { explainCode, type FeishuErrorBody } from './codes.js'
@@ -136,7 +137,7 @@ export class FeishuRequester {
         logId,
         rateLimitResetSeconds,
         meaning: cut
-          ? `${host} answered HTTP ${status} with more than 1 MB, which no Feishu answer is (the rest was not read)`
+          ? `${host} answered HTTP ${status} with more than ${MAX_ANSWER_SHOWN}, which no Feishu answer is (the rest was not read)`
           : `${host} answered HTTP ${status} with a body that is not Feishu's JSON object`,
         fix:
           status === 404

@@ -8,8 +8,10 @@
 // shape anything for display. The token never appears in what it returns.
 
 import type { Environment } from '../base/runner.js'
+import { jsonText as str } from '../base/json.js'
+import { MAX_ANSWER_BYTES, MAX_ANSWER_SHOWN } from '../base/limits.js'
+import { isSecureOrLoopback } from '../base/urls.js'
 import { isPlainObject } from '../base/objects.js'
-import { isLoopback } from '../inputs/webhook.js'
 import type { RunContext } from './context.js'
 import { jobFromApi, othersThan, previousRun, type BuildFacts, type JobFacts } from './run-facts.js'
 
@@ -122,10 +124,6 @@ export async function readBuildFacts(options: {
   }
 }
 
-function str(value: unknown): string {
-  return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : ''
-}
-
 /** The run the card reports: on workflow_run events the triggering one, else this one. */
 function targetRun(context: RunContext, env: Environment): Target | undefined {
   const repo = context.repository
@@ -168,7 +166,7 @@ function apiBaseUrl(value: string | undefined): string {
   } catch {
     throw new Error('GITHUB_API_URL is not a URL')
   }
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url.hostname)))
+  if (!isSecureOrLoopback(url))
     throw new Error('GITHUB_API_URL must be an https URL (http only on loopback), so the token is not sent in clear')
   return `${url.origin}${url.pathname.replace(/\/+$/, '')}`
 }
@@ -235,9 +233,6 @@ async function client(
   }
 }
 
-/** A page of 100 jobs with their steps is a few hundred KB; a server that sends more is not GitHub. */
-const MAX_ANSWER_BYTES = 8 * 1024 * 1024
-
 /** `fetch`, with the body read up to MAX_ANSWER_BYTES: a larger answer is a failure, not a heap full. */
 function cappedFetch(fetch: typeof globalThis.fetch): typeof globalThis.fetch {
   return async (input, init) => {
@@ -249,7 +244,7 @@ function cappedFetch(fetch: typeof globalThis.fetch): typeof globalThis.fetch {
       size += read.value.byteLength
       if (size > MAX_ANSWER_BYTES) {
         await reader?.cancel()
-        throw new ApiProblem(`GitHub's API sent an answer over ${MAX_ANSWER_BYTES / 1024 / 1024} MB`)
+        throw new ApiProblem(`GitHub's API sent an answer over ${MAX_ANSWER_SHOWN}`)
       }
       chunks.push(read.value)
     }

@@ -5,6 +5,7 @@
 // only http(s) URLs are kept as links.
 
 import { readFile } from 'node:fs/promises'
+import { jsonObject as object, jsonText as text, type Json } from '../base/json.js'
 import { isPlainObject } from '../base/objects.js'
 import type { Environment } from '../base/runner.js'
 import { safeHttpUrl } from '../markup/safe-url.js'
@@ -127,14 +128,10 @@ export async function readRunContext(env: Environment, warn: (line: string) => v
   return runContext(env, payload)
 }
 
-type Json = Record<string, unknown>
 type Mutable<T> = { -readonly [K in keyof T]: T[K] }
 /** What one kind of event adds to, or changes in, the context the environment gives. */
 type EventFacts = Partial<Mutable<RunContext>>
 
-const object = (value: unknown): Json => (isPlainObject(value) ? value : {})
-const text = (value: unknown): string =>
-  typeof value === 'string' ? value : typeof value === 'number' ? String(value) : ''
 /** Only http(s) URLs become links, percent-encoded so they cannot end a markdown link early. */
 const link = (value: unknown): string => safeHttpUrl(text(value), false) ?? ''
 

@@ -4,7 +4,7 @@
 // API answers (already parsed JSON) into these facts. Must not: make requests, log, or decide how
 // anything is shown (compose does that); job names are kept as written.
 
-import { isPlainObject } from '../base/objects.js'
+import { jsonObject as object, jsonText as text } from '../base/json.js'
 import type { Status } from '../inputs/config.js'
 import { safeHttpUrl } from '../markup/safe-url.js'
 
@@ -42,10 +42,6 @@ export interface BuildFacts {
   readonly ownFailedStep?: string
 }
 
-type Json = Record<string, unknown>
-const object = (value: unknown): Json => (isPlainObject(value) ? value : {})
-const text = (value: unknown): string =>
-  typeof value === 'string' ? value : typeof value === 'number' ? String(value) : ''
 const time = (value: unknown): number => {
   const ms = Date.parse(text(value))
   return Number.isNaN(ms) ? NaN : ms

@@ -3,6 +3,7 @@
 // Secrets are masked here, before anything else can log.
 
 import type { Environment, Runner } from '../base/runner.js'
+import { isSecureOrLoopback, isWebUrl } from '../base/urls.js'
 import { hookBase, hookToken } from '../feishu/hook-url.js'
 import { MESSAGE_ID, type Receiver } from '../feishu/targets.js'
 import { readCardFile } from './card-file.js'
@@ -16,7 +17,7 @@ import {
 } from './mentions.js'
 import { readReceivers } from './receivers.js'
 import { parseMapping, parseStructured } from './structured.js'
-import { hookTokenIn, isLoopback, resolveWebhookUrl } from './webhook.js'
+import { hookTokenIn, resolveWebhookUrl } from './webhook.js'
 
 export type Content =
   | { readonly kind: 'text'; readonly input: 'text'; readonly text: string }
@@ -405,7 +406,7 @@ function checkProxy(proxy: string, problem: string, input: string): string {
   } catch {
     throw new InputError(input, `${problem} (write it as http://host:port or http://user:password@host:port)`)
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+  if (!isWebUrl(url))
     throw new InputError(input, `${problem} ("${url.protocol}" proxies are not supported; use http:// or https://)`)
   if (!url.hostname) throw new InputError(input, `${problem} (no host)`)
   // The proxy client decodes the user and password: a bare % (as in 50%off) must be written %25.
@@ -451,9 +452,8 @@ export function resolveBaseUrl(domain: string): string {
       `"${start}${path.length ? '/...' : ''}" is not feishu, lark, or a base URL such as https://open.example.com`,
     )
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:')
-    throw new InputError('domain', `"${url.protocol}" URLs are not supported; use https://`)
-  if (url.protocol === 'http:' && !isLoopback(url.hostname))
+  if (!isWebUrl(url)) throw new InputError('domain', `"${url.protocol}" URLs are not supported; use https://`)
+  if (!isSecureOrLoopback(url))
     throw new InputError(
       'domain',
       `http is only accepted for loopback hosts (127.0.0.1, localhost, [::1]); use https://${url.host}`,

@@ -1,16 +1,12 @@
 // Reads the `webhook` input (§7.1): a full hook URL or a bare token, into the URL to post to. The
 // token in its path is a credential: nothing here ever puts it into an error message. Pure.
 
+import { isSecureOrLoopback } from '../base/urls.js'
 import { HOOK_PATH } from '../feishu/hook-url.js'
 import { InputError } from './errors.js'
 
 /** What hook tokens are made of (Feishu's are UUIDs); anything else in a bare value is a mistake. */
 const TOKEN = /^[A-Za-z0-9_-]+$/
-
-/** http is only for loopback hosts (tests, local runs), as for `domain`. */
-export function isLoopback(hostname: string): boolean {
-  return hostname === 'localhost' || hostname === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname)
-}
 
 /**
  * The URL to post to: a full hook URL as given (https, or http on loopback; the path ends in
@@ -36,7 +32,7 @@ export function resolveWebhookUrl(webhook: string, baseUrl: string): string {
       `is neither a hook URL (https://open.feishu.cn${HOOK_PATH}<token>, copied from the bot's settings) nor a bare token`,
     )
   }
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url.hostname))) {
+  if (!isSecureOrLoopback(url)) {
     throw new InputError(
       'webhook',
       `must be an https:// URL (http is only accepted for loopback hosts), not ${url.protocol}//${url.host}`,

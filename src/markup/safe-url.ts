@@ -1,5 +1,6 @@
 // The project's markup library, part two: the only URLs that become links in a message. Pure.
 
+import { isWebUrl } from '../base/urls.js'
 import { decodeEntities } from './entities.js'
 
 /**
@@ -14,7 +15,7 @@ export function safeHttpUrl(raw: string, decode = true): string | undefined {
   } catch {
     return undefined
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return undefined
+  if (!isWebUrl(url)) return undefined
   return url.href
     .replace(/[()[\]<>"'`|\\\s]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`)
     .replace(/&(?=#|lt|gt|amp|quot|apos)/gi, '%26')

@@ -9,7 +9,7 @@ import type { DeliveryResult } from '../feishu/deliver.js'
 import type { MentionOutcome } from '../github/people.js'
 import { shownOutcome } from './mentions.js'
 import { describeReceiver } from '../feishu/targets.js'
-import { isPlainObject } from '../base/objects.js'
+import { jsonList as asArray, jsonObject as asObject, jsonString as str, type Json } from '../base/json.js'
 
 /** Room for a whole 30 KB card, and far below GitHub's 1 MiB per step. */
 const PREVIEW_CHARS = 40_000
@@ -147,11 +147,6 @@ function quote(text: string): string {
     .map((line) => `> ${line}`)
     .join('\n')
 }
-
-type Json = Record<string, unknown>
-const asObject = (value: unknown): Json => (isPlainObject(value) ? value : {})
-const asArray = (value: unknown): unknown[] => (Array.isArray(value) ? value : [])
-const str = (value: unknown): string => (typeof value === 'string' ? value : '')
 
 /** What a reader of the chat would see, roughly, as markdown lines. */
 export function previewMessage(message: OutgoingMessage): string[] {

@@ -60,12 +60,12 @@ describe('server text is capped', () => {
     expect(error.msg).toContain('***')
   })
 
-  it('an answer over 1 MB is not read whole and is reported as not Feishu', async () => {
-    server.script = [{ status: 200, body: JSON.stringify({ code: 0, msg: 'z'.repeat(5 * 1024 * 1024) }) }]
+  it('an answer over 8 MB is not read whole and is reported as not Feishu', async () => {
+    server.script = [{ status: 200, body: JSON.stringify({ code: 0, msg: 'z'.repeat(9 * 1024 * 1024) }) }]
     const { instance } = requester()
     const error = await failure(instance, `${server.url}/x`)
     expect(error.code).toBeNull()
-    expect(error.meaning).toContain('with more than 1 MB, which no Feishu answer is')
+    expect(error.meaning).toContain('with more than 8 MB, which no Feishu answer is')
     expect(error.message.length).toBeLessThan(1000)
   })
 })

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { hookBase, hookToken, shownHookUrl } from '../../src/feishu/hook-url.js'
-import { hookTokenIn, isLoopback, resolveWebhookUrl } from '../../src/inputs/webhook.js'
+import { isLoopback } from '../../src/base/urls.js'
+import { hookTokenIn, resolveWebhookUrl } from '../../src/inputs/webhook.js'
 
 const TOKEN = 'a1b2c3d4-0000-4000-8000-0123456789ab'
 

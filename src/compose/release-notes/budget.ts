@@ -2,6 +2,7 @@
 // whose joins are the only places a cut may happen, so a cut never falls inside a code block, a
 // table row or a link. Pure.
 
+import { jsonStringBytes } from '../../base/json.js'
 import { safeHttpUrl } from '../../markup/safe-url.js'
 
 // Pieces: the rendered notes as a tree whose joins are the only places a cut may happen. A string
@@ -25,34 +26,6 @@ export function group(parts: readonly Piece[], sep: string, minParts = 1, words 
   return kept.length === 0 ? '' : { parts: kept, sep, minParts, words }
 }
 
-/**
- * Bytes JSON.stringify(text) adds inside its quotes, in UTF-8, counted without building the string
- * (this runs on every piece). JSON escapes each code unit on its own, so the size of a join is the
- * sum of the sizes; a lone surrogate becomes a six-byte \uXXXX escape.
- */
-function jsonBytes(text: string): number {
-  let bytes = 0
-  for (let index = 0; index < text.length; index += 1) {
-    const code = text.charCodeAt(index)
-    if (code === 0x22 || code === 0x5c) bytes += 2
-    else if (code < 0x20)
-      bytes += code === 0x08 || code === 0x09 || code === 0x0a || code === 0x0c || code === 0x0d ? 2 : 6
-    else if (code < 0x80) bytes += 1
-    else if (code < 0x800) bytes += 2
-    else if (
-      code >= 0xd800 &&
-      code <= 0xdbff &&
-      index + 1 < text.length &&
-      (text.charCodeAt(index + 1) & 0xfc00) === 0xdc00
-    ) {
-      bytes += 4
-      index += 1
-    } else if (code >= 0xd800 && code <= 0xdfff) bytes += 6
-    else bytes += 3
-  }
-  return bytes
-}
-
 /** The longest prefix of literal text that ends after a space and fits, or undefined. */
 function cutAtSpace(text: string, budget: number): string | undefined {
   let lastCut = -1
@@ -60,7 +33,7 @@ function cutAtSpace(text: string, budget: number): string | undefined {
   let index = 0
   for (const char of text) {
     if (char === ' ') lastCut = index
-    bytes += jsonBytes(char)
+    bytes += jsonStringBytes(char)
     if (bytes > budget) break
     index += char.length
   }
@@ -69,10 +42,10 @@ function cutAtSpace(text: string, budget: number): string | undefined {
 
 const groupSizes = new WeakMap<Group, number>()
 function sizeOf(piece: Piece): number {
-  if (typeof piece === 'string') return jsonBytes(piece)
+  if (typeof piece === 'string') return jsonStringBytes(piece)
   const known = groupSizes.get(piece)
   if (known !== undefined) return known
-  let size = jsonBytes(piece.sep) * (piece.parts.length - 1)
+  let size = jsonStringBytes(piece.sep) * (piece.parts.length - 1)
   for (const part of piece.parts) size += sizeOf(part)
   groupSizes.set(piece, size)
   return size
@@ -98,7 +71,7 @@ function fitPrefix(piece: Piece, budget: number, keptBefore: boolean, inWords = 
   if (sizeOf(piece) <= budget) return flatten(piece)
   if (typeof piece === 'string') return inWords ? cutAtSpace(piece, budget) : undefined
   if (piece.words && !inWords && keptBefore) return undefined
-  const sepBytes = jsonBytes(piece.sep)
+  const sepBytes = jsonStringBytes(piece.sep)
   const kept: string[] = []
   let used = 0
   for (const part of piece.parts) {
@@ -124,7 +97,7 @@ export function fitBudget(
   if (sizeOf(root) <= budget) return { markdown: flatten(root), truncated: false }
   const fullNotes = safeHttpUrl(options.fullNotesUrl)
   const suffix = options.cutMark ?? (fullNotes ? `… [Full release notes](${fullNotes})` : '… (truncated)')
-  const kept = fitPrefix(root, budget - jsonBytes(suffix) - jsonBytes('\n\n'), false)?.trimEnd()
+  const kept = fitPrefix(root, budget - jsonStringBytes(suffix) - jsonStringBytes('\n\n'), false)?.trimEnd()
   if (kept) return { markdown: `${kept}\n\n${suffix}`, truncated: true }
-  return { markdown: jsonBytes(suffix) <= budget ? suffix : '', truncated: true }
+  return { markdown: jsonStringBytes(suffix) <= budget ? suffix : '', truncated: true }
 }

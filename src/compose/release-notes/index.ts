@@ -11,6 +11,7 @@ import { safeHttpUrl } from '../../markup/safe-url.js'
 import { fitBudget, group, type Piece } from './budget.js'
 import { Renderer } from './render.js'
 import { resolveLinks } from './references.js'
+import { jsonStringBytes } from '../../base/json.js'
 
 export interface NotesOptions {
   /** https://github.com/OWNER/REPO: #123 -> <repo>/issues/123, shas -> <repo>/commit/<sha>; '' when unknown (then leave refs as text) */
@@ -87,7 +88,7 @@ export async function releaseNotesToCardMarkdown(body: string, options: NotesOpt
     if (source.length === body.length) return fitBudget(root, options)
     // Notes cut before parsing: even when what is left fits, the rest is on the release page.
     const suffix = fullNotesSuffix(options)
-    const fitted = fitBudget(root, { ...options, maxBytes: options.maxBytes - jsonBytes(`\n\n${suffix}`) })
+    const fitted = fitBudget(root, { ...options, maxBytes: options.maxBytes - jsonStringBytes(`\n\n${suffix}`) })
     return fitted.truncated ? fitted : { markdown: `${fitted.markdown}\n\n${suffix}`, truncated: true }
   } catch {
     // Too long, deep or slow to convert (or a stack overflow in the parser): the notes as they were written.
@@ -137,7 +138,7 @@ function asPlainText(source: string, options: NotesOptions): ConvertedNotes {
     .map((line) => group(escapeCardMarkdown(line.trim()).match(FRAGMENTS) ?? [], ''))
   const fullNotes = safeHttpUrl(options.fullNotesUrl)
   const note = fullNotes ? `${PLAIN_NOTE} [Full release notes](${fullNotes})` : PLAIN_NOTE
-  const noteBytes = jsonBytes(`\n\n${note}`)
+  const noteBytes = jsonStringBytes(`\n\n${note}`)
   const fitted = fitBudget(group(lines, '\n'), { ...options, maxBytes: options.maxBytes - noteBytes })
   if (fitted.truncated || noteBytes > options.maxBytes) return { ...fitted, plain: true }
   return { markdown: fitted.markdown ? `${fitted.markdown}\n\n${note}` : note, truncated: false, plain: true }
@@ -146,9 +147,4 @@ function asPlainText(source: string, options: NotesOptions): ConvertedNotes {
 function fullNotesSuffix(options: NotesOptions): string {
   const fullNotes = safeHttpUrl(options.fullNotesUrl)
   return fullNotes ? `… [Full release notes](${fullNotes})` : '… (truncated)'
-}
-
-/** Bytes the text adds inside a JSON string, in UTF-8. */
-function jsonBytes(text: string): number {
-  return Buffer.byteLength(JSON.stringify(text), 'utf8') - 2
 }
