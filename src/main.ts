@@ -3,6 +3,7 @@
 // unless `summary` is false. The runner's functions and the environment come in as arguments, so
 // the whole flow runs in tests with plain data.
 
+import { failureOf } from './base/errors.js'
 import { actionsRunner, type Environment, type Runner } from './base/runner.js'
 import { composeMessage, type OutgoingMessage } from './compose/message.js'
 import { FeishuClient } from './feishu/client.js'
@@ -75,7 +76,9 @@ export async function run(env: Environment = process.env, runner: Runner = actio
       : reportDelivery(runner, results, config.failOnError)
     if (outputProblem) summary = { ...summary, outputProblem }
   } catch (error) {
-    const text = error instanceof Error ? error.message : String(error)
+    // An error the action explains is its own line; anything else is a bug, said so, its stack in the debug log.
+    const { line: text, stack } = failureOf(error)
+    if (stack) runner.debug(stack)
     summary ??= { failure: text }
     // Read again after a failure, since readConfig may have failed before reading it.
     summaryWanted = summaryWanted && runner.getInput('summary').toLowerCase() !== 'false'

@@ -3,6 +3,7 @@
 // can be tested with plain data; `actionsRunner` is the real one, on @actions/core.
 
 import * as core from '@actions/core'
+import { ActionError } from './errors.js'
 
 /** The runner's environment: GITHUB_* variables, proxies, the workspace. */
 export type Environment = Record<string, string | undefined>
@@ -45,7 +46,7 @@ export function redactSecrets(text: string, secrets: readonly string[]): string 
 const masked: string[] = []
 
 /** The runner's output file (GITHUB_OUTPUT) could not be written: read-only, missing, or a full disk. */
-export class OutputFileError extends Error {
+export class OutputFileError extends ActionError {
   constructor(name: string, cause: unknown) {
     const code = (cause as { code?: unknown } | undefined)?.code
     const reason = typeof code === 'string' ? code : cause instanceof Error ? cause.message : String(cause)

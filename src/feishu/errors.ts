@@ -2,6 +2,8 @@
 // what a user needs to act on it (Feishu's code and msg, what they mean, what to change). It never
 // holds a secret: the requester redacts everything the server says before it gets here.
 
+import { ActionError } from '../base/errors.js'
+
 export interface FeishuErrorDetails {
   /** Feishu's business code; null when no Feishu answer was read (network error, timeout). */
   code: number | null
@@ -24,7 +26,7 @@ export interface FeishuErrorDetails {
 }
 
 /** A request that Feishu answered with a non-zero code, an HTTP error, or that never got an answer. */
-export class FeishuError extends Error implements FeishuErrorDetails {
+export class FeishuError extends ActionError implements FeishuErrorDetails {
   readonly code: number | null
   readonly msg: string
   readonly httpStatus: number | null

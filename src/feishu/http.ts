@@ -5,6 +5,7 @@
 // the Feishu requester's business.
 
 import { Agent, EnvHttpProxyAgent, Pool, type Dispatcher } from 'undici'
+import { ActionError } from '../base/errors.js'
 import { MAX_ANSWER_BYTES } from '../base/limits.js'
 
 export interface HttpAnswer {
@@ -17,7 +18,7 @@ export interface HttpAnswer {
 }
 
 /** An answer that did not come in time; named as fetch and undici name theirs. */
-class TimeoutError extends Error {
+class TimeoutError extends ActionError {
   override readonly name = 'TimeoutError'
   readonly code = 'ETIMEDOUT'
 }

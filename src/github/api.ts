@@ -8,6 +8,7 @@
 // shape anything for display. The token never appears in what it returns.
 
 import type { Environment } from '../base/runner.js'
+import { ActionError } from '../base/errors.js'
 import { jsonText as str } from '../base/json.js'
 import { MAX_ANSWER_BYTES, MAX_ANSWER_SHOWN } from '../base/limits.js'
 import { isSecureOrLoopback } from '../base/urls.js'
@@ -35,7 +36,9 @@ const FIX =
   'give the workflow or job `permissions: actions: read` (a `permissions:` block sets what it does not list to none)'
 
 /** A request the API refused or did not answer, said without the token or the server's own words. */
-class ApiProblem extends Error {}
+class ApiProblem extends ActionError {
+  override readonly name = 'ApiProblem'
+}
 
 interface Target {
   readonly repo: string

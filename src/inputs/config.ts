@@ -426,8 +426,8 @@ function checkProxy(proxy: string, problem: string, input: string): string {
 function readBoolean(runner: Runner, name: string): boolean {
   try {
     return runner.getBooleanInput(name)
-  } catch {
-    throw new InputError(name, `"${runner.getInput(name)}" is not a boolean; use true or false`)
+  } catch (error) {
+    throw new InputError(name, `"${runner.getInput(name)}" is not a boolean; use true or false`, { cause: error })
   }
 }
 

@@ -1,12 +1,15 @@
 // InputError: the workflow must change an input. Raised before any network call; its message is
 // one line that names the input, and never repeats a secret.
 
+import { ActionError } from '../base/errors.js'
+
 /** A problem with the step's inputs. The message is one line that names the input. */
-export class InputError extends Error {
+export class InputError extends ActionError {
   readonly input: string
 
-  constructor(input: string, problem: string) {
-    super(`Input \`${input}\`: ${problem}`)
+  /** `cause`: what was wrong underneath (a parser's error), for the debug log; never shown in the line. */
+  constructor(input: string, problem: string, options?: { cause?: unknown }) {
+    super(`Input \`${input}\`: ${problem}`, options)
     this.name = 'InputError'
     this.input = input
   }

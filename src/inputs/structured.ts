@@ -29,7 +29,9 @@ export async function parseStructured(source: string, input: string, origin?: st
       value = JSON.parse(source) as unknown
     } catch (error) {
       const reason = firstLine((error as Error).message).split(/ in JSON at | is not valid JSON|, "|, \.\.\./)[0]
-      throw new InputError(input, `${from}is not valid JSON (${position(source, deep.offset)}: ${reason})`)
+      throw new InputError(input, `${from}is not valid JSON (${position(source, deep.offset)}: ${reason})`, {
+        cause: error,
+      })
     }
   } else {
     value = await parseYaml(source, input, from)
@@ -55,7 +57,9 @@ async function parseYaml(source: string, input: string, from: string): Promise<u
   } catch (error) {
     const { reason, mark } = error as { reason?: string; mark?: { line: number; column: number } }
     const at = mark ? `line ${mark.line + 1}, column ${mark.column + 1}` : 'YAML'
-    throw new InputError(input, `${from}is not valid YAML (${at}: ${firstLine(reason ?? (error as Error).message)})`)
+    throw new InputError(input, `${from}is not valid YAML (${at}: ${firstLine(reason ?? (error as Error).message)})`, {
+      cause: error,
+    })
   }
 }
 

@@ -152,3 +152,45 @@ describe('run()', () => {
     expect(runner.summaries).toEqual([])
   })
 })
+
+describe('run() on an exception the action did not expect (a bug)', () => {
+  it('fails with one "internal error" line asking for a report; the stack only in the debug log', async () => {
+    const all = {
+      ...CONTEXT,
+      ...inputEnv({
+        'app-id': 'cli_test',
+        'app-secret': 'test-secret',
+        domain: fake.url,
+        'chat-id': 'oc_1',
+        text: 'hi',
+      }),
+    }
+    const runner = fakeRunner(all)
+    // A bug stands in for one: the first log line throws what a wrong property access would.
+    const info = runner.info
+    let thrown = false
+    runner.info = (message) => {
+      if (thrown) return info(message)
+      thrown = true
+      throw new TypeError("Cannot read properties of undefined (reading 'length')")
+    }
+    await run(all, runner)
+    expect(runner.failures).toEqual([
+      "internal error: TypeError: Cannot read properties of undefined (reading 'length') — please report it with this run's log",
+    ])
+    const debug = runner.log.filter((line) => line.startsWith('::debug::'))
+    expect(debug).toHaveLength(1)
+    expect(debug[0]).toMatch(/^::debug::TypeError: Cannot read properties[^\n]*\n\s+at /)
+    // Nothing but the failure line and the debug stack: no stack among the visible lines.
+    expect(runner.log.filter((line) => !line.startsWith('::debug::')).join('\n')).not.toMatch(/\n\s+at /)
+    expect(runner.summaries.join('')).toContain('internal error: TypeError')
+    expect(fake.messages).toHaveLength(0)
+  })
+
+  it('an error the action explains keeps its own line, with no stack anywhere', async () => {
+    const runner = await step({ 'chat-id': 'oc_1', text: 'hi', 'max-retries': 'many' })
+    expect(runner.failures).toHaveLength(1)
+    expect(runner.failures[0]).toMatch(/^Input `max-retries`: /)
+    expect(runner.log.join('\n')).not.toMatch(/\n\s+at /)
+  })
+})

@@ -6,12 +6,13 @@
 // so the card always goes out.
 // Must not: do I/O, log, or build cards.
 
+import { ActionError } from '../../base/errors.js'
+import { jsonStringBytes } from '../../base/json.js'
 import { escapeCardMarkdown } from '../../markup/escape.js'
 import { safeHttpUrl } from '../../markup/safe-url.js'
 import { fitBudget, group, type Piece } from './budget.js'
 import { Renderer } from './render.js'
 import { resolveLinks } from './references.js'
-import { jsonStringBytes } from '../../base/json.js'
 
 export interface NotesOptions {
   /** https://github.com/OWNER/REPO: #123 -> <repo>/issues/123, shas -> <repo>/commit/<sha>; '' when unknown (then leave refs as text) */
@@ -60,7 +61,9 @@ const MAX_INLINE = 16 * 1024
 const TIME_LIMIT_MS = 2000
 
 /** Raised inside the bounded conversion; any other error (a RangeError from a stack) gives up the same way. */
-class TooComplex extends Error {}
+class TooComplex extends ActionError {
+  override readonly name = 'TooComplex'
+}
 
 /** Loads marked lazily (dynamic import inside, so ncc puts it in a separate chunk that a plain text message never loads). */
 export async function releaseNotesToCardMarkdown(body: string, options: NotesOptions): Promise<ConvertedNotes> {
@@ -70,7 +73,7 @@ export async function releaseNotesToCardMarkdown(body: string, options: NotesOpt
     Math.min(MAX_SOURCE, Math.max(4096, Math.ceil(options.maxBytes * SOURCE_PER_BUDGET_BYTE))),
   )
   try {
-    if (tooDeep(source)) throw new TooComplex()
+    if (tooDeep(source)) throw new TooComplex('the release notes are too complex to convert in time')
     const { Lexer } = await import('marked')
     const lexer = new Lexer({ gfm: true, breaks: false })
     // What Lexer.lex does, with the inline pass bounded: blocks first, then each block's inline text.
@@ -78,7 +81,8 @@ export async function releaseNotesToCardMarkdown(body: string, options: NotesOpt
     const tokens = lexer.blockTokens(source.replace(/\r\n?/g, '\n'), lexer.tokens)
     const deadline = Date.now() + (options.timeLimitMs ?? TIME_LIMIT_MS)
     for (const { src, tokens: into } of lexer.inlineQueue) {
-      if (Date.now() > deadline || src.length > MAX_INLINE || delimiters(src) > MAX_DELIMITERS) throw new TooComplex()
+      if (Date.now() > deadline || src.length > MAX_INLINE || delimiters(src) > MAX_DELIMITERS)
+        throw new TooComplex('the release notes are too complex to convert in time')
       lexer.state.inRawBlock = false
       lexer.inlineTokens(src, into)
     }
