@@ -1,3 +1,4 @@
+import './base/wasm-tiering.js'
 import { run } from './main.js'
 
 await run()
