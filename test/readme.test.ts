@@ -163,7 +163,12 @@ async function dryRun(inputs: Record<string, string>, event: string) {
 /** A step's `with:` as GitHub hands it over: every value a string, every expression filled in. */
 function stepInputs(step: Json): Record<string, string> {
   const given = isObject(step.with) ? step.with : {}
-  return Object.fromEntries(Object.entries(given).map(([name, value]) => [name, expand(String(value ?? ''))]))
+  return Object.fromEntries(
+    Object.entries(given).map(([name, value]) => [
+      name,
+      expand(value == null ? '' : typeof value === 'string' ? value : JSON.stringify(value)),
+    ]),
+  )
 }
 
 /** A fragment of inputs completed into a step: a sender, and a chat when it names no target. */

@@ -56,7 +56,7 @@ export async function deliver(options: DeliverOptions): Promise<DeliveryResult[]
     }))
   }
 
-  const results: DeliveryResult[] = new Array(targets.length)
+  const results = new Array<DeliveryResult>(targets.length)
   let next = 0
   let sent = 0
   let failed = 0

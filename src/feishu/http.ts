@@ -150,16 +150,18 @@ export class Http {
  * every workflow log. Every other warning still goes through.
  */
 function withoutWarning<T>(code: string, make: () => T): T {
-  const emitWarning = process.emitWarning
-  process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
+  const emitWarning = process.emitWarning.bind(process) as (...args: unknown[]) => void
+  // Put back as it was, unbound: the same function object the process had.
+  const restore = Reflect.get<typeof process, 'emitWarning'>(process, 'emitWarning')
+  process.emitWarning = (warning: string | Error, ...rest: unknown[]) => {
     const options = rest[0] as { code?: string } | string | undefined
     if (typeof options === 'object' && options?.code === code) return
-    ;(emitWarning as (...args: unknown[]) => void).call(process, warning, ...rest)
-  }) as typeof process.emitWarning
+    emitWarning(warning, ...rest)
+  }
   try {
     return make()
   } finally {
-    process.emitWarning = emitWarning
+    process.emitWarning = restore
   }
 }
 

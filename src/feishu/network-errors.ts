@@ -16,7 +16,8 @@ export function networkError(
   const name = (error as Error | undefined)?.name ?? ''
   const message = (error as Error | undefined)?.message ?? ''
   const cause = error as { code?: unknown; cause?: { code?: unknown } } | undefined
-  const code = String(cause?.code ?? cause?.cause?.code ?? '')
+  const rawCode = cause?.code ?? cause?.cause?.code
+  const code = typeof rawCode === 'string' || typeof rawCode === 'number' ? String(rawCode) : ''
   const details = { code: null, msg: '', logId: '' }
   // undici: "Proxy response (407) !== 200 when HTTP Tunneling" (CONNECT), "Proxy Authentication Required (407)" (absolute form).
   const refused = /Proxy response \((\d+)\)|Proxy [A-Za-z ]+\((\d+)\)/.exec(message)

@@ -124,7 +124,7 @@ export class FeishuRequester {
     try {
       if (cut) throw new Error('cut')
       const parsed = JSON.parse(text) as unknown
-      if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) body = parsed as FeishuBody
+      if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) body = parsed
     } catch {
       // Not JSON: reported below like any answer that is not Feishu's.
     }

@@ -189,7 +189,7 @@ async function readJobs(
     })
     const data = isPlainObject(answer.data) ? answer.data : {}
     if (!Array.isArray(data.jobs)) throw new ApiProblem('the jobs answer has no `jobs` list')
-    raw.push(...data.jobs)
+    raw.push(...(data.jobs as unknown[]))
     // Paging by the Link header (§14.5): only whether there is a next page is taken from it.
     if (!/rel="next"/.test(answer.link) || data.jobs.length === 0) break
   }
@@ -225,7 +225,7 @@ async function client(
     log: { debug: quiet, info: quiet, warn: quiet, error: quiet },
   })
   // The runner's proxy settings are in @actions/github's own fetch; the answer is read within a size cap.
-  const fetch = cappedFetch(defaults.request?.fetch ?? globalThis.fetch)
+  const fetch = cappedFetch((defaults.request?.fetch as typeof globalThis.fetch | undefined) ?? globalThis.fetch)
   return async (path, query = {}) => {
     try {
       const answer = await octokit.request(`GET ${path}`, { ...query, request: { signal, fetch } })
@@ -242,7 +242,7 @@ function cappedFetch(fetch: typeof globalThis.fetch): typeof globalThis.fetch {
     const response = await fetch(input, init)
     const chunks: Uint8Array[] = []
     let size = 0
-    const reader = response.body?.getReader()
+    const reader = (response.body as ReadableStream<Uint8Array> | null)?.getReader()
     for (let read = await reader?.read(); read && !read.done; read = await reader?.read()) {
       size += read.value.byteLength
       if (size > MAX_ANSWER_BYTES) {

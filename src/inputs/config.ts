@@ -590,7 +590,10 @@ async function readUntrustedVariables(
         input,
         `"${name}" is ${Array.isArray(value) ? 'a list' : 'a mapping'}; its values are text (wrap an expression in toJSON(...))`,
       )
-    Object.defineProperty(texts, name, { value: value === null ? '' : String(value), enumerable: true })
+    Object.defineProperty(texts, name, {
+      value: value === null ? '' : String(value as string | number | boolean),
+      enumerable: true,
+    })
   }
   return Object.freeze(texts)
 }

@@ -108,7 +108,7 @@ function jsonScan(source: string): { offset: number; tooDeep: boolean } {
   let depth = 0
   let tooDeep = false
   const fail = (): never => {
-    throw at
+    throw new ScanFailure(at)
   }
   const space = (): void => {
     while (at < source.length && ' \t\n\r'.includes(source[at]!)) at++
@@ -185,9 +185,16 @@ function jsonScan(source: string): { offset: number; tooDeep: boolean } {
     space()
     if (at < source.length) fail()
     return { offset: -1, tooDeep: false }
-  } catch (offset) {
-    if (typeof offset !== 'number') throw offset
-    return { offset, tooDeep }
+  } catch (failure) {
+    if (!(failure instanceof ScanFailure)) throw failure
+    return { offset: failure.offset, tooDeep }
+  }
+}
+
+/** Where the scan stopped; thrown to leave the scan from any depth at once. */
+class ScanFailure extends Error {
+  constructor(readonly offset: number) {
+    super(`JSON breaks at offset ${offset}`)
   }
 }
 

@@ -154,7 +154,7 @@ describe('languages', () => {
       if (typeof node !== 'object' || node === null) return
       const value = node as Record<string, unknown>
       if (typeof value.content === 'string' && value.tag) {
-        if (value.i18n_content) expect(Object.keys(value.i18n_content as object)).toEqual(['en_us', 'zh_cn', 'ja_jp'])
+        if (value.i18n_content) expect(Object.keys(value.i18n_content)).toEqual(['en_us', 'zh_cn', 'ja_jp'])
         else left.push(value.content)
         return
       }

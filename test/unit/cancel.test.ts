@@ -1,18 +1,19 @@
 import { EventEmitter } from 'node:events'
 import { describe, expect, it, vi } from 'vitest'
-import { manualCancellation, watchSignals, type SignalSource } from '../../src/base/cancel.js'
+import { manualCancellation, watchSignals } from '../../src/base/cancel.js'
 
 describe('cancellation', () => {
   it('aborts on the first SIGINT or SIGTERM and names it', () => {
     const source = new EventEmitter()
-    const { cancellation, stop } = watchSignals(source as unknown as SignalSource)
+    const watched = watchSignals(source)
+    const { cancellation } = watched
     expect(cancellation.signal.aborted).toBe(false)
     expect(cancellation.reason).toBeUndefined()
     source.emit('SIGTERM')
     source.emit('SIGINT')
     expect(cancellation.signal.aborted).toBe(true)
     expect(cancellation.reason).toBe('SIGTERM')
-    stop()
+    watched.stop()
     expect(source.listenerCount('SIGTERM')).toBe(0)
     expect(source.listenerCount('SIGINT')).toBe(0)
   })

@@ -10,7 +10,7 @@ const context = runContext(
 const compose = (content: Content, variables?: Record<string, unknown>, mentions: string[] = []) =>
   composeMessage({ content, variables, status: '', title: '', mentions: mentions.map((id) => ({ id })) }, context)
 
-describe('composeMessage', async () => {
+describe('composeMessage', () => {
   it('fills text from built-ins and variables', async () => {
     const message = await compose(
       { kind: 'text', input: 'text', text: '${repository} ${ref_name} ${short_sha} by ${who}\n${run_url}' },

@@ -51,10 +51,10 @@ export function fakeRunner(
     setFailed: (message) => void (failures.push(message), log.push(`::error::${message}`)),
     startGroup: (name) => void log.push(`::group::${name}`),
     endGroup: () => void log.push('::endgroup::'),
-    async appendSummary(markdown) {
-      if (options.summaryFile === false) return false
+    appendSummary(markdown) {
+      if (options.summaryFile === false) return Promise.resolve(false)
       summaries.push(markdown)
-      return true
+      return Promise.resolve(true)
     },
     redact: (text) => redactSecrets(text, secrets),
     shown() {

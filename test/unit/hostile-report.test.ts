@@ -140,7 +140,7 @@ describe('progress of a long fan-out', () => {
     })
     let calls = 0
     const client = {
-      tenantToken: async () => 't-1',
+      tenantToken: () => Promise.resolve('t-1'),
       deliver: async () => {
         const call = ++calls
         await new Promise((resolve) => setTimeout(resolve, 20))

@@ -294,11 +294,11 @@ describe('readConfig', () => {
       proxy: 'http://user:pa55word@proxy:3128',
       'webhook-secret': 'wh-s3cr3t',
     }).catch((caught: Error) => caught)
-    expect(String(error)).not.toMatch(/pa55word|wh-s3cr3t/)
+    expect(`${(error as Error).name}: ${(error as Error).message}`).not.toMatch(/pa55word|wh-s3cr3t/)
   })
 
   it('reads max-retries and proxy, masking the proxy password before anything else', async () => {
-    const write = vi.mocked(process.stdout.write)
+    const write = vi.mocked(Reflect.get<typeof process.stdout, 'write'>(process.stdout, 'write'))
     write.mockClear()
     const config = await configWith({ ...base, 'max-retries': '0', proxy: 'http://user:pa%24%24word@proxy.corp:3128' })
     expect(config).toMatchObject({
@@ -312,7 +312,7 @@ describe('readConfig', () => {
   })
 
   it('masks the password of a proxy written without a scheme', async () => {
-    const write = vi.mocked(process.stdout.write)
+    const write = vi.mocked(Reflect.get<typeof process.stdout, 'write'>(process.stdout, 'write'))
     write.mockClear()
     await configWith(base, { HTTPS_PROXY: 'ci:no-scheme-pw@proxy.corp:3128' })
     expect(write.mock.calls.map(([chunk]) => String(chunk)).join('')).toContain('::add-mask::no-scheme-pw')
@@ -341,7 +341,7 @@ describe('readConfig', () => {
     const error = await configWith(base, { HTTPS_PROXY: 'http://ci:s3cret@proxy host:3128' }).catch(
       (caught: Error) => caught,
     )
-    expect(String(error)).toBe(
+    expect(`${(error as Error).name}: ${(error as Error).message}`).toBe(
       'InputError: Input `proxy`: comes from HTTPS_PROXY in the environment, which is not a proxy URL; fix it, or set `proxy` to override it (write it as http://host:port or http://user:password@host:port)',
     )
   })
@@ -401,7 +401,7 @@ describe('readConfig: webhook mode', () => {
   })
 
   it('warns that domain is not used when a full URL names another host', async () => {
-    const write = vi.mocked(process.stdout.write)
+    const write = vi.mocked(Reflect.get<typeof process.stdout, 'write'>(process.stdout, 'write'))
     write.mockClear()
     await configWith({ ...hookStep, domain: 'lark' })
     expect(write.mock.calls.map(([chunk]) => String(chunk)).join('')).toContain(
@@ -410,7 +410,7 @@ describe('readConfig: webhook mode', () => {
   })
 
   it('masks the URL, the token and the secret before anything else, also for a bare token and a malformed URL', async () => {
-    const write = vi.mocked(process.stdout.write)
+    const write = vi.mocked(Reflect.get<typeof process.stdout, 'write'>(process.stdout, 'write'))
     for (const [webhook, resolved] of [
       [FEISHU_HOOK, FEISHU_HOOK],
       [TOKEN, FEISHU_HOOK],

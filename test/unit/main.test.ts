@@ -167,7 +167,7 @@ describe('run() on an exception the action did not expect (a bug)', () => {
     }
     const runner = fakeRunner(all)
     // A bug stands in for one: the first log line throws what a wrong property access would.
-    const info = runner.info
+    const info = runner.info.bind(runner)
     let thrown = false
     runner.info = (message) => {
       if (thrown) return info(message)

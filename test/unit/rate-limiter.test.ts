@@ -6,8 +6,9 @@ function virtualClock() {
   let now = 0
   return {
     now: () => now,
-    sleep: async (ms: number) => {
+    sleep: (ms: number) => {
       now += ms
+      return Promise.resolve()
     },
   }
 }
