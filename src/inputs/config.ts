@@ -222,7 +222,7 @@ export async function readConfig(env: Environment, runner: Runner): Promise<Conf
 
   const proxy = resolveProxy(input('proxy'), baseUrl, env)
   const files =
-    input('attachments') || input('images') || input('oversize')
+    input('attachments') || input('images')
       ? await (
           await import('./attachments.js')
         ).readFilesInput({
