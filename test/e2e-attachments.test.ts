@@ -217,6 +217,21 @@ describe.each(RUNTIMES)('attachments on $name', ({ bin }) => {
     )
     expectInputError(update, 'attachments')
     expect(fake.requests).toHaveLength(0)
+    const card = fake.addMessage({
+      chat_id: 'oc_1',
+      msg_type: 'interactive',
+      content: '{"config":{"update_multi":true},"elements":[]}',
+    })
+    const withImage = await run(
+      {
+        'update-message-id': card.message_id,
+        card: '{"elements": [{"tag": "img", "img_key": "${shot}", "alt": {"tag": "plain_text", "content": "s"}}]}',
+        images: 'shot: shot.png',
+      },
+      { files: { 'shot.png': PNG } },
+    )
+    expectGreen(withImage)
+    expect(card.content).toContain(fake.files.uploads[0]!.key)
   })
 
   it('webhook with app credentials: the app uploads the image and the custom bot sends it; a file is refused before any request', async () => {
