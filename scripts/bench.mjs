@@ -11,6 +11,7 @@
 //      real release note (Node.js's latest), so the markdown conversion is included
 //   4. fan-out: 100 receivers with Feishu's limits switched on in the fake, against the minimum
 //      time those limits allow
+//   5. attachments: a 30 MB file to 10 receivers, peak memory against a text send (bench-attachments.mjs)
 // NODE_EXTRA_CA_CERTS is removed from every measured process: it costs ~37 ms a start here and
 // runners do not set it.
 import { spawn } from 'node:child_process'
@@ -19,6 +20,7 @@ import { cpus, tmpdir, totalmem } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { startFakeFeishu } from '../test/fake-feishu.mjs'
+import { benchAttachments } from './bench-attachments.mjs'
 import { eventEnv, examplePayload, nodeReleaseNotes } from '../test/github-events.mjs'
 import { ACTION, CONTEXT, inputEnv, RUNTIMES } from '../test/run-action.mjs'
 
@@ -281,6 +283,8 @@ for (const runtime of RUNTIMES) {
 }
 await exitFake.close()
 say()
+
+await benchAttachments({ say, measure, actionEnv, runtimes: RUNTIMES, action: ACTION })
 
 say('## Ratios')
 say()

@@ -4,6 +4,7 @@
 // the whole flow runs in tests with plain data.
 
 import { failureOf } from './base/errors.js'
+import type { Cancellation } from './base/cancel.js'
 import { actionsRunner, type Environment, type Runner } from './base/runner.js'
 import { composeMessage, type OutgoingMessage } from './compose/message.js'
 import { FeishuClient } from './feishu/client.js'
@@ -11,6 +12,7 @@ import { deliver, deliverByWebhook, type DeliveryResult } from './feishu/deliver
 import { shownHookUrl } from './feishu/hook-url.js'
 import { describeProxy } from './feishu/http.js'
 import { planAppDelivery } from './feishu/plan.js'
+import { WEBHOOK_TARGET } from './feishu/targets.js'
 import { WebhookClient } from './feishu/webhook-client.js'
 import { apiNeeds, skipReason } from './compose/send-when.js'
 import { batchGetIdRequests, lookUpOpenIds, type Lookup } from './feishu/contacts.js'
@@ -24,7 +26,12 @@ import { logMentions } from './report/mentions.js'
 import { reportDelivery, reportOutputProblem, setOutputs } from './report/outputs.js'
 import { writeSummary, type SummaryInput } from './report/summary.js'
 
-export async function run(env: Environment = process.env, runner: Runner = actionsRunner): Promise<void> {
+/** `cancellation`: when given, the files phase starts no new upload or send once it is cancelled. */
+export async function run(
+  env: Environment = process.env,
+  runner: Runner = actionsRunner,
+  options: { cancellation?: Cancellation } = {},
+): Promise<void> {
   let summary: SummaryInput | undefined
   let summaryWanted = true
   let client: FeishuClient | undefined
@@ -57,20 +64,34 @@ export async function run(env: Environment = process.env, runner: Runner = actio
     if (config.mode === 'app' && !config.dryRun) client = appClient(runner, config)
     const answers = client && lookups.length ? await lookUpOpenIds(client, config.baseUrl, lookups) : undefined
     const { mentions, outcomes } = settleMentions(people, config.dryRun ? undefined : (answers ?? new Map()))
-    const message = await composeMessage({ ...config, status, mentions }, context, facts)
+    // Files (issue 20): uploaded before the message that names their keys; loaded only when a step names files.
+    const files = config.files ? await import('./report/attachments.js') : undefined
+    // Every input error before the first upload: composed once with stand-ins for the image keys.
+    if (files && !config.dryRun) await composeMessage({ ...config, status, mentions }, context, facts)
+    if (files && !config.dryRun) client ??= appClient(runner, config)
+    const uploaded =
+      files && client ? await files.uploadStepFiles({ runner, config, client, context, ...options }) : undefined
+    const message = await composeMessage(
+      { ...config, status, mentions, imageKeys: uploaded?.imageKeys },
+      context,
+      facts,
+    )
     const proxy = describeProxy(config.proxy, env)
     runner.info(`${describePlan(config, message)}${proxy ? `, ${proxy}` : ''}`)
     logMentions(runner, outcomes, config.dryRun)
+    if (files && config.dryRun) await files.printFilesDryRun(runner, config)
+    const after = files && uploaded ? files.attachmentSender({ config, uploaded, env, ...options }) : undefined
     const results =
       config.mode === 'webhook'
-        ? await byWebhook(runner, config, message, env)
-        : await byApp(runner, config, message, env, client, lookups)
+        ? await byWebhook(runner, config, message, env, after)
+        : await byApp(runner, config, message, env, client, lookups, after)
     // The job summary is in English: a built-in card sent in another language alone is shown in English there.
     const shown =
       message.input === 'preset' && config.language !== 'auto' && config.language !== 'en_us'
         ? await composeMessage({ ...config, status, mentions, language: 'en_us' }, context, facts)
         : message
-    summary = { results, message: shown, dryRun: config.dryRun, mentions: outcomes }
+    summary = { results, message: shown, dryRun: config.dryRun, mentions: outcomes, uploads: uploaded?.records }
+    if (files) files.setUploadsOutput(runner, uploaded?.records ?? [])
     const outputProblem = config.dryRun
       ? reportOutputProblem(runner, setOutputs(runner, results), results, config.failOnError, true)
       : reportDelivery(runner, results, config.failOnError)
@@ -127,7 +148,11 @@ function runStatus(config: Config, context: RunContext, facts: BuildFacts): Stat
 
 /** One line saying what the step does and the host it does it on (never a hook token). */
 function describePlan(config: Config, message: OutgoingMessage): string {
-  const what = message.msgType === 'interactive' ? 'a card' : `a ${message.msgType} message`
+  const what = config.files?.only
+    ? `${config.files.attachments.length} file(s) and no message`
+    : message.msgType === 'interactive'
+      ? 'a card'
+      : `a ${message.msgType} message`
   const from = `(from \`${message.input}\`)`
   if (config.mode === 'webhook')
     return `Sending ${what} ${from} by custom bot webhook ${shownHookUrl(config.webhookUrl)}`
@@ -138,11 +163,15 @@ function describePlan(config: Config, message: OutgoingMessage): string {
   return `Sending ${what} ${from} to ${config.receivers.length} receiver(s) via ${config.baseUrl}`
 }
 
+/** What a step sends after its message (its files, report/attachments.ts), given the results and the client. */
+type After = (results: DeliveryResult[], client: FeishuClient | WebhookClient) => Promise<DeliveryResult[]>
+
 async function byWebhook(
   runner: Runner,
   config: Config,
   message: OutgoingMessage,
   env: Environment,
+  after?: After,
 ): Promise<DeliveryResult[]> {
   if (config.dryRun) {
     return printWebhookDryRun(runner, { webhookUrl: config.webhookUrl, secret: config.webhookSecret, message, env })
@@ -157,7 +186,10 @@ async function byWebhook(
     debug: (line) => runner.debug(line),
   })
   try {
-    return await deliverByWebhook(client, message)
+    const results = config.files?.only
+      ? [{ receiver: WEBHOOK_TARGET, ok: true, messageId: '', chatId: '' }]
+      : await deliverByWebhook(client, message)
+    return after ? await after(results, client) : results
   } finally {
     await client.close()
   }
@@ -185,6 +217,7 @@ async function byApp(
   env: Environment,
   client: FeishuClient | undefined,
   lookups: readonly Lookup[],
+  after?: After,
 ): Promise<DeliveryResult[]> {
   const plan = planAppDelivery({ ...config, message, step: stepIdentity(env) })
   if (config.dryRun || !client) {
@@ -197,5 +230,8 @@ async function byApp(
       lookups: batchGetIdRequests(config.baseUrl, lookups),
     })
   }
-  return deliver({ client, plan, progress: (line) => runner.info(line) })
+  const results = config.files?.only
+    ? plan.targets.map((receiver) => ({ receiver, ok: true, messageId: '', chatId: '' }))
+    : await deliver({ client, plan, progress: (line) => runner.info(line) })
+  return after ? after(results, client) : results
 }

@@ -14,13 +14,15 @@ import http from 'node:http'
 import https from 'node:https'
 import crypto from 'node:crypto'
 import { URL } from 'node:url'
+import { fakeUploads } from './fake-feishu-uploads.mjs'
 
 /**
  * @typedef {'string' | 'number' | 'boolean' | 'array' | 'object'} TemplateVarType
  *
  * @typedef {object} FakeApp
  * @property {string} secret
- * @property {string[]} [scopes] default ['im:message:send_as_bot']
+ * @property {string[]} [scopes] default ['im:message:send_as_bot', 'im:resource']
+ * @property {boolean} [bot] false: the bot capability is off, uploads answer 234007
  *
  * @typedef {object} FakeUser
  * @property {string} open_id
@@ -137,11 +139,12 @@ import { URL } from 'node:url'
  * @property {(rule: InjectRule) => void} inject
  * @property {() => Promise<void>} close
  * @property {() => void} reset
+ * @property {ReturnType<typeof fakeUploads>} files image and file uploads (fake-feishu-uploads.mjs): issued keys, uploads
  */
 
 /**
  * @typedef {{ status: number, body: Record<string, any>, headers?: Record<string, string> }} Reply
- * @typedef {{ method: string, path: string, query: Record<string, string>, headers: Record<string, string>, body: any, rawBody: string }} Ctx
+ * @typedef {{ method: string, path: string, query: Record<string, string>, headers: Record<string, string>, body: any, rawBody: string, raw?: Buffer }} Ctx
  * @typedef {{ token: string, appId: string, expiresAt: number, expired: boolean }} TokenInfo
  * @typedef {{ appId: string, scopes: string[] }} Caller
  */
@@ -218,7 +221,7 @@ const HOOK_TEXT_KEYS = ['text', 'title', 'content']
 
 /** @type {Required<Pick<FakeOptions, 'apps' | 'chats' | 'users' | 'outOfRange' | 'templates' | 'bots'>>} */
 const DEFAULTS = {
-  apps: { cli_test: { secret: 'test-secret', scopes: ['im:message:send_as_bot'] } },
+  apps: { cli_test: { secret: 'test-secret', scopes: ['im:message:send_as_bot', 'im:resource'] } },
   chats: ['oc_demo', 'oc_1', 'oc_2', 'oc_3', 'oc_4', 'oc_5', 'oc_6'],
   users: [
     {
@@ -804,6 +807,7 @@ export async function startFakeFeishu(options = {}) {
   const webhookMessages = []
   /** @type {Map<string, number[]>} app id -> times of batch_get_id requests, for its own limits (§14.1) */
   const lookupTimes = new Map()
+  const files = fakeUploads({ authenticate, fail, apps })
 
   /**
    * §3.4: the gateway answers HTTP 429 / 99991400 with x-ogw-ratelimit-reset (seconds until the
@@ -914,7 +918,7 @@ export async function startFakeFeishu(options = {}) {
 
   /** @param {string} appId */
   function scopesOf(appId) {
-    return apps[appId]?.scopes ?? ['im:message:send_as_bot']
+    return apps[appId]?.scopes ?? ['im:message:send_as_bot', 'im:resource']
   }
 
   /** 99991672, shaped per §8.1 / DOCS-99991672. @param {string} appId @param {string[]} required */
@@ -1110,7 +1114,8 @@ export async function startFakeFeishu(options = {}) {
     if ('error' in target) return target.error
     const content = validateContent(body.msg_type, body.content, caller.appId, templates)
     if ('error' in content) return content.error
-    const badMention = cardMentionError(body.msg_type, content.parsed)
+    const badMention =
+      cardMentionError(body.msg_type, content.parsed) ?? files.checkKeys(caller.appId, body.msg_type, content.parsed)
     if (badMention) return badMention
 
     const chatThrottled = chatLimit(target.chatId)
@@ -1153,7 +1158,8 @@ export async function startFakeFeishu(options = {}) {
     }
     const content = validateContent(body.msg_type, body.content, caller.appId, templates)
     if ('error' in content) return content.error
-    const badMention = cardMentionError(body.msg_type, content.parsed)
+    const badMention =
+      cardMentionError(body.msg_type, content.parsed) ?? files.checkKeys(caller.appId, body.msg_type, content.parsed)
     if (badMention) return badMention
     if (body.reply_in_thread === true && !parent.thread_id && noThreadChats.includes(parent.chat_id)) {
       return fail(400, 230071, 'This chat does not support thread replies.')
@@ -1163,6 +1169,8 @@ export async function startFakeFeishu(options = {}) {
     if (duplicate) return messageReply(duplicate)
     // A reply to a thread message stays in the thread even without reply_in_thread (§5.1).
     const threadId = parent.thread_id ?? (body.reply_in_thread === true ? `omt_${randomHex(12)}` : undefined)
+    // The message replied to heads the thread it starts: later replies in thread join it.
+    if (threadId && !parent.thread_id) parent.thread_id = threadId
     return messageReply(
       storeMessage({
         chat_id: parent.chat_id,
@@ -1255,7 +1263,9 @@ export async function startFakeFeishu(options = {}) {
       const unsigned = checkHookSign(body, bot.secret)
       if (unsigned) return unsigned
     }
-    const invalid = validateHookPayload(body, token, templates)
+    const invalid =
+      validateHookPayload(body, token, templates) ??
+      files.checkKeys(null, body.msg_type, body.msg_type === 'interactive' ? body.card : body.content)
     if (invalid) return invalid
     const keywords = bot.keywords ?? []
     if (keywords.length > 0) {
@@ -1371,6 +1381,8 @@ export async function startFakeFeishu(options = {}) {
   function route(ctx) {
     // HTTP status for 99991301 is UNCONFIRMED (§8.1 gives only the code); 405 is used.
     const wrongMethod = () => fail(405, 99991301, `http method ${ctx.method} is not allowed for ${ctx.path}`)
+    if (files.handles(ctx.path))
+      return ctx.method === 'POST' ? files.upload(ctx, ctx.raw ?? Buffer.alloc(0)) : wrongMethod()
     if (ctx.path === TOKEN_PATH) return ctx.method === 'POST' ? handleToken(ctx) : wrongMethod()
     if (ctx.path === MESSAGES_PATH) return ctx.method === 'POST' ? handleSend(ctx) : wrongMethod()
     const reply = REPLY_PATH.exec(ctx.path)
@@ -1426,7 +1438,7 @@ export async function startFakeFeishu(options = {}) {
   }
 
   /** @param {http.IncomingMessage} req @param {http.ServerResponse} res @param {string} rawBody */
-  function handle(req, res, rawBody) {
+  function handle(req, res, rawBody, raw = Buffer.from(rawBody)) {
     const url = new URL(req.url ?? '/', 'http://fake.invalid')
     /** @type {Record<string, string>} */
     const headers = {}
@@ -1449,6 +1461,8 @@ export async function startFakeFeishu(options = {}) {
       body,
       rawBody,
     }
+    // The bytes as received, for multipart uploads; not enumerable, so recorded requests do not hold them.
+    Object.defineProperty(ctx, 'raw', { value: raw })
     /** @type {RecordedRequest} */
     const record = { ...ctx, status: 0, response: undefined, time: Date.now() }
     requests.push(record)
@@ -1486,7 +1500,10 @@ export async function startFakeFeishu(options = {}) {
     /** @type {Buffer[]} */
     const chunks = []
     req.on('data', (chunk) => chunks.push(chunk))
-    req.on('end', () => handle(req, res, Buffer.concat(chunks).toString('utf8')))
+    req.on('end', () => {
+      const raw = Buffer.concat(chunks)
+      handle(req, res, /^multipart\//i.test(req.headers['content-type'] ?? '') ? '' : raw.toString('utf8'), raw)
+    })
   }
   const server = options.tls
     ? https.createServer({ key: options.tls.key, cert: options.tls.cert }, listener)
@@ -1511,6 +1528,7 @@ export async function startFakeFeishu(options = {}) {
     messages,
     webhookMessages,
     tokens,
+    files,
     get connections() {
       return connections
     },
@@ -1558,6 +1576,7 @@ export async function startFakeFeishu(options = {}) {
       hookTimes.clear()
       lookupTimes.clear()
       webhookMessages.length = 0
+      files.reset()
       rules = []
     },
   }

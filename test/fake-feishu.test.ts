@@ -567,7 +567,8 @@ describe('custom bot webhooks (§7)', () => {
       { msg_type: 'interactive', card },
       { msg_type: 'interactive', card: { schema: '2.0', body: { elements: [{ tag: 'markdown', content: 'v2' }] } } },
       { msg_type: 'interactive', card: template },
-      { msg_type: 'image', content: { image_key: 'img_v2_1' } },
+      // A key an app of the tenant uploaded (fake-feishu-uploads.test.ts uploads them for real).
+      { msg_type: 'image', content: { image_key: issuedImage(hooks) } },
       { msg_type: 'share_chat', content: { share_chat_id: 'oc_1' } },
     ]) {
       const a = await hook('team', body)
@@ -800,3 +801,18 @@ describe('reply and patch: recalled, deleted, old, threads, limits (§5)', () =>
     expect(codes).toEqual([0, 0, 0, 0, 0, 230020])
   })
 })
+
+/** Registers an image key as if the default app had uploaded it. @returns the key */
+function issuedImage(fake: { files: { issued: Map<string, unknown> } }): string {
+  const key = 'img_v3_issued'
+  fake.files.issued.set(key, {
+    key,
+    appId: 'cli_test',
+    kind: 'image',
+    fileType: '',
+    name: 'a.png',
+    bytes: 1,
+    sha256: '',
+  })
+  return key
+}

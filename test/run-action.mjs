@@ -91,7 +91,7 @@ export const CONTEXT = {
  * @param {Record<string, string>} options.inputs
  * @param {string} [options.node] node binary; default: the one running this code
  * @param {Record<string, string>} [options.env] more environment, applied last
- * @param {Record<string, string>} [options.files] files to create in the workspace first
+ * @param {Record<string, string | Uint8Array>} [options.files] files to create in the workspace first
  * @param {boolean} [options.debug] step debug logging on, as with the ACTIONS_STEP_DEBUG secret
  * @param {string[]} [options.nodeArgs] node options before the script, e.g. --import
  * @param {{ name: string, payload: unknown }} [options.event] the event (GITHUB_EVENT_NAME and the payload file); default: a push

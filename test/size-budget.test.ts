@@ -10,9 +10,13 @@ import { runAction } from './run-action.mjs'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const KB = 1024
+const UPLOAD_PATH = '/open-apis/im/v1/files'
 const BUDGET = { plainTextSend: 700 * KB, allOfDist: 1536 * KB }
 
-async function loadedFromDist(inputs: Record<string, string>): Promise<string[]> {
+async function loadedFromDist(
+  inputs: Record<string, string>,
+  workspaceFiles: Record<string, string> = {},
+): Promise<string[]> {
   const fake = await startFakeFeishu()
   try {
     const traceFile = join(mkdtempSync(join(tmpdir(), 'trace-')), 'loads')
@@ -20,6 +24,7 @@ async function loadedFromDist(inputs: Record<string, string>): Promise<string[]>
       inputs: { 'app-id': 'cli_test', 'app-secret': 'test-secret', domain: fake.url, 'chat-id': 'oc_1', ...inputs },
       nodeArgs: ['--import', join(root, 'scripts', 'trace-loads.mjs')],
       env: { TRACE_LOADS_FILE: traceFile },
+      files: workspaceFiles,
     })
     expect(result.exitCode).toBe(0)
     const urls = readFileSync(traceFile, 'utf8')
@@ -38,6 +43,14 @@ describe('size budget', () => {
     const bytes = files.reduce((sum, file) => sum + statSync(file).size, 0)
     expect(files.map((file) => file.slice(root.length))).toEqual(['dist/index.js'])
     expect(bytes).toBeLessThanOrEqual(BUDGET.plainTextSend)
+    // The files code (issue 20) is a chunk of its own, loaded only by a step that names files.
+    expect(readFileSync(join(root, 'dist', 'index.js'), 'utf8')).not.toContain(UPLOAD_PATH)
+  })
+
+  it('a step with attachments loads the files chunk', async () => {
+    const files = await loadedFromDist({ text: 'Build passed', attachments: 'report.txt' }, { 'report.txt': 'ok' })
+    const chunks = files.filter((file) => readFileSync(file, 'utf8').includes(UPLOAD_PATH))
+    expect(chunks.map((file) => file.slice(root.length))).toEqual([expect.stringMatching(/^dist\/\d+\.index\.js$/)])
   })
 
   it('a YAML input loads the YAML chunk, so the tracing sees lazily loaded chunks', async () => {

@@ -10,6 +10,7 @@ import { type RunContext } from '../github/context.js'
 import type { Mention } from '../github/people.js'
 import type { BuildFacts } from '../github/run-facts.js'
 import type { Config, Content } from '../inputs/config.js'
+import { imageVariables, withBanner } from './images.js'
 import { fillString, fillTree } from './placeholders.js'
 import { releaseNotesToCardMarkdown } from './release-notes/index.js'
 import { InputError } from '../inputs/errors.js'
@@ -27,7 +28,10 @@ export interface OutgoingMessage extends FeishuMessage {
 /** `mentions`: the `mention` input resolved (github/people.ts), ids or text in their place. */
 export type ComposeConfig = Pick<Config, 'content' | 'variables' | 'status' | 'title'> & {
   readonly mentions: readonly Mention[]
-} & Partial<Pick<Config, 'mode' | 'updateMessageId' | 'untrustedVariables' | 'language'>>
+} & Partial<Pick<Config, 'mode' | 'updateMessageId' | 'untrustedVariables' | 'language' | 'files'>> & {
+    /** `images` name -> uploaded image_key (compose/images.ts); stand-ins until the upload. */
+    readonly imageKeys?: ReadonlyMap<string, string>
+  }
 
 /**
  * The variables a message can use: built-ins, then the `variables` input. String values inside
@@ -89,6 +93,8 @@ export async function composeMessage(
     builtins.set('release_body', '')
   }
   const { all, user } = resolveVariables(config, builtins)
+  const images = imageVariables(config.files?.images.map((image) => image.name) ?? [], config.imageKeys, builtins)
+  for (const [name, key] of images) all.set(name, key)
   const content = config.content
   let message: OutgoingMessage
   switch (content.kind) {
@@ -127,7 +133,7 @@ export async function composeMessage(
         content.preset === 'release'
           ? await releaseCard(context, { ...options, maxBytes })
           : buildCard(context, { ...options, maxBytes, facts })
-      message = { msgType: 'interactive', input: 'preset', content: card }
+      message = { msgType: 'interactive', input: 'preset', content: withBanner(card, images.get('banner')) }
       break
     }
     case 'card':
@@ -145,7 +151,8 @@ export async function composeMessage(
         name,
         untrusted(value).plain,
       ])
-      if (user || texts.length) data.template_variable = { ...user, ...Object.fromEntries(texts) }
+      if (user || texts.length || images.size)
+        data.template_variable = { ...user, ...Object.fromEntries(texts), ...Object.fromEntries(images) }
       message = { msgType: 'interactive', input: 'template-id', content: { type: 'template', data } }
       break
     }
@@ -302,7 +309,7 @@ function checkSize(message: OutgoingMessage, mode: Config['mode']): void {
   // Text is limited by the request body, where the content string is escaped once more (a
   // newline becomes \\n): measured that way, with room for the other fields of the body.
   const bytes = message.msgType === 'text' ? jsonBytes(content) + 256 : Buffer.byteLength(content, 'utf8')
-  const limit = SIZE_LIMITS[message.msgType]
+  const limit = SIZE_LIMITS[message.msgType as keyof typeof SIZE_LIMITS]
   if (bytes > limit) {
     throw new InputError(
       message.input,

@@ -71,6 +71,8 @@ export interface AppRequest {
    * update (5 QPS per message, §5.2) and for a reply (its chat is not known before the answer).
    */
   readonly limitKey: string
+  /** An upload (feishu/uploads.ts): the multipart form, made afresh for every attempt; then `body` is unused. */
+  readonly form?: () => Promise<FormData>
 }
 
 /**
@@ -221,7 +223,8 @@ export class FeishuClient {
       }
       const slots = [await this.targetLimiter.acquire(request.limitKey), await this.appLimiter.acquire()]
       try {
-        return await this.requests.call(request.method, request.url, request.body, { authorization: `Bearer ${token}` })
+        const payload = request.form ? await request.form() : request.body
+        return await this.requests.call(request.method, request.url, payload, { authorization: `Bearer ${token}` })
       } catch (error) {
         if (!(error instanceof FeishuError)) throw error
         if (error.code === 99991400 || (error.httpStatus === 429 && error.code === null)) {

@@ -88,6 +88,36 @@ const CODES: Record<number, CodeFacts> = {
     meaning: 'HTTP method not allowed on this path',
     fix: 'check `domain` points at a Feishu Open Platform host',
   },
+  // Uploads: https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/image/create and .../file/create
+  234001: {
+    retry: 'never',
+    meaning:
+      'Feishu refused a request parameter (for an upload or a message carrying a key: an image_key or file_key this app did not upload)',
+    fix: 'send keys the same app uploaded in this run; check the file type and name',
+  },
+  234002: { retry: 'never', meaning: 'the upload was not authenticated', fix: 'check `app-id` and `app-secret`' },
+  234006: {
+    retry: 'never',
+    meaning: 'the file is too large (images up to 10 MB, files up to 30 MB)',
+    fix: 'make it smaller, or upload it with actions/upload-artifact and link the run (`oversize: link`)',
+  },
+  234007: {
+    retry: 'never',
+    meaning: 'the app has not enabled the bot capability, which uploads need',
+    fix: `enable the bot under Features > Bot in the developer console, ${PUBLISH}`,
+  },
+  234010: { retry: 'never', meaning: 'the file is empty (0 bytes)', fix: 'check the step that makes the file' },
+  234011: {
+    retry: 'never',
+    meaning: 'Feishu did not recognise the image format',
+    fix: 'send JPG, PNG, WEBP, GIF, BMP, ICO, TIFF or HEIC, or send it as a file in `attachments`',
+  },
+  234039: {
+    retry: 'never',
+    meaning: 'the image resolution is over the limit (GIF 2000x2000, other images 12000x12000)',
+    fix: 'scale the image down, or send it as a file in `attachments` (a name without an image extension)',
+  },
+  234041: { retry: 'never', meaning: "the tenant's master encryption key was deleted", fix: 'ask a tenant admin' },
   1500: { retry: 'transient', meaning: 'Feishu internal error', fix: 'try again later' },
   2200: {
     retry: 'transient',

@@ -11,6 +11,14 @@ import type { FeishuMessage } from './message.js'
 import type { WebhookClient } from './webhook-client.js'
 import { WEBHOOK_TARGET, type Target } from './targets.js'
 
+/** What became of one attachment for one receiver (feishu/attachments.ts). */
+export interface AttachmentOutcome {
+  readonly shown: string
+  readonly ok: boolean
+  readonly messageId: string
+  readonly error?: FeishuError
+}
+
 export interface DeliveryResult {
   readonly receiver: Target
   readonly ok: boolean
@@ -20,6 +28,8 @@ export interface DeliveryResult {
   readonly error?: FeishuError
   /** What failed, for the message: `token` when no send was attempted, `dry-run` when none was meant to be. */
   readonly stage?: 'token' | 'send' | 'dry-run'
+  /** The step's attachments, each sent to this receiver after the message (feishu/attachments.ts); absent without any. */
+  readonly attachments?: readonly AttachmentOutcome[]
 }
 
 /**

@@ -76,7 +76,7 @@ export class Http {
     method: 'POST' | 'PATCH',
     url: string,
     headers: Record<string, string>,
-    body: string,
+    body: string | FormData,
   ): Promise<HttpAnswer> {
     const controller = new AbortController()
     let timer: NodeJS.Timeout | undefined
@@ -98,7 +98,8 @@ export class Http {
     method: 'POST' | 'PATCH',
     url: string,
     headers: Record<string, string>,
-    body: string,
+    // A form (an upload) is streamed as multipart by undici, each file part read from disk as it goes.
+    body: string | FormData,
     outer: AbortSignal,
   ): Promise<HttpAnswer> {
     const signal = AbortSignal.any([AbortSignal.timeout(this.timeoutMs), outer])
@@ -109,7 +110,8 @@ export class Http {
         path: `${target.pathname}${target.search}`,
         method,
         headers,
-        body,
+        // Node's own FormData: undici takes any object that is one by its tag (util.isFormDataLike).
+        body: body as string,
         signal,
       })
       const chunks: Buffer[] = []

@@ -1,7 +1,9 @@
 // A message as Feishu takes it: its msg_type and content object, and the size limits of each
 // transport (§3.1, §7.1). The compose layer builds messages to fit these; this layer sends them.
 
-export type MsgType = 'text' | 'post' | 'interactive'
+/** What compose builds; the others carry a key of an uploaded file (feishu/attachments.ts). */
+type ComposedType = 'text' | 'post' | 'interactive'
+type MsgType = ComposedType | 'image' | 'file' | 'media' | 'audio'
 
 export interface FeishuMessage {
   readonly msgType: MsgType
@@ -10,7 +12,7 @@ export interface FeishuMessage {
 }
 
 /** §3.1: text up to 150 KB of request body; post and card content up to 30 KB. */
-export const SIZE_LIMITS: Record<MsgType, number> = { text: 150 * 1024, post: 30 * 1024, interactive: 30 * 1024 }
+export const SIZE_LIMITS: Record<ComposedType, number> = { text: 150 * 1024, post: 30 * 1024, interactive: 30 * 1024 }
 
 /** §7.1: a custom bot takes a request body of at most 20 KB, whatever the message type. */
 export const WEBHOOK_BODY_LIMIT = 20 * 1024

@@ -74,21 +74,25 @@ export class FeishuRequester {
     }
   }
 
-  /** One attempt: JSON in, Feishu's body out, or a FeishuError. */
+  /** One attempt: JSON (or a multipart form) in, Feishu's body out, or a FeishuError. */
   async call(
     method: 'POST' | 'PATCH',
     url: string,
-    payload: object,
+    payload: object | FormData,
     headers: Record<string, string> = {},
   ): Promise<FeishuBody> {
     let answer: HttpAnswer
     try {
-      answer = await this.http.send(
-        method,
-        url,
-        { 'content-type': 'application/json; charset=utf-8', ...headers },
-        JSON.stringify(payload),
-      )
+      // A form (an upload, feishu/uploads.ts) carries its own multipart content type.
+      answer =
+        payload instanceof FormData
+          ? await this.http.send(method, url, headers, payload)
+          : await this.http.send(
+              method,
+              url,
+              { 'content-type': 'application/json; charset=utf-8', ...headers },
+              JSON.stringify(payload),
+            )
     } catch (error) {
       const proxy = this.options.proxy ? withoutCredentials(this.options.proxy) : ''
       throw networkError(error, {

@@ -6,6 +6,7 @@ import type { Environment, Runner } from '../base/runner.js'
 import { isSecureOrLoopback, isWebUrl } from '../base/urls.js'
 import { hookBase, hookToken } from '../feishu/hook-url.js'
 import { MESSAGE_ID, type Receiver } from '../feishu/targets.js'
+import type { FilesInput } from './attachments.js'
 import { readCardFile } from './card-file.js'
 import { InputError, shown } from './errors.js'
 import {
@@ -90,6 +91,8 @@ export interface Config {
   readonly onFailure: SendWhen
   /** The built-in cards' language: every one of LANGUAGES (auto), or one. */
   readonly language: Language
+  /** `attachments`, `images` and `oversize` (inputs/attachments.ts); undefined when no file is named. */
+  readonly files: FilesInput | undefined
 }
 
 /** Travis CI's notification settings: always, only when the result changed, never. */
@@ -127,7 +130,8 @@ export async function readConfig(env: Environment, runner: Runner): Promise<Conf
   let baseUrl = domainUrl
   let webhookUrl = ''
   if (mode === 'webhook') {
-    if (appId || appSecret)
+    // An app may upload images for a custom bot (inputs/attachments.ts checks both are given).
+    if ((appId || appSecret) && !input('images') && !input('attachments'))
       throw new InputError(
         'webhook',
         `give either \`webhook\` (a group's custom bot) or \`app-id\` and \`app-secret\` (an app's bot), not both; \`${appId ? 'app-id' : 'app-secret'}\` is set too`,
@@ -218,6 +222,22 @@ export async function readConfig(env: Environment, runner: Runner): Promise<Conf
     throw new InputError('max-retries', `"${retriesText}" is not a whole number from 0 to 10`)
 
   const proxy = resolveProxy(input('proxy'), baseUrl, env)
+  const files =
+    input('attachments') || input('images')
+      ? await (
+          await import('./attachments.js')
+        ).readFilesInput({
+          input,
+          runner,
+          workspace: env.GITHUB_WORKSPACE || process.cwd(),
+          mode,
+          hasApp: Boolean(appId && appSecret),
+          updateMessageId,
+          // `preset: auto` is the default: an explicit release or workflow asks for the built-in card too.
+          noContent: content.kind === 'preset' && (input('preset').trim().toLowerCase() || 'auto') === 'auto',
+          variableNames: [...Object.keys(variables ?? {}), ...Object.keys(untrustedVariables ?? {})],
+        })
+      : undefined
 
   return Object.freeze({
     mode,
@@ -246,6 +266,7 @@ export async function readConfig(env: Environment, runner: Runner): Promise<Conf
     summary: booleanInput('summary'),
     statusAuto,
     ...readRunReportInputs(input),
+    files,
   })
 }
 

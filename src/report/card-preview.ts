@@ -14,6 +14,7 @@ import { writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Environment as Env } from '../base/runner.js'
+import { previewChips, previewImage } from './preview-files.js'
 
 type Component = Record<string, unknown>
 
@@ -563,6 +564,8 @@ function renderComponent(component: unknown, depth: number): string {
     }
     case 'img':
     case 'image': {
+      const thumbnail = previewImage(component.img_key)
+      if (thumbnail) return thumbnail
       const alt = plainOf(component.alt) || plainOf(component.title)
       return `<div class="img">Image${alt ? `: ${escapeHtml(alt)}` : ''}</div>`
     }
@@ -803,14 +806,14 @@ export function renderCardPreview(card: unknown, options: PreviewOptions = {}): 
 <html lang="${escapeHtml(htmlLang(locale))}">
 <head>
 <meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)}</title>
 <style>${STYLE}</style>
 </head>
 <body>
 <div class="card">${header}<div class="body"><div class="stack">${body}</div></div></div>
-<div class="caption">${captions.map(escapeHtml).join('<br>')}</div>
+<div class="caption">${captions.map(escapeHtml).join('<br>')}</div>${previewChips()}
 </body>
 </html>
 `

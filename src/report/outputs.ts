@@ -4,6 +4,7 @@
 import { OutputFileError, type Runner } from '../base/runner.js'
 import type { DeliveryResult } from '../feishu/deliver.js'
 import { describeReceiver } from '../feishu/targets.js'
+import { attachmentFailureLines, attachmentIds } from './attachment-lines.js'
 
 /** One entry of the `results` output. */
 interface ResultEntry {
@@ -14,6 +15,7 @@ interface ResultEntry {
   chat_id: string
   code: number | null
   error: string
+  attachment_message_ids?: string[]
 }
 
 function resultEntries(results: readonly DeliveryResult[]): ResultEntry[] {
@@ -25,6 +27,7 @@ function resultEntries(results: readonly DeliveryResult[]): ResultEntry[] {
     chat_id: result.chatId,
     code: result.ok ? 0 : (result.error?.code ?? null),
     error: result.ok ? '' : failureText(result),
+    ...attachmentIds(result),
   }))
 }
 
@@ -127,22 +130,27 @@ export function reportDelivery(runner: Runner, results: readonly DeliveryResult[
   }
   const problem = setOutputs(runner, results)
   const failed = results.filter((result) => !result.ok)
+  const attachmentLines = attachmentFailureLines(results)
   // A custom bot, an update or a reply is one request, not a list of receivers.
   const single =
     results.length === 1 && ['webhook', 'update_message_id', 'reply_to'].includes(results[0]!.receiver.receiveIdType)
-  if (failed.length === 0) {
+  if (failed.length === 0 && attachmentLines.length === 0) {
     if (!single) runner.info(`Delivered to all ${results.length} receiver(s).`)
     return reportOutputProblem(runner, problem, results, failOnError)
   }
-  const tokenFailure = failed.every((result) => result.stage === 'token') ? failed[0] : undefined
+  const tokenFailure = failed.length && failed.every((result) => result.stage === 'token') ? failed[0] : undefined
   const lines = tokenFailure
     ? [`Nothing was sent: ${TOKEN_FAILED}${tokenFailure.error?.message}`]
-    : single
-      ? [`The ${describeReceiver(failed[0]!.receiver)} failed: ${failureText(failed[0]!)}`]
-      : [
-          `${failed.length} of ${results.length} receiver(s) did not get the message:`,
-          ...failed.map((result) => `- ${describeReceiver(result.receiver)}: ${failureText(result)}`),
-        ]
+    : failed.length === 0
+      ? []
+      : single
+        ? [`The ${describeReceiver(failed[0]!.receiver)} failed: ${failureText(failed[0]!)}`]
+        : [
+            `${failed.length} of ${results.length} receiver(s) did not get the message:`,
+            ...failed.map((result) => `- ${describeReceiver(result.receiver)}: ${failureText(result)}`),
+          ]
+  if (!tokenFailure && attachmentLines.length)
+    lines.push(`${attachmentLines.length} attachment message(s) were not sent:`, ...attachmentLines)
   if (problem)
     lines.push(
       `Also, ${problem}; later steps will not see this step's outputs (the values are in the Outputs group above).`,

@@ -3,6 +3,7 @@
 // one append to the runner's summary file. What goes in: receivers, message ids, errors that the client
 // has already redacted, and the message itself; never a credential.
 
+import { filesSummary } from './attachment-lines.js'
 import type { Runner } from '../base/runner.js'
 import type { OutgoingMessage } from '../compose/message.js'
 import type { DeliveryResult } from '../feishu/deliver.js'
@@ -26,6 +27,8 @@ export interface SummaryInput {
   readonly outputProblem?: string
   /** What became of each `mention` entry (masked). */
   readonly mentions?: readonly MentionOutcome[]
+  /** The files the step uploaded and sent (issue 20), as the `uploads` output lists them. */
+  readonly uploads?: Parameters<typeof filesSummary>[0]
 }
 
 /** Writes the summary when the runner gives a summary file (not in local runs). */
@@ -46,6 +49,7 @@ export function renderSummary({
   dryRun,
   outputProblem,
   mentions = [],
+  uploads,
 }: SummaryInput): string {
   const lines = ['## Feishu / Lark notification', '']
   const delivered = results.filter((result) => result.ok).length
@@ -71,6 +75,7 @@ export function renderSummary({
     }
     lines.push('')
   }
+  lines.push(...filesSummary(uploads))
   if (mentions.length) {
     const missed = mentions.filter((outcome) => outcome.problem).length
     lines.push(

@@ -62,9 +62,9 @@ describe('escaping', () => {
     expect(page).toContain('&lt;script&gt;alert(1)&lt;/script&gt;')
   })
 
-  it('forbids scripts and requests in the page itself', () => {
+  it('forbids scripts and requests in the page itself (images only as embedded data)', () => {
     expect(renderCardPreview(card2([]))).toContain(
-      `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">`,
+      `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">`,
     )
   })
 
