@@ -142,7 +142,13 @@ async function byWebhook(
   env: Environment,
 ): Promise<DeliveryResult[]> {
   if (config.dryRun) {
-    return printWebhookDryRun(runner, { webhookUrl: config.webhookUrl, secret: config.webhookSecret, message, env })
+    return printWebhookDryRun(runner, {
+      webhookUrl: config.webhookUrl,
+      secret: config.webhookSecret,
+      message,
+      env,
+      language: config.language,
+    })
   }
   const client = new WebhookClient({
     webhookUrl: config.webhookUrl,
@@ -192,6 +198,7 @@ async function byApp(
       message,
       env,
       lookups: batchGetIdRequests(config.baseUrl, lookups),
+      language: config.language,
     })
   }
   return deliver({ client, plan, progress: (line) => runner.info(line) })

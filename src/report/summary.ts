@@ -9,6 +9,7 @@ import type { DeliveryResult } from '../feishu/deliver.js'
 import type { MentionOutcome } from '../github/people.js'
 import { shownOutcome } from './mentions.js'
 import { describeReceiver } from '../feishu/targets.js'
+import { escapeHtmlText as escapeHtml } from '../base/html.js'
 import { isPlainObject } from '../base/objects.js'
 
 /** Room for a whole 30 KB card, and far below GitHub's 1 MiB per step. */
@@ -124,10 +125,6 @@ function inline(text: string): string {
 
 function cell(text: string): string {
   return text.replace(/\|/g, '\\|')
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
 }
 
 /**
