@@ -1,7 +1,7 @@
 // @ts-check
 // `npm run pictures`: the README's pictures of what arrives. Runs the built action (dist/index.js,
 // which `npm run pictures` bundles first) in dry run on recorded GitHub events, takes the card
-// preview each run writes (src/report/card-preview.ts), and screenshots it with headless Chromium
+// preview each run writes (src/report/preview/), and screenshots it with headless Chromium
 // into docs/images/<name>.png. The pictures are renderings of the card JSON the action sends, not
 // screenshots of Feishu.
 //

@@ -174,7 +174,13 @@ async function byWebhook(
   after?: After,
 ): Promise<DeliveryResult[]> {
   if (config.dryRun) {
-    return printWebhookDryRun(runner, { webhookUrl: config.webhookUrl, secret: config.webhookSecret, message, env })
+    return printWebhookDryRun(runner, {
+      webhookUrl: config.webhookUrl,
+      secret: config.webhookSecret,
+      message,
+      env,
+      language: config.language,
+    })
   }
   const client = new WebhookClient({
     webhookUrl: config.webhookUrl,
@@ -228,6 +234,7 @@ async function byApp(
       message,
       env,
       lookups: batchGetIdRequests(config.baseUrl, lookups),
+      language: config.language,
     })
   }
   const results = config.files?.only

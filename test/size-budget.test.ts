@@ -62,6 +62,15 @@ describe('size budget', () => {
     expect(readFileSync(join(root, chunks[0]!), 'utf8')).toContain('YAMLException')
   })
 
+  it('the card preview is a lazily loaded chunk: not in dist/index.js, loaded by a dry run of a card', async () => {
+    expect(readFileSync(join(root, 'dist', 'index.js'), 'utf8')).not.toContain('feishu-card-preview')
+    const files = await loadedFromDist({
+      'dry-run': 'true',
+      card: '{"elements": [{"tag": "markdown", "content": "hi"}]}',
+    })
+    expect(files.some((file) => readFileSync(file, 'utf8').includes('feishu-card-preview'))).toBe(true)
+  })
+
   it('all of dist/ is at most 1.5 MB', () => {
     const bytes = readdirSync(join(root, 'dist')).reduce(
       (sum, name) => sum + statSync(join(root, 'dist', name)).size,

@@ -32,13 +32,25 @@ export interface Runner {
    * `text` as the log would show it: every value given to setSecret replaced by ***. The runner
    * masks only the log; the job summary and files the action writes go through this first.
    */
-  redact(text: string): string
+  redact(text: string, options?: RedactOptions): string
+}
+
+export interface RedactOptions {
+  /**
+   * A secret shorter than this hides only a text that is nothing but the secret (a field that
+   * holds it), not every place its characters occur: a one-letter "secret" would otherwise turn
+   * every word with that letter into ***. Default 0: every secret everywhere, as the log.
+   */
+  readonly minLength?: number
 }
 
 /** Replaces each secret (longest first, so one containing another goes whole) with ***. */
-export function redactSecrets(text: string, secrets: readonly string[]): string {
+export function redactSecrets(text: string, secrets: readonly string[], options: RedactOptions = {}): string {
+  const minLength = options.minLength ?? 0
+  if (secrets.some((secret) => secret.length < minLength && text.trim() === secret)) return '***'
   let redacted = text
-  for (const secret of [...secrets].sort((a, b) => b.length - a.length)) redacted = redacted.split(secret).join('***')
+  for (const secret of [...secrets].sort((a, b) => b.length - a.length))
+    if (secret.length >= minLength) redacted = redacted.split(secret).join('***')
   return redacted
 }
 
@@ -80,7 +92,7 @@ export const actionsRunner: Runner = {
   setFailed: (message) => core.setFailed(message),
   startGroup: (name) => core.startGroup(name),
   endGroup: () => core.endGroup(),
-  redact: (text) => redactSecrets(text, masked),
+  redact: (text, options) => redactSecrets(text, masked, options),
   async appendSummary(markdown) {
     if (!process.env.GITHUB_STEP_SUMMARY) return false
     await core.summary.addRaw(markdown).write()

@@ -1,6 +1,7 @@
 // Prints the requests a real run would make, with secrets hidden, and sends nothing: not even
 // the token request, so a dry run works without credentials.
 
+import { previewFilesPage } from './preview-files.js'
 import { maskEmail, maskPhone } from '../base/personal.js'
 import type { Environment, Runner } from '../base/runner.js'
 import { TOKEN_PATH, type AppRequest } from '../feishu/client.js'
@@ -10,9 +11,8 @@ import type { FeishuMessage } from '../feishu/message.js'
 import type { AppDeliveryPlan } from '../feishu/plan.js'
 import { WEBHOOK_TARGET, type Target } from '../feishu/targets.js'
 import { webhookBody } from '../feishu/webhook-client.js'
-import { logCardPreview } from './card-preview.js'
 
-export function printDryRun(
+export async function printDryRun(
   runner: Runner,
   options: {
     hasCredentials: boolean
@@ -22,8 +22,10 @@ export function printDryRun(
     env: Environment
     /** The open_id lookups a real run makes first (§14.1); their e-mails and numbers are shown masked. */
     lookups: readonly AppRequest[]
+    /** The `language` input, which the card preview follows. */
+    language?: string
   },
-): DeliveryResult[] {
+): Promise<DeliveryResult[]> {
   const { baseUrl, plan, message, lookups } = options
   const targets = plan.targets
   runner.info(
@@ -32,7 +34,7 @@ export function printDryRun(
   if (!options.hasCredentials)
     runner.warning('Dry run without `app-id` and `app-secret`: a real run would fail until they are set.')
   runner.info(`Content, decoded:\n${JSON.stringify(message.content, null, 2)}`)
-  logCardPreview(redactedMessage(runner, message), (line) => runner.info(line), options.env)
+  await previewCard(runner, { message, env: options.env, language: options.language })
   runner.info(`POST ${baseUrl}${TOKEN_PATH}\n{"app_id": "***", "app_secret": "***"}`)
   for (const lookup of lookups) {
     const body = lookup.body as { emails?: string[]; mobiles?: string[] }
@@ -50,20 +52,22 @@ export function printDryRun(
 }
 
 /** The custom bot's one request: the hook token and the sign hidden. */
-export function printWebhookDryRun(
+export async function printWebhookDryRun(
   runner: Runner,
   options: {
     webhookUrl: string
     secret: string
     message: FeishuMessage
     env: Environment
+    /** The `language` input, which the card preview follows. */
+    language?: string
   },
-): DeliveryResult[] {
+): Promise<DeliveryResult[]> {
   const body = webhookBody(options.message, options.secret, Date.now())
   if (options.secret) body.sign = '***'
   runner.info('Dry run: nothing is sent. A real run would make 1 request:')
   printRequest(runner, `POST ${shownHookUrl(options.webhookUrl)}`, [], body)
-  logCardPreview(redactedMessage(runner, options.message), (line) => runner.info(line), options.env)
+  await previewCard(runner, options)
   return notSent([WEBHOOK_TARGET])
 }
 
@@ -79,20 +83,19 @@ function notSent(targets: readonly Target[]): DeliveryResult[] {
   return targets.map((receiver) => ({ receiver, ok: false, messageId: '', chatId: '', stage: 'dry-run' as const }))
 }
 
-/** The preview is a file, which the runner does not mask: secrets that reached the content are hidden first. */
-function redactedMessage(runner: Runner, message: FeishuMessage): FeishuMessage {
-  const json = JSON.stringify(message.content)
-  const redacted = runner.redact(json)
-  if (redacted === json) return message
+/**
+ * The HTML preview of a card (report/preview/), loaded only here and only for a card: it holds
+ * marked, which a run that sends never loads. A preview that cannot be had is a line in the log.
+ */
+async function previewCard(
+  runner: Runner,
+  options: { message: FeishuMessage; env: Environment; language?: string | undefined },
+): Promise<void> {
+  if (options.message.msgType !== 'interactive') return
   try {
-    return { ...message, content: JSON.parse(redacted) as Record<string, unknown> }
-  } catch {
-    return {
-      ...message,
-      content: {
-        schema: '2.0',
-        body: { elements: [{ tag: 'markdown', content: '(preview withheld: it held a secret)' }] },
-      },
-    }
+    const { previewDryRun } = await import('./preview/index.js')
+    previewDryRun(runner, { ...options, page: previewFilesPage() })
+  } catch (error) {
+    runner.info(`Card preview not written: ${error instanceof Error ? error.message : String(error)}`)
   }
 }

@@ -11,6 +11,7 @@ import type { MentionOutcome } from '../github/people.js'
 import { shownOutcome } from './mentions.js'
 import { describeReceiver } from '../feishu/targets.js'
 import { jsonList as asArray, jsonObject as asObject, jsonString as str, type Json } from '../base/json.js'
+import { escapeHtmlText as escapeHtml } from '../base/html.js'
 
 /** Room for a whole 30 KB card, and far below GitHub's 1 MiB per step. */
 const PREVIEW_CHARS = 40_000
@@ -129,10 +130,6 @@ function inline(text: string): string {
 
 function cell(text: string): string {
   return text.replace(/\|/g, '\\|')
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
 }
 
 /**

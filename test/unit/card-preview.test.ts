@@ -5,15 +5,10 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import {
-  escapeHtml,
-  logCardPreview,
-  previewUrl,
-  renderCardPreview,
-  renderInline,
-  renderMarkdown,
-  writeCardPreview,
-} from '../../src/report/card-preview.js'
+import { escapeHtml } from '../../src/base/html.js'
+import { previewUrl } from '../../src/report/preview/links.js'
+import { renderInline, renderMarkdown } from '../../src/report/preview/markdown.js'
+import { logCardPreview, renderCardPreview, writeCardPreview } from '../../src/report/preview/index.js'
 
 const card2 = (elements: unknown[], header: Record<string, unknown> = {}) => ({
   schema: '2.0',
@@ -64,6 +59,9 @@ describe('escaping', () => {
 
   it('forbids scripts and requests in the page itself (images only as embedded data)', () => {
     expect(renderCardPreview(card2([]))).toContain(
+      `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">`,
+    )
+    expect(renderCardPreview(card2([]), { inlineImages: true })).toContain(
       `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">`,
     )
   })
@@ -367,7 +365,7 @@ describe('components', () => {
 
   it('names the page after the card and says what the picture is', () => {
     const page = renderCardPreview({ ...card2([]), config: { summary: { content: 'CI failed · o/r' } } })
-    expect(page).toContain('<title>Title</title>')
+    expect(page).toContain('<title>Title · Card preview · Feishu Lark Card Courier</title>')
     expect(page).toContain('Preview of the card JSON this step builds, drawn in the style of a Feishu card')
     expect(page).toContain('Chat list shows: CI failed · o/r')
   })
@@ -434,12 +432,12 @@ describe('translations', () => {
   it('shows the locale asked for in every translated field: title, tags, markdown, buttons, chat preview', () => {
     const page = renderCardPreview(translatedCard, { locale: 'zh_cn' })
     expect(page).toContain('<html lang="zh-CN">')
-    expect(page).toContain('<title>CI 失败</title>')
+    expect(page).toContain('<title>CI 失败 · 卡片预览 · Feishu Lark Card Courier</title>')
     expect(page).toContain('<div class="title">CI 失败</div>')
     expect(page).toContain('>新失败</span>')
     expect(page).toContain('<strong>仓库:</strong> o/r')
     expect(page).toContain('>查看运行</a>')
-    expect(page).toContain('Chat list shows: CI 失败 · o/r')
+    expect(page).toContain('会话列表显示：CI 失败 · o/r')
     // Text without translations is the same in every language.
     expect(page).toContain('<div class="subtitle">o/r</div>')
     expect(page).toContain('<p>Notes as written</p>')

@@ -56,7 +56,7 @@ export function fakeRunner(
       summaries.push(markdown)
       return Promise.resolve(true)
     },
-    redact: (text) => redactSecrets(text, secrets),
+    redact: (text, options) => redactSecrets(text, secrets, options),
     shown() {
       const lines = [...log, ...Object.entries(outputs).map(([name, value]) => `${name}=${value}`), ...summaries]
       return redactSecrets(lines.join('\n'), secrets)
