@@ -17,6 +17,7 @@ import { readBuildFacts } from './github/api.js'
 import { readRunContext, stepIdentity, type RunContext } from './github/context.js'
 import { boundingMentions, lookupsOf, planMentions, settleMentions } from './github/people.js'
 import { conclusionStatus, statusOfJobs, type BuildFacts } from './github/run-facts.js'
+import type { TestFacts } from './github/test-reports/results.js'
 import { readConfig, type Config, type Status } from './inputs/config.js'
 import { printDryRun, printWebhookDryRun } from './report/dry-run.js'
 import { logMentions } from './report/mentions.js'
@@ -31,6 +32,8 @@ export async function run(env: Environment = process.env, runner: Runner = actio
     const config = await readConfig(env, runner)
     summaryWanted = config.summary
     const context = await readRunContext(env, (line) => runner.warning(line))
+    // Before any request: a report path outside the workspace is an input error.
+    const tests = config.testResults.length ? await readTests(runner, config, env) : undefined
     // Who to mention, before compose: ids as given, the rest looked up with the app's token (§14.1).
     const people = planMentions(config.mentions, config.users, context, config.mode)
     const lookups = lookupsOf(people)
@@ -40,13 +43,13 @@ export async function run(env: Environment = process.env, runner: Runner = actio
       // Every input error before the first request, the GitHub API's included: composed once without the run's facts.
       await composeMessage({ ...config, mentions: boundingMentions(people) }, context, {})
     }
-    const facts = await readFacts(runner, config, context, env)
+    const facts = withTests(await readFacts(runner, config, context, env), tests)
     const status = runStatus(config, context, facts)
     const skipped = skipReason(config, status, facts.previous)
     if (skipped) {
       runner.info(skipped)
       runner.setOutput('skipped', 'true')
-      summary = { skipped }
+      summary = { skipped, tests }
       return
     }
     if (config.mode === 'app' && !config.dryRun && lookups.length) {
@@ -60,16 +63,18 @@ export async function run(env: Environment = process.env, runner: Runner = actio
     const proxy = describeProxy(config.proxy, env)
     runner.info(`${describePlan(config, message)}${proxy ? `, ${proxy}` : ''}`)
     logMentions(runner, outcomes, config.dryRun)
+    // The built-in card shows the tests itself; the preview of any other card gets them underneath.
+    const previewTests = message.input === 'preset' ? undefined : tests
     const results =
       config.mode === 'webhook'
-        ? await byWebhook(runner, config, message, env)
-        : await byApp(runner, config, message, env, client, lookups)
+        ? await byWebhook(runner, config, message, env, previewTests)
+        : await byApp(runner, config, message, env, client, lookups, previewTests)
     // The job summary is in English: a built-in card sent in another language alone is shown in English there.
     const shown =
       message.input === 'preset' && config.language !== 'auto' && config.language !== 'en_us'
         ? await composeMessage({ ...config, status, mentions, language: 'en_us' }, context, facts)
         : message
-    summary = { results, message: shown, dryRun: config.dryRun, mentions: outcomes }
+    summary = { results, message: shown, dryRun: config.dryRun, mentions: outcomes, tests }
     const outputProblem = config.dryRun
       ? reportOutputProblem(runner, setOutputs(runner, results), results, config.failOnError, true)
       : reportDelivery(runner, results, config.failOnError)
@@ -111,12 +116,38 @@ async function readFacts(runner: Runner, config: Config, context: RunContext, en
     needs,
   })
   if (warning) runner.warning(warning)
-  else if (facts.jobs) runner.debug(`Read ${facts.jobs.length} job(s) of the run from the GitHub API.`)
+  else if (needs.previous && facts.previous === null)
+    runner.info(
+      'No earlier completed run of this workflow on this branch (or for this pull request) to compare with: cancelled and skipped runs are passed over; sending as for a first run.',
+    )
+  if (!warning && facts.jobs) runner.debug(`Read ${facts.jobs.length} job(s) of the run from the GitHub API.`)
   return facts
 }
 
-/** `status`, or with `status: auto` the run's, from its jobs; on workflow_run events the triggering run's conclusion. */
+/** The `test-results` reports, read by a chunk loaded only then (the XML parser with it). */
+async function readTests(runner: Runner, config: Config, env: Environment): Promise<TestFacts> {
+  const { readTestReports } = await import('./github/test-reports/index.js')
+  const tests = await readTestReports({
+    lines: config.testResults,
+    workspace: env.GITHUB_WORKSPACE || process.cwd(),
+    warn: (line) => runner.warning(line),
+  })
+  runner.info(
+    `Read ${tests.total} test(s) from ${tests.files} report(s): ${tests.passed} passed, ${tests.failed} failed, ${tests.skipped} skipped, ${tests.flaky} flaky.`,
+  )
+  return tests
+}
+
+function withTests(facts: BuildFacts, tests: TestFacts | undefined): BuildFacts {
+  return tests ? { ...facts, tests } : facts
+}
+
+/**
+ * `status`, or with `status: auto` the run's, from its jobs (failure when a reported test failed);
+ * on workflow_run events the triggering run's conclusion.
+ */
 function runStatus(config: Config, context: RunContext, facts: BuildFacts): Status {
+  if (config.statusAuto && facts.tests && facts.tests.failed > 0) return 'failure'
   if (config.statusAuto && facts.jobs && !context.triggeringRun) return statusOfJobs(facts.jobs, facts.ownFailedStep)
   if (config.status || !context.triggeringRun) return config.status
   return conclusionStatus(context.triggeringRun.conclusion)
@@ -140,9 +171,16 @@ async function byWebhook(
   config: Config,
   message: OutgoingMessage,
   env: Environment,
+  tests?: TestFacts,
 ): Promise<DeliveryResult[]> {
   if (config.dryRun) {
-    return printWebhookDryRun(runner, { webhookUrl: config.webhookUrl, secret: config.webhookSecret, message, env })
+    return printWebhookDryRun(runner, {
+      webhookUrl: config.webhookUrl,
+      secret: config.webhookSecret,
+      message,
+      env,
+      ...(tests ? { tests } : {}),
+    })
   }
   const client = new WebhookClient({
     webhookUrl: config.webhookUrl,
@@ -182,6 +220,7 @@ async function byApp(
   env: Environment,
   client: FeishuClient | undefined,
   lookups: readonly Lookup[],
+  tests?: TestFacts,
 ): Promise<DeliveryResult[]> {
   const plan = planAppDelivery({ ...config, message, step: stepIdentity(env) })
   if (config.dryRun || !client) {
@@ -192,6 +231,7 @@ async function byApp(
       message,
       env,
       lookups: batchGetIdRequests(config.baseUrl, lookups),
+      ...(tests ? { tests } : {}),
     })
   }
   return deliver({ client, plan, progress: (line) => runner.info(line) })

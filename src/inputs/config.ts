@@ -6,6 +6,7 @@ import type { Environment, Runner } from '../base/runner.js'
 import { hookBase, hookToken } from '../feishu/hook-url.js'
 import { MESSAGE_ID, type Receiver } from '../feishu/targets.js'
 import { readCardFile } from './card-file.js'
+import { fileLines } from './workspace-files.js'
 import { InputError, shown } from './errors.js'
 import {
   checkWebhookMentions,
@@ -89,6 +90,8 @@ export interface Config {
   readonly onFailure: SendWhen
   /** The built-in cards' language: every one of LANGUAGES (auto), or one. */
   readonly language: Language
+  /** The `test-results` lines (paths and patterns of JUnit XML reports); read by github/test-reports. */
+  readonly testResults: readonly string[]
 }
 
 /** Travis CI's notification settings: always, only when the result changed, never. */
@@ -244,6 +247,7 @@ export async function readConfig(env: Environment, runner: Runner): Promise<Conf
     users,
     summary: booleanInput('summary'),
     statusAuto,
+    testResults: Object.freeze(fileLines(input('test-results'))),
     ...readRunReportInputs(input),
   })
 }

@@ -766,6 +766,8 @@ export interface PreviewOptions {
   readonly caption?: string
   /** The reader's language, whose translations the card shows (`zh_cn`, `en_us`, `ja_jp`); default en_us. */
   readonly locale?: string
+  /** Trusted HTML under the card (tests-section.ts: the test results, for a card that does not show them). */
+  readonly appendix?: string
 }
 
 /** `zh_cn` as an HTML lang (`zh-CN`); anything else that is not a locale is English. */
@@ -811,6 +813,7 @@ export function renderCardPreview(card: unknown, options: PreviewOptions = {}): 
 <body>
 <div class="card">${header}<div class="body"><div class="stack">${body}</div></div></div>
 <div class="caption">${captions.map(escapeHtml).join('<br>')}</div>
+${options.appendix ?? ''}
 </body>
 </html>
 `
@@ -844,11 +847,12 @@ export function logCardPreview(
   message: { readonly msgType: string; readonly content: unknown },
   log: (line: string) => void,
   env: Env,
+  appendix = '',
 ): void {
   if (message.msgType !== 'interactive') return
   try {
     log(
-      `Card preview (HTML; upload it as an artifact to look at it): ${writeCardPreview(renderCardPreview(message.content), env)}`,
+      `Card preview (HTML; upload it as an artifact to look at it): ${writeCardPreview(renderCardPreview(message.content, { appendix }), env)}`,
     )
   } catch (error) {
     log(`Card preview not written: ${error instanceof Error ? error.message : String(error)}`)

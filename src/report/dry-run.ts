@@ -11,6 +11,8 @@ import type { AppDeliveryPlan } from '../feishu/plan.js'
 import { WEBHOOK_TARGET, type Target } from '../feishu/targets.js'
 import { webhookBody } from '../feishu/webhook-client.js'
 import { logCardPreview } from './card-preview.js'
+import type { TestFacts } from '../github/test-reports/results.js'
+import { testsPreviewHtml } from './tests-section.js'
 
 export function printDryRun(
   runner: Runner,
@@ -22,6 +24,8 @@ export function printDryRun(
     env: Environment
     /** The open_id lookups a real run makes first (§14.1); their e-mails and numbers are shown masked. */
     lookups: readonly AppRequest[]
+    /** Test results to show under a card that does not show them itself. */
+    tests?: TestFacts
   },
 ): DeliveryResult[] {
   const { baseUrl, plan, message, lookups } = options
@@ -32,7 +36,12 @@ export function printDryRun(
   if (!options.hasCredentials)
     runner.warning('Dry run without `app-id` and `app-secret`: a real run would fail until they are set.')
   runner.info(`Content, decoded:\n${JSON.stringify(message.content, null, 2)}`)
-  logCardPreview(redactedMessage(runner, message), (line) => runner.info(line), options.env)
+  logCardPreview(
+    redactedMessage(runner, message),
+    (line) => runner.info(line),
+    options.env,
+    testsPreviewHtml(options.tests),
+  )
   runner.info(`POST ${baseUrl}${TOKEN_PATH}\n{"app_id": "***", "app_secret": "***"}`)
   for (const lookup of lookups) {
     const body = lookup.body as { emails?: string[]; mobiles?: string[] }
@@ -57,13 +66,19 @@ export function printWebhookDryRun(
     secret: string
     message: FeishuMessage
     env: Environment
+    tests?: TestFacts
   },
 ): DeliveryResult[] {
   const body = webhookBody(options.message, options.secret, Date.now())
   if (options.secret) body.sign = '***'
   runner.info('Dry run: nothing is sent. A real run would make 1 request:')
   printRequest(runner, `POST ${shownHookUrl(options.webhookUrl)}`, [], body)
-  logCardPreview(redactedMessage(runner, options.message), (line) => runner.info(line), options.env)
+  logCardPreview(
+    redactedMessage(runner, options.message),
+    (line) => runner.info(line),
+    options.env,
+    testsPreviewHtml(options.tests),
+  )
   return notSent([WEBHOOK_TARGET])
 }
 

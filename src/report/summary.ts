@@ -10,6 +10,8 @@ import type { MentionOutcome } from '../github/people.js'
 import { shownOutcome } from './mentions.js'
 import { describeReceiver } from '../feishu/targets.js'
 import { isPlainObject } from '../base/objects.js'
+import type { TestFacts } from '../github/test-reports/results.js'
+import { testsSummaryLines } from './tests-section.js'
 
 /** Room for a whole 30 KB card, and far below GitHub's 1 MiB per step. */
 const PREVIEW_CHARS = 40_000
@@ -26,6 +28,8 @@ export interface SummaryInput {
   readonly outputProblem?: string
   /** What became of each `mention` entry (masked). */
   readonly mentions?: readonly MentionOutcome[]
+  /** What the `test-results` reports said. */
+  readonly tests?: TestFacts
 }
 
 /** Writes the summary when the runner gives a summary file (not in local runs). */
@@ -46,6 +50,7 @@ export function renderSummary({
   dryRun,
   outputProblem,
   mentions = [],
+  tests,
 }: SummaryInput): string {
   const lines = ['## Feishu / Lark notification', '']
   const delivered = results.filter((result) => result.ok).length
@@ -71,6 +76,7 @@ export function renderSummary({
     }
     lines.push('')
   }
+  lines.push(...testsSummaryLines(tests))
   if (mentions.length) {
     const missed = mentions.filter((outcome) => outcome.problem).length
     lines.push(
