@@ -12,7 +12,10 @@ const root = fileURLToPath(new URL('..', import.meta.url))
 const KB = 1024
 const BUDGET = { plainTextSend: 700 * KB, allOfDist: 1536 * KB }
 
-async function loadedFromDist(inputs: Record<string, string>): Promise<string[]> {
+async function loadedFromDist(
+  inputs: Record<string, string>,
+  workspaceFiles?: Record<string, string>,
+): Promise<string[]> {
   const fake = await startFakeFeishu()
   try {
     const traceFile = join(mkdtempSync(join(tmpdir(), 'trace-')), 'loads')
@@ -20,6 +23,7 @@ async function loadedFromDist(inputs: Record<string, string>): Promise<string[]>
       inputs: { 'app-id': 'cli_test', 'app-secret': 'test-secret', domain: fake.url, 'chat-id': 'oc_1', ...inputs },
       nodeArgs: ['--import', join(root, 'scripts', 'trace-loads.mjs')],
       env: { TRACE_LOADS_FILE: traceFile },
+      ...(workspaceFiles ? { files: workspaceFiles } : {}),
     })
     expect(result.exitCode).toBe(0)
     const urls = readFileSync(traceFile, 'utf8')
@@ -43,6 +47,16 @@ describe('size budget', () => {
   it('a YAML input loads the YAML chunk, so the tracing sees lazily loaded chunks', async () => {
     const files = await loadedFromDist({ card: 'elements: [{tag: markdown, content: hi}]' })
     expect(files.length).toBeGreaterThan(1)
+  })
+
+  it('test-results loads the XML parser in a chunk of its own, which a plain text send never loads', async () => {
+    const files = await loadedFromDist(
+      { text: '${tests_total} tests', 'test-results': 'report.xml' },
+      { 'report.xml': '<testsuite><testcase classname="A" name="b"/></testsuite>' },
+    )
+    const chunks = files.filter((file) => !file.endsWith('/dist/index.js'))
+    expect(chunks.some((file) => readFileSync(file, 'utf8').includes('undefined entity'))).toBe(true)
+    expect(readFileSync(join(root, 'dist', 'index.js'), 'utf8')).not.toContain('undefined entity')
   })
 
   it('all of dist/ is at most 1.5 MB', () => {
