@@ -15,7 +15,7 @@ import { JunitReport, ReportProblem } from './junit.js'
 import { TestResults, type TestFacts } from './results.js'
 
 /** All reports together; beyond this, the rest are not read and a warning says how many. */
-export const MAX_REPORT_BYTES = 200 * 1024 * 1024
+const MAX_REPORT_BYTES = 200 * 1024 * 1024
 const CHUNK_BYTES = 64 * 1024
 
 export interface ReadTestReportsOptions {

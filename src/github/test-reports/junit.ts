@@ -39,7 +39,7 @@ function cut(text: string, chars: number): string {
 }
 
 /** The first lines of what a failure says (its message, then its text), blank lines and repeats dropped. */
-export function failureMessage(attribute: string, body: string): string {
+function failureMessage(attribute: string, body: string): string {
   const lines: string[] = []
   for (const line of `${attribute}\n${body}`.split(/\r?\n/)) {
     const trimmed = line.trimEnd()

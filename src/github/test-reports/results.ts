@@ -47,9 +47,9 @@ export interface TestFacts {
 }
 
 /** Far more distinct cases than any real run; beyond it, memory matters more than deduplication. */
-export const MAX_TRACKED = 300_000
+const MAX_TRACKED = 300_000
 /** Far more than a card or a summary shows. */
-export const MAX_FAILURES = 1_000
+const MAX_FAILURES = 1_000
 
 interface Tracked {
   outcome: TestCase['outcome']
