@@ -23,6 +23,7 @@ import { startFakeFeishu } from '../test/fake-feishu.mjs'
 import { benchAttachments } from './bench-attachments.mjs'
 import { eventEnv, examplePayload, nodeReleaseNotes } from '../test/github-events.mjs'
 import { ACTION, CONTEXT, inputEnv, RUNTIMES } from '../test/run-action.mjs'
+import { writeReports } from './bench-test-reports.mjs'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const runs = Number(process.argv[process.argv.indexOf('--runs') + 1]) || 15
@@ -198,6 +199,32 @@ await coldRuns('release card (vs. bare fetch, token + send)', {}, 1.3, {
   ...eventEnv('release', releasePayload),
   GITHUB_EVENT_PATH: releaseEvent,
 })
+
+say('## 3b. The build card with `test-results`')
+say()
+const reports = writeReports()
+say(
+  `${reports.files} JUnit reports, ${reports.cases} test cases (${reports.failures} failed), ${(reports.bytes / 1024 / 1024).toFixed(1)} MB, in a temporary workspace; the built-in build card (no GitHub token) with \`test-results: reports/*.xml\` against the same step without it. Goal: at most 1.5 s more, peak RSS under 250 MB.`,
+)
+say()
+say('| runtime | with reports median | without median | extra | goal | with reports peak RSS | goal |')
+say('|---|---|---|---|---|---|---|')
+for (const runtime of RUNTIMES) {
+  const withReports = []
+  const without = []
+  for (let i = 0; i < Math.min(runs, 7); i++) {
+    const env = { ...actionEnv(fake.url, { 'github-token': '' }), GITHUB_WORKSPACE: reports.workspace }
+    withReports.push(await measure(runtime.bin, [ACTION], { ...env, 'INPUT_TEST-RESULTS': 'reports/*.xml' }))
+    without.push(await measure(runtime.bin, [ACTION], env))
+    fake.reset()
+  }
+  const extra = median(withReports.map((run) => run.seconds)) - median(without.map((run) => run.seconds))
+  const peak = median(withReports.map((run) => run.peakKb)) / 1024
+  say(
+    `| ${runtime.name} | ${(median(withReports.map((run) => run.seconds)) * 1000).toFixed(0)} ms | ${(median(without.map((run) => run.seconds)) * 1000).toFixed(0)} ms | ${(extra * 1000).toFixed(0)} ms | ${extra <= 1.5 ? 'within' : 'OVER'} 1.5 s | ${peak.toFixed(1)} MB | ${peak < 250 ? 'within' : 'OVER'} 250 MB |`,
+  )
+}
+say()
 await fake.close()
 
 // 4. Fan-out: one fan-out is one sample of the limiter against the clock, so the median of five.

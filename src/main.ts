@@ -20,6 +20,7 @@ import { readBuildFacts } from './github/api.js'
 import { readRunContext, stepIdentity, type RunContext } from './github/context.js'
 import { boundingMentions, lookupsOf, planMentions, settleMentions } from './github/people.js'
 import { conclusionStatus, statusOfJobs, type BuildFacts } from './github/run-facts.js'
+import type { TestFacts } from './github/test-reports/results.js'
 import { readConfig, type Config, type Status } from './inputs/config.js'
 import { printDryRun, printWebhookDryRun } from './report/dry-run.js'
 import { logMentions } from './report/mentions.js'
@@ -39,6 +40,8 @@ export async function run(
     const config = await readConfig(env, runner)
     summaryWanted = config.summary
     const context = await readRunContext(env, (line) => runner.warning(line))
+    // Before any request: a report path outside the workspace is an input error.
+    const tests = config.testResults.length ? await readTests(runner, config, env) : undefined
     // Who to mention, before compose: ids as given, the rest looked up with the app's token (§14.1).
     const people = planMentions(config.mentions, config.users, context, config.mode)
     const lookups = lookupsOf(people)
@@ -48,13 +51,13 @@ export async function run(
       // Every input error before the first request, the GitHub API's included: composed once without the run's facts.
       await composeMessage({ ...config, mentions: boundingMentions(people) }, context, {})
     }
-    const facts = await readFacts(runner, config, context, env)
+    const facts = withTests(await readFacts(runner, config, context, env), tests)
     const status = runStatus(config, context, facts)
     const skipped = skipReason(config, status, facts.previous)
     if (skipped) {
       runner.info(skipped)
       runner.setOutput('skipped', 'true')
-      summary = { skipped }
+      summary = { skipped, tests }
       return
     }
     if (config.mode === 'app' && !config.dryRun && lookups.length) {
@@ -81,16 +84,18 @@ export async function run(
     logMentions(runner, outcomes, config.dryRun)
     if (files && config.dryRun) await files.printFilesDryRun(runner, config)
     const after = files && uploaded ? files.attachmentSender({ config, uploaded, env, ...options }) : undefined
+    // The built-in card shows the tests itself; the preview of any other card gets them underneath.
+    const previewTests = message.input === 'preset' ? undefined : tests
     const results =
       config.mode === 'webhook'
-        ? await byWebhook(runner, config, message, env, after)
-        : await byApp(runner, config, message, env, client, lookups, after)
+        ? await byWebhook(runner, config, message, env, after, previewTests)
+        : await byApp(runner, config, message, env, client, lookups, after, previewTests)
     // The job summary is in English: a built-in card sent in another language alone is shown in English there.
     const shown =
       message.input === 'preset' && config.language !== 'auto' && config.language !== 'en_us'
         ? await composeMessage({ ...config, status, mentions, language: 'en_us' }, context, facts)
         : message
-    summary = { results, message: shown, dryRun: config.dryRun, mentions: outcomes, uploads: uploaded?.records }
+    summary = { results, message: shown, dryRun: config.dryRun, mentions: outcomes, uploads: uploaded?.records, tests }
     if (files) files.setUploadsOutput(runner, uploaded?.records ?? [])
     const outputProblem = config.dryRun
       ? reportOutputProblem(runner, setOutputs(runner, results), results, config.failOnError, true)
@@ -135,12 +140,38 @@ async function readFacts(runner: Runner, config: Config, context: RunContext, en
     needs,
   })
   if (warning) runner.warning(warning)
-  else if (facts.jobs) runner.debug(`Read ${facts.jobs.length} job(s) of the run from the GitHub API.`)
+  else if (needs.previous && facts.previous === null)
+    runner.info(
+      'No earlier completed run of this workflow on this branch (or for this pull request) to compare with: cancelled and skipped runs are passed over; sending as for a first run.',
+    )
+  if (!warning && facts.jobs) runner.debug(`Read ${facts.jobs.length} job(s) of the run from the GitHub API.`)
   return facts
 }
 
-/** `status`, or with `status: auto` the run's, from its jobs; on workflow_run events the triggering run's conclusion. */
+/** The `test-results` reports, read by a chunk loaded only then (the XML parser with it). */
+async function readTests(runner: Runner, config: Config, env: Environment): Promise<TestFacts> {
+  const { readTestReports } = await import('./github/test-reports/index.js')
+  const tests = await readTestReports({
+    lines: config.testResults,
+    workspace: env.GITHUB_WORKSPACE || process.cwd(),
+    warn: (line) => runner.warning(line),
+  })
+  runner.info(
+    `Read ${tests.total} test(s) from ${tests.files} report(s): ${tests.passed} passed, ${tests.failed} failed, ${tests.skipped} skipped, ${tests.flaky} flaky.`,
+  )
+  return tests
+}
+
+function withTests(facts: BuildFacts, tests: TestFacts | undefined): BuildFacts {
+  return tests ? { ...facts, tests } : facts
+}
+
+/**
+ * `status`, or with `status: auto` the run's, from its jobs (failure when a reported test failed);
+ * on workflow_run events the triggering run's conclusion.
+ */
 function runStatus(config: Config, context: RunContext, facts: BuildFacts): Status {
+  if (config.statusAuto && facts.tests && facts.tests.failed > 0) return 'failure'
   if (config.statusAuto && facts.jobs && !context.triggeringRun) return statusOfJobs(facts.jobs, facts.ownFailedStep)
   if (config.status || !context.triggeringRun) return config.status
   return conclusionStatus(context.triggeringRun.conclusion)
@@ -172,6 +203,7 @@ async function byWebhook(
   message: OutgoingMessage,
   env: Environment,
   after?: After,
+  tests?: TestFacts,
 ): Promise<DeliveryResult[]> {
   if (config.dryRun) {
     return printWebhookDryRun(runner, {
@@ -180,6 +212,7 @@ async function byWebhook(
       message,
       env,
       language: config.language,
+      ...(tests ? { tests } : {}),
     })
   }
   const client = new WebhookClient({
@@ -224,6 +257,7 @@ async function byApp(
   client: FeishuClient | undefined,
   lookups: readonly Lookup[],
   after?: After,
+  tests?: TestFacts,
 ): Promise<DeliveryResult[]> {
   const plan = planAppDelivery({ ...config, message, step: stepIdentity(env) })
   if (config.dryRun || !client) {
@@ -235,6 +269,7 @@ async function byApp(
       env,
       lookups: batchGetIdRequests(config.baseUrl, lookups),
       language: config.language,
+      ...(tests ? { tests } : {}),
     })
   }
   const results = config.files?.only

@@ -71,6 +71,16 @@ describe('size budget', () => {
     expect(files.some((file) => readFileSync(file, 'utf8').includes('feishu-card-preview'))).toBe(true)
   })
 
+  it('test-results loads the XML parser in a chunk of its own, which a plain text send never loads', async () => {
+    const files = await loadedFromDist(
+      { text: '${tests_total} tests', 'test-results': 'report.xml' },
+      { 'report.xml': '<testsuite><testcase classname="A" name="b"/></testsuite>' },
+    )
+    const chunks = files.filter((file) => !file.endsWith('/dist/index.js'))
+    expect(chunks.some((file) => readFileSync(file, 'utf8').includes('undefined entity'))).toBe(true)
+    expect(readFileSync(join(root, 'dist', 'index.js'), 'utf8')).not.toContain('undefined entity')
+  })
+
   it('all of dist/ is at most 1.5 MB', () => {
     const bytes = readdirSync(join(root, 'dist')).reduce(
       (sum, name) => sum + statSync(join(root, 'dist', name)).size,

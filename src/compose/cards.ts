@@ -20,6 +20,7 @@ import { safeHttpUrl } from '../markup/safe-url.js'
 import { LABELS, localesOf, mergeLocales, type Labels } from './i18n.js'
 import { formatDuration, jobEntries, jobsMarkdown } from './jobs.js'
 import { jsonBytes } from '../base/json.js'
+import { failedTestsElements, testsLine, TEST_LINES } from './tests.js'
 
 export type Card = Record<string, unknown>
 
@@ -138,9 +139,10 @@ export function buildCard(context: RunContext, options: BuildCardOptions): Card 
   const facts = options.facts ?? {}
   const change = statusChange(status, facts.previous)
   const entries = facts.jobs ? jobEntries(facts.jobs) : []
-  const make = (shown: number): Card => inLanguages(options.language, (labels) => buildCardIn(labels, shown))
+  const make = (shown: number, shownTests = TEST_LINES): Card =>
+    inLanguages(options.language, (labels) => buildCardIn(labels, shown, shownTests))
 
-  const buildCardIn = (labels: Labels, shown: number): Card => {
+  const buildCardIn = (labels: Labels, shown: number, shownTests: number): Card => {
     const look = STATUS_LOOK[status]
     const verb = labels.verb[look.word]
     const workflow = triggering?.name || context.workflow || 'Workflow'
@@ -181,7 +183,10 @@ export function buildCard(context: RunContext, options: BuildCardOptions): Card 
       )
     }
 
+    if (facts.tests) lines.push(testsLine(facts.tests, labels))
+
     const elements = [markdown(lines.join('\n'))]
+    if (facts.tests) elements.push(...failedTestsElements(facts.tests, shownTests, labels).map(markdown))
     if (entries.length) elements.push(markdown(`**${labels.jobs}**\n${jobsMarkdown(entries, labels, shown)}`))
     if (options.mentions.length) elements.push(markdown(cardMentions(options.mentions)))
     elements.push(
@@ -208,13 +213,15 @@ export function buildCard(context: RunContext, options: BuildCardOptions): Card 
     })
   }
 
-  // Failed jobs come first, so what is cut is what went well.
+  // Failed jobs come first, so what is cut is what went well; the failed tests are cut only after the jobs.
   const maxBytes = options.maxBytes ?? CARD_BYTES
   let shown = Math.min(entries.length, JOB_LINES)
-  let result = make(shown)
-  while (shown > 0 && jsonBytes(result) > maxBytes) {
-    shown = Math.floor(shown * 0.7)
-    result = make(shown)
+  let shownTests = TEST_LINES
+  let result = make(shown, shownTests)
+  while ((shown > 0 || shownTests > 0) && jsonBytes(result) > maxBytes) {
+    if (shown > 0) shown = Math.floor(shown * 0.7)
+    else shownTests = Math.floor(shownTests * 0.7)
+    result = make(shown, shownTests)
   }
   return result
 }

@@ -7,6 +7,7 @@ import { isFailed, statusChange, type BuildFacts } from '../github/run-facts.js'
 import type { Status } from '../inputs/config.js'
 import { escapeCardMarkdown, neutralizeMarkup } from '../markup/escape.js'
 import { formatDuration } from './jobs.js'
+import { testVariables } from './tests.js'
 import { UntrustedText } from './placeholders.js'
 
 /**
@@ -74,5 +75,7 @@ export function builtinVariables(
     ],
     ['previous_status', facts.previous?.status ?? ''],
     ['status_change', statusChange(status, facts.previous)],
+    // From the `test-results` reports: '' without them.
+    ...testVariables(facts.tests),
   ])
 }

@@ -14,7 +14,7 @@ import { MAX_ANSWER_BYTES, MAX_ANSWER_SHOWN } from '../base/limits.js'
 import { isSecureOrLoopback } from '../base/urls.js'
 import { isPlainObject } from '../base/objects.js'
 import type { RunContext } from './context.js'
-import { jobFromApi, othersThan, previousRun, type BuildFacts, type JobFacts } from './run-facts.js'
+import { historyEvents, jobFromApi, othersThan, previousRun, type BuildFacts, type JobFacts } from './run-facts.js'
 
 /** What the message needs from the API; nothing is requested that is not needed. */
 export interface ApiNeeds {
@@ -49,6 +49,8 @@ interface Target {
   readonly event: string
   workflowId: string
   branch: string
+  /** The head repository (owner/name): a fork's for a pull request from one; '' until read. */
+  headRepository: string
   startedAt: string
   /** When it ended, for a run that has (a triggering run); '' for this, running, run. */
   endedAt: string
@@ -90,8 +92,8 @@ export async function readBuildFacts(options: {
   const facts: { jobs?: JobFacts[]; durationMs?: number; previous?: BuildFacts['previous']; ownFailedStep?: string } =
     {}
   try {
-    const runNeeded =
-      (needs.duration && !target.startedAt) || (needs.previous && (!target.workflowId || !target.branch))
+    // The previous run needs this run's head repository, which only the run itself says.
+    const runNeeded = (needs.duration && !target.startedAt) || needs.previous
     const [run, jobs] = await Promise.all([
       runNeeded ? get(`/repos/${target.repo}/actions/runs/${target.runId}`) : undefined,
       needs.jobs ? readJobs(get, target, now(), env) : undefined,
@@ -101,6 +103,7 @@ export async function readBuildFacts(options: {
       target.startedAt ||= str(data.run_started_at) || str(data.created_at)
       target.workflowId ||= str(data.workflow_id)
       target.branch ||= str(data.head_branch)
+      target.headRepository ||= isPlainObject(data.head_repository) ? str(data.head_repository.full_name) : ''
     }
     if (jobs) {
       facts.jobs = jobs.others
@@ -111,20 +114,41 @@ export async function readBuildFacts(options: {
       const end = target.endedAt ? Date.parse(target.endedAt) : now()
       if (Number.isFinite(start) && Number.isFinite(end)) facts.durationMs = Math.max(0, end - start)
     }
-    if (needs.previous && target.workflowId && target.branch) {
-      const list = await get(`/repos/${target.repo}/actions/workflows/${encodeURIComponent(target.workflowId)}/runs`, {
-        branch: target.branch,
-        status: 'completed',
-        ...(target.event ? { event: target.event } : {}),
-        per_page: 20,
-      })
-      facts.previous = previousRun(list.data, target)
-    }
+    if (needs.previous && target.workflowId && target.branch) facts.previous = await readPrevious(get, target)
     return { facts, warning: '' }
   } catch (error) {
     const reason = error instanceof ApiProblem ? error.message : `unexpected answer (${(error as Error).message})`
     return { facts, warning: `Sending without the job list and the previous run: ${reason}.` }
   }
+}
+
+/** The runs list is read a few pages deep at most: the previous run is almost always on the first. */
+const HISTORY_PAGES = 3
+
+/**
+ * The previous completed run (run-facts.ts `previousRun`): the workflow's completed runs on the
+ * branch, newest first, of this run's event when only that one counts (other events than the
+ * branch and pull request ones), filtered by event group and head repository here.
+ */
+async function readPrevious(
+  get: (path: string, query?: Record<string, string | number>) => Promise<{ data: unknown; link: string }>,
+  target: Target,
+): Promise<BuildFacts['previous']> {
+  const events = historyEvents(target.event)
+  const lists: unknown[] = []
+  for (let page = 1; page <= HISTORY_PAGES; page++) {
+    const answer = await get(`/repos/${target.repo}/actions/workflows/${encodeURIComponent(target.workflowId)}/runs`, {
+      branch: target.branch,
+      status: 'completed',
+      ...(events?.size === 1 ? { event: target.event } : {}),
+      per_page: PER_PAGE,
+      page,
+    })
+    lists.push(answer.data)
+    const self = { ...target, headBranch: target.branch }
+    if (previousRun(lists, self) || !/rel="next"/.test(answer.link)) return previousRun(lists, self)
+  }
+  return previousRun(lists, { ...target, headBranch: target.branch })
 }
 
 /** The run the card reports: on workflow_run events the triggering one, else this one. */
@@ -142,6 +166,7 @@ function targetRun(context: RunContext, env: Environment): Target | undefined {
       event: triggering.event,
       workflowId: triggering.workflowId,
       branch: triggering.headBranch,
+      headRepository: '',
       startedAt: triggering.startedAt,
       endedAt: completed ? triggering.updatedAt : '',
     }
@@ -155,6 +180,7 @@ function targetRun(context: RunContext, env: Environment): Target | undefined {
     event: context.eventName,
     workflowId: '',
     branch: '',
+    headRepository: '',
     startedAt: '',
     endedAt: '',
   }

@@ -7,6 +7,7 @@
 import { jsonObject as object, jsonText as text } from '../base/json.js'
 import type { Status } from '../inputs/config.js'
 import { safeHttpUrl } from '../markup/safe-url.js'
+import type { TestFacts } from './test-reports/results.js'
 
 export interface JobFacts {
   readonly name: string
@@ -40,6 +41,8 @@ export interface BuildFacts {
    * none of its finished steps failed: a failure before this step counts for `status: auto`.
    */
   readonly ownFailedStep?: string
+  /** What the `test-results` reports say; undefined when the input is empty. */
+  readonly tests?: TestFacts
 }
 
 const time = (value: unknown): number => {
@@ -100,33 +103,81 @@ export function statusOfJobs(jobs: readonly JobFacts[], ownFailedStep = ''): Sta
   return 'success'
 }
 
+/** Events that build a branch: their runs are one history, whichever of them started each run. */
+const BRANCH_EVENTS = new Set(['push', 'schedule', 'workflow_dispatch', 'repository_dispatch', 'merge_group'])
+/** Events that build a pull request: one history per pull request (its head repository and branch). */
+const PULL_REQUEST_EVENTS = new Set(['pull_request', 'pull_request_target'])
+
+/** The events whose runs count as earlier results of a run of `event`; undefined: any (event unknown). */
+export function historyEvents(event: string): ReadonlySet<string> | undefined {
+  if (!event) return undefined
+  if (BRANCH_EVENTS.has(event)) return BRANCH_EVENTS
+  if (PULL_REQUEST_EVENTS.has(event)) return PULL_REQUEST_EVENTS
+  return new Set([event])
+}
+
+/** The run the previous one is looked for: what the runs API says of it. */
+export interface HistorySelf {
+  readonly runId: string
+  readonly runNumber: string
+  /** owner/name of the repository the workflow runs in. */
+  readonly repo: string
+  readonly event: string
+  /** When this run (its latest attempt) started, ISO 8601; '' when unknown. */
+  readonly startedAt: string
+  /** The head repository and branch (a pull request's head, which may be a fork's). */
+  readonly headRepository: string
+  readonly headBranch: string
+}
+
 /**
- * The previous completed run in a `workflow_runs` list (newest first): not this run, and older
- * than it when its number is known; of the same event and from this repository (a fork's pull
- * request from its own `main`, or a pull_request run, is not the branch's history); runs that
- * built nothing or were cut short (skipped, neutral, stale, action_required, cancelled: a
- * concurrency group cancels older runs) are passed over, as Travis CI compares with the last
+ * The previous completed run among `workflow_runs` lists (pages of the runs of the workflow on
+ * the branch): the latest (by `run_started_at`, else `created_at`; a re-run counts with its latest
+ * attempt, which is what the list gives) that started before this one and is not this run or
+ * another attempt of it. For branch events (push, schedule, workflow_dispatch,
+ * repository_dispatch, merge_group) any of them counts, from this repository only; for
+ * pull_request and pull_request_target, either of them with the same head repository and branch.
+ * Runs that built nothing or were cut short (cancelled: a concurrency group cancels older runs;
+ * skipped, neutral, stale, action_required) are passed over, as Travis CI compares with the last
  * build that finished. null when there is none.
  */
-export function previousRun(
-  list: unknown,
-  self: { readonly runId: string; readonly runNumber: string; readonly repo?: string; readonly event?: string },
-): PreviousRun | null {
-  const runs = Array.isArray(object(list).workflow_runs) ? (object(list).workflow_runs as unknown[]) : []
+export function previousRun(lists: readonly unknown[], self: HistorySelf): PreviousRun | null {
+  const events = historyEvents(self.event)
+  const pullRequest = PULL_REQUEST_EVENTS.has(self.event)
+  const ownStart = time(self.startedAt)
   const ownNumber = Number(self.runNumber)
-  for (const value of runs) {
-    const run = object(value)
-    if (text(run.id) === self.runId) continue
-    if (ownNumber > 0 && Number(run.run_number) >= ownNumber) continue
-    if (self.event && text(run.event) && text(run.event) !== self.event) continue
-    const headRepository = text(object(run.head_repository).full_name)
-    if (self.repo && headRepository && headRepository.toLowerCase() !== self.repo.toLowerCase()) continue
-    const conclusion = text(run.conclusion)
-    const status = conclusion === 'success' ? 'success' : FAILED.has(conclusion) ? 'failure' : ''
-    if (!status) continue
-    return { status, url: safeHttpUrl(text(run.html_url), false) ?? '', runNumber: text(run.run_number) }
+  const same = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase()
+  let best: { start: number; number: number; previous: PreviousRun } | undefined
+  for (const list of lists) {
+    const runs = Array.isArray(object(list).workflow_runs) ? (object(list).workflow_runs as unknown[]) : []
+    for (const value of runs) {
+      const run = object(value)
+      if (text(run.id) === self.runId) continue
+      const event = text(run.event)
+      if (events && !events.has(event)) continue
+      const headRepository = text(object(run.head_repository).full_name)
+      const wanted = pullRequest ? self.headRepository || self.repo : self.repo
+      if (wanted && headRepository && !same(headRepository, wanted)) continue
+      if (pullRequest && self.headBranch && text(run.head_branch) !== self.headBranch) continue
+      const start = Number.isFinite(time(run.run_started_at)) ? time(run.run_started_at) : time(run.created_at)
+      const number = Number(run.run_number)
+      if (
+        Number.isFinite(ownStart) && Number.isFinite(start) ? start >= ownStart : ownNumber > 0 && number >= ownNumber
+      )
+        continue
+      const conclusion = text(run.conclusion)
+      const status = conclusion === 'success' ? 'success' : FAILED.has(conclusion) ? 'failure' : ''
+      if (!status) continue
+      const key = Number.isFinite(start) ? start : -Infinity
+      if (best && (best.start > key || (best.start === key && best.number >= number))) continue
+      best = {
+        start: key,
+        number,
+        previous: { status, url: safeHttpUrl(text(run.html_url), false) ?? '', runNumber: text(run.run_number) },
+      }
+    }
   }
-  return null
+  return best?.previous ?? null
 }
 
 export type StatusChange = '' | 'fixed' | 'broken' | 'still_failing'

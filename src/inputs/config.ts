@@ -8,6 +8,7 @@ import { hookBase, hookToken } from '../feishu/hook-url.js'
 import { MESSAGE_ID, type Receiver } from '../feishu/targets.js'
 import type { FilesInput } from './attachments.js'
 import { readCardFile } from './card-file.js'
+import { fileLines } from './workspace-files.js'
 import { InputError, shown } from './errors.js'
 import {
   checkWebhookMentions,
@@ -93,6 +94,8 @@ export interface Config {
   readonly language: Language
   /** `attachments`, `images` and `oversize` (inputs/attachments.ts); undefined when no file is named. */
   readonly files: FilesInput | undefined
+  /** The `test-results` lines (paths and patterns of JUnit XML reports); read by github/test-reports. */
+  readonly testResults: readonly string[]
 }
 
 /** Travis CI's notification settings: always, only when the result changed, never. */
@@ -265,6 +268,7 @@ export async function readConfig(env: Environment, runner: Runner): Promise<Conf
     users,
     summary: booleanInput('summary'),
     statusAuto,
+    testResults: Object.freeze(fileLines(input('test-results'))),
     ...readRunReportInputs(input),
     files,
   })

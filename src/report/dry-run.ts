@@ -11,6 +11,8 @@ import type { FeishuMessage } from '../feishu/message.js'
 import type { AppDeliveryPlan } from '../feishu/plan.js'
 import { WEBHOOK_TARGET, type Target } from '../feishu/targets.js'
 import { webhookBody } from '../feishu/webhook-client.js'
+import type { TestFacts } from '../github/test-reports/results.js'
+import { testsPreviewHtml } from './tests-section.js'
 
 export async function printDryRun(
   runner: Runner,
@@ -24,6 +26,8 @@ export async function printDryRun(
     lookups: readonly AppRequest[]
     /** The `language` input, which the card preview follows. */
     language?: string
+    /** Test results to show under a card that does not show them itself. */
+    tests?: TestFacts
   },
 ): Promise<DeliveryResult[]> {
   const { baseUrl, plan, message, lookups } = options
@@ -34,7 +38,7 @@ export async function printDryRun(
   if (!options.hasCredentials)
     runner.warning('Dry run without `app-id` and `app-secret`: a real run would fail until they are set.')
   runner.info(`Content, decoded:\n${JSON.stringify(message.content, null, 2)}`)
-  await previewCard(runner, { message, env: options.env, language: options.language })
+  await previewCard(runner, { message, env: options.env, language: options.language, tests: options.tests })
   runner.info(`POST ${baseUrl}${TOKEN_PATH}\n{"app_id": "***", "app_secret": "***"}`)
   for (const lookup of lookups) {
     const body = lookup.body as { emails?: string[]; mobiles?: string[] }
@@ -61,6 +65,7 @@ export async function printWebhookDryRun(
     env: Environment
     /** The `language` input, which the card preview follows. */
     language?: string
+    tests?: TestFacts
   },
 ): Promise<DeliveryResult[]> {
   const body = webhookBody(options.message, options.secret, Date.now())
@@ -89,12 +94,16 @@ function notSent(targets: readonly Target[]): DeliveryResult[] {
  */
 async function previewCard(
   runner: Runner,
-  options: { message: FeishuMessage; env: Environment; language?: string | undefined },
+  options: { message: FeishuMessage; env: Environment; language?: string | undefined; tests?: TestFacts | undefined },
 ): Promise<void> {
   if (options.message.msgType !== 'interactive') return
   try {
     const { previewDryRun } = await import('./preview/index.js')
-    previewDryRun(runner, { ...options, page: previewFilesPage() })
+    const { tests, ...preview } = options
+    const page = previewFilesPage()
+    const testsHtml = testsPreviewHtml(tests)
+    const sections = [...(testsHtml ? [{ title: 'Tests', html: testsHtml }] : []), ...(page.sections ?? [])]
+    previewDryRun(runner, { ...preview, page: { ...page, sections } })
   } catch (error) {
     runner.info(`Card preview not written: ${error instanceof Error ? error.message : String(error)}`)
   }

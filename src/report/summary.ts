@@ -12,6 +12,8 @@ import { shownOutcome } from './mentions.js'
 import { describeReceiver } from '../feishu/targets.js'
 import { jsonList as asArray, jsonObject as asObject, jsonString as str, type Json } from '../base/json.js'
 import { escapeHtmlText as escapeHtml } from '../base/html.js'
+import type { TestFacts } from '../github/test-reports/results.js'
+import { testsSummaryLines } from './tests-section.js'
 
 /** Room for a whole 30 KB card, and far below GitHub's 1 MiB per step. */
 const PREVIEW_CHARS = 40_000
@@ -30,6 +32,8 @@ export interface SummaryInput {
   readonly mentions?: readonly MentionOutcome[]
   /** The files the step uploaded and sent (issue 20), as the `uploads` output lists them. */
   readonly uploads?: Parameters<typeof filesSummary>[0]
+  /** What the `test-results` reports said. */
+  readonly tests?: TestFacts
 }
 
 /** Writes the summary when the runner gives a summary file (not in local runs). */
@@ -51,6 +55,7 @@ export function renderSummary({
   outputProblem,
   mentions = [],
   uploads,
+  tests,
 }: SummaryInput): string {
   const lines = ['## Feishu / Lark notification', '']
   const delivered = results.filter((result) => result.ok).length
@@ -77,6 +82,7 @@ export function renderSummary({
     lines.push('')
   }
   lines.push(...filesSummary(uploads))
+  lines.push(...testsSummaryLines(tests))
   if (mentions.length) {
     const missed = mentions.filter((outcome) => outcome.problem).length
     lines.push(

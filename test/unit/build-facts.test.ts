@@ -20,6 +20,16 @@ import { eventEnv, examplePayload } from '../github-events.mjs'
 const NOW = Date.parse('2026-01-10T10:10:00Z')
 const job = (options: Parameters<typeof makeJob>[0]): JobFacts => jobFromApi(makeJob(options), NOW)
 
+const SELF = {
+  runId: '',
+  runNumber: '',
+  repo: 'octo-org/octo-repo',
+  event: '',
+  startedAt: '',
+  headRepository: '',
+  headBranch: 'main',
+}
+
 describe('run facts from the API', () => {
   it('a job: its first failed step, its log link, its duration; running jobs count until now', () => {
     const failed = makeJob({ runId: 1, name: 'test', conclusion: 'failure', failAt: 'Run tests', seconds: 125 })
@@ -72,9 +82,12 @@ describe('run facts from the API', () => {
         makeRun({ id: 37, runNumber: 11, conclusion: 'success' }),
       ],
     }
-    const self = { runId: '50', runNumber: '15', repo: 'octo-org/octo-repo', event: 'push' }
-    expect(previousRun(list, self)).toMatchObject({ status: 'success', runNumber: '11' })
-    expect(previousRun(list, { ...self, event: 'pull_request' })).toMatchObject({ status: 'failure', runNumber: '14' })
+    const self = { ...SELF, runId: '50', runNumber: '15', event: 'push' }
+    expect(previousRun([list], self)).toMatchObject({ status: 'success', runNumber: '11' })
+    expect(previousRun([list], { ...self, event: 'pull_request' })).toMatchObject({
+      status: 'failure',
+      runNumber: '14',
+    })
   })
 
   it('the previous run: not this one, not a newer one, not one that built nothing', () => {
@@ -86,10 +99,91 @@ describe('run facts from the API', () => {
         makeRun({ id: 18, runNumber: 9, conclusion: 'timed_out' }),
       ],
     }
-    expect(previousRun(list, { runId: '30', runNumber: '12' })).toMatchObject({ status: 'failure', runNumber: '11' })
-    expect(previousRun(list, { runId: '21', runNumber: '11' })).toMatchObject({ status: 'failure', runNumber: '9' })
-    expect(previousRun({ workflow_runs: [] }, { runId: '1', runNumber: '1' })).toBeNull()
-    expect(previousRun('nonsense', { runId: '1', runNumber: '1' })).toBeNull()
+    expect(previousRun([list], { ...SELF, runId: '30', runNumber: '12' })).toMatchObject({
+      status: 'failure',
+      runNumber: '11',
+    })
+    expect(previousRun([list], { ...SELF, runId: '21', runNumber: '11' })).toMatchObject({
+      status: 'failure',
+      runNumber: '9',
+    })
+    expect(previousRun([{ workflow_runs: [] }], { ...SELF, runId: '1', runNumber: '1' })).toBeNull()
+    expect(previousRun(['nonsense'], { ...SELF, runId: '1', runNumber: '1' })).toBeNull()
+  })
+
+  it('the previous run of a branch: any branch event, latest by start time, not a pull request run', () => {
+    const list = {
+      workflow_runs: [
+        makeRun({
+          id: 61,
+          runNumber: 21,
+          conclusion: 'failure',
+          event: 'pull_request',
+          startedAt: '2026-01-10T09:00:00Z',
+        }),
+        makeRun({ id: 60, runNumber: 20, conclusion: 'failure', event: 'push', startedAt: '2026-01-10T07:00:00Z' }),
+        // A re-run of an older run, started later: its latest attempt counts.
+        makeRun({
+          id: 55,
+          runNumber: 15,
+          conclusion: 'success',
+          event: 'workflow_dispatch',
+          startedAt: '2026-01-10T08:00:00Z',
+        }),
+        makeRun({
+          id: 54,
+          runNumber: 14,
+          conclusion: 'cancelled',
+          event: 'schedule',
+          startedAt: '2026-01-10T08:30:00Z',
+        }),
+        makeRun({ id: 70, runNumber: 30, conclusion: 'failure', event: 'push', startedAt: '2026-01-10T11:00:00Z' }),
+      ],
+    }
+    const self = { ...SELF, runId: '65', runNumber: '25', event: 'schedule', startedAt: '2026-01-10T10:00:00Z' }
+    expect(previousRun([list], self)).toMatchObject({ status: 'success', runNumber: '15' })
+  })
+
+  it('the previous run of a pull request: its own runs (head repository and branch), not a push on the branch', () => {
+    const list = {
+      workflow_runs: [
+        makeRun({
+          id: 80,
+          runNumber: 40,
+          conclusion: 'success',
+          event: 'push',
+          branch: 'feature',
+          startedAt: '2026-01-10T09:50:00Z',
+        }),
+        makeRun({
+          id: 79,
+          runNumber: 39,
+          conclusion: 'success',
+          event: 'pull_request',
+          branch: 'feature',
+          headRepo: 'other/octo-repo',
+          startedAt: '2026-01-10T09:40:00Z',
+        }),
+        makeRun({
+          id: 78,
+          runNumber: 38,
+          conclusion: 'failure',
+          event: 'pull_request_target',
+          branch: 'feature',
+          headRepo: 'fork/octo-repo',
+          startedAt: '2026-01-10T09:30:00Z',
+        }),
+      ],
+    }
+    const self = {
+      ...SELF,
+      runId: '90',
+      runNumber: '41',
+      event: 'pull_request',
+      headRepository: 'fork/octo-repo',
+      headBranch: 'feature',
+    }
+    expect(previousRun([list], self)).toMatchObject({ status: 'failure', runNumber: '38' })
   })
 
   it('fixed, broken, still failing', () => {

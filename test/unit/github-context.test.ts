@@ -127,6 +127,7 @@ describe('builtinVariables', () => {
       'duration',
       'event_name',
       'failed_jobs',
+      'failed_tests',
       'job',
       'previous_status',
       'pull_request_author',
@@ -151,6 +152,11 @@ describe('builtinVariables', () => {
       'short_sha',
       'status',
       'status_change',
+      'tests_failed',
+      'tests_flaky',
+      'tests_passed',
+      'tests_skipped',
+      'tests_total',
       'workflow',
     ])
   })
