@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process'
 // The README's inputs and outputs tables are what users read; keep them equal to action.yml. Every
 // `yaml` block is parsed, and every step or input fragment in it is run through the action's input
 // rules and composed in a dry run, so a recipe that users paste works.
@@ -32,6 +33,15 @@ describe('README', () => {
   it('lists every input of action.yml, in order, with its default', () => {
     const rows = tableAfter('Inputs').map(([name, defaultValue]) => [name, defaultValue === '""' ? '' : defaultValue])
     expect(rows).toEqual(Object.entries(actionYml.inputs).map(([name, spec]) => [name, spec.default ?? '']))
+  })
+
+  it('has the tables scripts/readme-tables.mjs writes from action.yml', () => {
+    const check = spawnSync(process.execPath, ['scripts/readme-tables.mjs', '--check'], {
+      cwd: new URL('..', import.meta.url),
+      encoding: 'utf8',
+    })
+    expect(check.stderr).toBe('')
+    expect(check.status).toBe(0)
   })
 
   it('lists every output of action.yml, in order', () => {

@@ -17,11 +17,11 @@ export interface Cancellation {
    * A signal for work in flight: aborted `graceMs` after cancellation (never before it), so a
    * request already sent gets a short time to be answered and its result recorded.
    */
-  afterGrace(graceMs: number): AbortSignal
+  afterGrace(graceMs?: number): AbortSignal
 }
 
 /** How long requests in flight may take after a cancelling signal, at most. */
-export const CANCEL_GRACE_MS = 3000
+const CANCEL_GRACE_MS = 3000
 
 class Cancelled implements Cancellation {
   private readonly controller = new AbortController()
@@ -34,7 +34,7 @@ class Cancelled implements Cancellation {
   cancel(reason = 'SIGTERM'): void {
     if (!this.controller.signal.aborted) this.controller.abort(reason)
   }
-  afterGrace(graceMs: number): AbortSignal {
+  afterGrace(graceMs = CANCEL_GRACE_MS): AbortSignal {
     const grace = new AbortController()
     const start = (): void => {
       const timer = setTimeout(() => grace.abort(this.reason), graceMs)
