@@ -5,6 +5,7 @@
 // or a log line: every value given to `hide` is redacted from what the server says and from debug
 // lines, and server text is stripped of control characters.
 
+import { bounded } from '../base/bounded.js'
 import { redactSecrets } from '../base/runner.js'
 import { FeishuError } from './errors.js'
 import { explainCode, type FeishuErrorBody } from './codes.js'
@@ -111,7 +112,7 @@ export class FeishuRequester {
   private interpret(method: string, url: string, { status, headers, text, cut }: HttpAnswer): FeishuBody {
     // Redacted before it is cut, so a cut can never leave the start of a secret showing.
     const clean = (value: unknown, max = MAX_ECHO): string =>
-      capped(this.redact(printable(typeof value === 'string' ? value : '')), max)
+      bounded(this.redact(printable(typeof value === 'string' ? value : '')), max)
     const host = new URL(url).host
     let logId = clean(headerValue(headers['x-tt-logid']), 100)
     const resetHeader = headerValue(headers['x-ogw-ratelimit-reset'])
@@ -186,13 +187,6 @@ export class FeishuRequester {
 /** Characters of server text (msg and the like) repeated in a log line, an output or the summary. */
 const MAX_ECHO = 500
 
-function capped(text: string, max: number): string {
-  if (text.length <= max) return text
-  // Never half a surrogate pair.
-  const cut = text.slice(0, max).replace(/[\ud800-\udbff]$/, '')
-  return `${cut}… (${text.length - cut.length} more characters)`
-}
-
 /** Server text goes into logs: control characters could start a line that the runner reads as a command. */
 function printable(text: string): string {
   // eslint-disable-next-line no-control-regex
@@ -258,7 +252,7 @@ function networkError(
     )
   }
   // The error's own message may quote the URL (a hook URL holds its token): redacted.
-  const reason = code || capped(context.redact(printable(message || String(error))), MAX_ECHO)
+  const reason = code || bounded(context.redact(printable(message || String(error))), MAX_ECHO)
   const through = proxy ? ` (a proxy is configured: ${proxy})` : ''
   const fix = proxy
     ? 'check the proxy is running and reachable from the runner, or list the host in NO_PROXY'

@@ -2,11 +2,13 @@
 // each mistake in a workflow is reported before any network call, in one line naming the input.
 // Secrets are masked here, before anything else can log.
 
+import { bounded } from '../base/bounded.js'
 import type { Environment, Runner } from '../base/runner.js'
 import { hookBase, hookToken } from '../feishu/hook-url.js'
 import { MESSAGE_ID, type Receiver } from '../feishu/targets.js'
 import { readCardFile } from './card-file.js'
 import { InputError, shown } from './errors.js'
+import { checkIdLength } from './ids.js'
 import {
   checkWebhookMentions,
   readMentionInput,
@@ -321,6 +323,7 @@ function readTarget(
     ['update-message-id', updateMessageId],
     ['reply-to', replyTo],
   ] as const) {
+    if (id) checkIdLength(name, id, 'message id')
     if (id && !MESSAGE_ID.test(id))
       throw new InputError(
         name,
@@ -352,7 +355,8 @@ function readAllReceivers(runner: Runner, targetInput: '' | 'webhook' | 'update-
   const { receivers, duplicates } = readReceivers(input('chat-id'), input('receive-id'))
   if (receivers.length === 0)
     throw new InputError('chat-id', 'no receiver given; set `chat-id` (oc_...) or `receive-id`')
-  if (duplicates.length) runner.notice(`Receivers given more than once get the message once: ${duplicates.join(', ')}`)
+  if (duplicates.length)
+    runner.notice(`Receivers given more than once get the message once: ${bounded(duplicates.join(', '), 1000)}`)
   return receivers
 }
 
