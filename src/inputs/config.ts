@@ -366,8 +366,10 @@ function maskProxyCredentials(runner: Runner, proxy: string | undefined): void {
   try {
     const url = new URL(withHttpScheme(proxy))
     if (url.password) {
+      // Its spellings include the percent-decoded one; `user:password` is what a Basic
+      // Proxy-Authorization header carries, base64-encoded.
       runner.setSecret(url.password)
-      runner.setSecret(decodeURIComponent(url.password))
+      runner.setSecret(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`)
     }
   } catch {
     // Not a URL: resolveProxy reports it, without repeating it, if it is the one in force.

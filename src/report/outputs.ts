@@ -55,7 +55,9 @@ export function setOutputs(runner: Runner, results: readonly DeliveryResult[]): 
   let problem = ''
   runner.startGroup('Outputs')
   try {
-    for (const [name, value] of Object.entries(outputs)) {
+    for (const [name, text] of Object.entries(outputs)) {
+      // The runner masks the log, not the output file: every secret, in every spelling, is hidden here.
+      const value = runner.redact(text)
       runner.info(`${name}: ${value}`)
       if (problem) continue
       try {
