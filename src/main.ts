@@ -3,6 +3,8 @@
 // unless `summary` is false. The runner's functions and the environment come in as arguments, so
 // the whole flow runs in tests with plain data.
 
+import { watchSignals, type Cancellation, type SignalSource } from './base/cancel.js'
+import { cancelBackstop } from './base/cancel-backstop.js'
 import { actionsRunner, type Environment, type Runner } from './base/runner.js'
 import { composeMessage, type OutgoingMessage } from './compose/message.js'
 import { FeishuClient } from './feishu/client.js'
@@ -22,8 +24,27 @@ import { printDryRun, printWebhookDryRun } from './report/dry-run.js'
 import { logMentions } from './report/mentions.js'
 import { reportDelivery, reportOutputProblem, setOutputs } from './report/outputs.js'
 import { writeSummary, type SummaryInput } from './report/summary.js'
+import { cancelledLine } from './report/cancelled.js'
 
-export async function run(env: Environment = process.env, runner: Runner = actionsRunner): Promise<void> {
+export interface RunOptions {
+  /** Where SIGINT/SIGTERM come from: the process, or a stand-in in tests. */
+  signals?: SignalSource
+  /** How the backstop ends a cancelled run that does not finish in time: process.exit. */
+  exit?: (code: number) => void
+}
+
+export async function run(
+  env: Environment = process.env,
+  runner: Runner = actionsRunner,
+  options: RunOptions = {},
+): Promise<void> {
+  // CANCELLATION: the one place the runner's SIGINT/SIGTERM are watched. From then on Node no longer
+  // exits on them: every phase that waits or sends is given `cancellation` and stops starting work,
+  // requests in flight get CANCEL_GRACE_MS, the step reports what it knows and fails; the backstop
+  // exits if anything still holds it.
+  const watched = watchSignals(options.signals)
+  const cancellation = watched.cancellation
+  const backstop = cancelBackstop(cancellation, { onExpire: (line) => runner.setFailed(line), exit: options.exit })
   let summary: SummaryInput | undefined
   let summaryWanted = true
   let client: FeishuClient | undefined
@@ -40,7 +61,7 @@ export async function run(env: Environment = process.env, runner: Runner = actio
       // Every input error before the first request, the GitHub API's included: composed once without the run's facts.
       await composeMessage({ ...config, mentions: boundingMentions(people) }, context, {})
     }
-    const facts = await readFacts(runner, config, context, env)
+    const facts = await readFacts(runner, config, context, env, cancellation)
     const status = runStatus(config, context, facts)
     const skipped = skipReason(config, status, facts.previous)
     if (skipped) {
@@ -53,7 +74,7 @@ export async function run(env: Environment = process.env, runner: Runner = actio
       // Every input error before the first request: composed once with room for each mention either way.
       await composeMessage({ ...config, status, mentions: boundingMentions(people) }, context, facts)
     }
-    if (config.mode === 'app' && !config.dryRun) client = appClient(runner, config)
+    if (config.mode === 'app' && !config.dryRun) client = appClient(runner, config, cancellation)
     const answers = client && lookups.length ? await lookUpOpenIds(client, config.baseUrl, lookups) : undefined
     const { mentions, outcomes } = settleMentions(people, config.dryRun ? undefined : (answers ?? new Map()))
     const message = await composeMessage({ ...config, status, mentions }, context, facts)
@@ -62,17 +83,24 @@ export async function run(env: Environment = process.env, runner: Runner = actio
     logMentions(runner, outcomes, config.dryRun)
     const results =
       config.mode === 'webhook'
-        ? await byWebhook(runner, config, message, env)
-        : await byApp(runner, config, message, env, client, lookups)
+        ? await byWebhook(runner, config, message, env, cancellation)
+        : await byApp(runner, config, message, env, client, lookups, cancellation)
+    const cancelled = config.dryRun ? undefined : cancellation.reason
     // The job summary is in English: a built-in card sent in another language alone is shown in English there.
     const shown =
       message.input === 'preset' && config.language !== 'auto' && config.language !== 'en_us'
         ? await composeMessage({ ...config, status, mentions, language: 'en_us' }, context, facts)
         : message
-    summary = { results, message: shown, dryRun: config.dryRun, mentions: outcomes }
+    summary = {
+      results,
+      message: shown,
+      dryRun: config.dryRun,
+      mentions: outcomes,
+      ...(cancelled ? { cancelled: cancelledLine(results, cancelled) } : {}),
+    }
     const outputProblem = config.dryRun
       ? reportOutputProblem(runner, setOutputs(runner, results), results, config.failOnError, true)
-      : reportDelivery(runner, results, config.failOnError)
+      : reportDelivery(runner, results, config.failOnError, cancelled)
     if (outputProblem) summary = { ...summary, outputProblem }
   } catch (error) {
     const text = error instanceof Error ? error.message : String(error)
@@ -83,6 +111,8 @@ export async function run(env: Environment = process.env, runner: Runner = actio
   } finally {
     await client?.close()
     if (summary && summaryWanted) await writeSummary(runner, summary)
+    watched.stop()
+    backstop.stop()
   }
 }
 
@@ -93,7 +123,13 @@ function readsGitHub(config: Config): boolean {
 }
 
 /** What the GitHub API says about the run, when the message needs it; a warning, never a failure, when it cannot. */
-async function readFacts(runner: Runner, config: Config, context: RunContext, env: Environment): Promise<BuildFacts> {
+async function readFacts(
+  runner: Runner,
+  config: Config,
+  context: RunContext,
+  env: Environment,
+  cancellation: Cancellation,
+): Promise<BuildFacts> {
   const needs = apiNeeds(config)
   if (!needs.jobs && !needs.duration && !needs.previous) return {}
   if (!config.githubToken) {
@@ -109,6 +145,7 @@ async function readFacts(runner: Runner, config: Config, context: RunContext, en
     token: config.githubToken,
     timeoutMs: config.timeoutMs,
     needs,
+    cancel: cancellation.signal,
   })
   if (warning) runner.warning(warning)
   else if (facts.jobs) runner.debug(`Read ${facts.jobs.length} job(s) of the run from the GitHub API.`)
@@ -140,6 +177,7 @@ async function byWebhook(
   config: Config,
   message: OutgoingMessage,
   env: Environment,
+  cancellation: Cancellation,
 ): Promise<DeliveryResult[]> {
   if (config.dryRun) {
     return printWebhookDryRun(runner, { webhookUrl: config.webhookUrl, secret: config.webhookSecret, message, env })
@@ -152,6 +190,7 @@ async function byWebhook(
     proxy: config.proxy.url,
     log: (line) => runner.info(line),
     debug: (line) => runner.debug(line),
+    cancellation,
   })
   try {
     return await deliverByWebhook(client, message)
@@ -161,7 +200,7 @@ async function byWebhook(
 }
 
 /** The app bot's client: one per run, so lookups and sends share one tenant token (§1.1). */
-function appClient(runner: Runner, config: Config): FeishuClient {
+function appClient(runner: Runner, config: Config, cancellation: Cancellation): FeishuClient {
   return new FeishuClient({
     baseUrl: config.baseUrl,
     appId: config.appId,
@@ -172,6 +211,7 @@ function appClient(runner: Runner, config: Config): FeishuClient {
     onSecret: (secret) => runner.setSecret(secret),
     log: (line) => runner.info(line),
     debug: (line) => runner.debug(line),
+    cancellation,
   })
 }
 
@@ -182,6 +222,7 @@ async function byApp(
   env: Environment,
   client: FeishuClient | undefined,
   lookups: readonly Lookup[],
+  cancellation: Cancellation,
 ): Promise<DeliveryResult[]> {
   const plan = planAppDelivery({ ...config, message, step: stepIdentity(env) })
   if (config.dryRun || !client) {
@@ -194,5 +235,5 @@ async function byApp(
       lookups: batchGetIdRequests(config.baseUrl, lookups),
     })
   }
-  return deliver({ client, plan, progress: (line) => runner.info(line) })
+  return deliver({ client, plan, progress: (line) => runner.info(line), cancellation })
 }

@@ -9,7 +9,9 @@ import { bounded } from '../base/bounded.js'
 import { redactSecrets } from '../base/runner.js'
 import { FeishuError } from './errors.js'
 import { explainCode, type FeishuErrorBody } from './codes.js'
-import { Http, withoutCredentials, type HttpAnswer } from './http.js'
+import type { Cancellation } from '../base/cancel.js'
+import { RequestCancellation, unansweredError } from './cancelled.js'
+import { CancelledError, Http, withoutCredentials, type HttpAnswer } from './http.js'
 import { decideRetry } from './retry-policy.js'
 
 /** A Feishu answer: the Open API's `{code, msg, error, data}`, or a custom bot's, which may carry `StatusCode` instead (§7.4). */
@@ -34,6 +36,12 @@ export interface RequesterOptions {
   debug?: (line: string) => void
   sleep?: (ms: number) => Promise<void>
   random?: () => number
+  /**
+   * The run's cancellation (base/cancel.ts): once cancelled, no request starts and every wait ends
+   * (a FeishuError with `cancelled: 'before-send'`); one in flight gets CANCEL_GRACE_MS to be
+   * answered (else `cancelled: 'in-flight'`). None given: never cancelled.
+   */
+  cancellation?: Cancellation
 }
 
 export class FeishuRequester {
@@ -42,10 +50,17 @@ export class FeishuRequester {
   /** Values never to repeat: secrets, tokens, hook URLs. */
   private readonly secrets: string[] = []
   private readonly hostInput: string
+  private readonly cancellation: RequestCancellation | undefined
 
   constructor(private readonly options: RequesterOptions) {
     this.http = new Http(options.timeoutMs, options.proxy)
-    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)))
+    const cancellation = options.cancellation ? new RequestCancellation(options.cancellation) : undefined
+    this.cancellation = cancellation
+    const sleep = options.sleep
+    // The rate limiters and the retries wait through this: a cancellation ends every wait.
+    this.sleep = cancellation
+      ? (ms) => cancellation.sleep(ms, sleep)
+      : (sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))))
     this.hostInput = options.hostInput ?? 'domain'
   }
 
@@ -62,6 +77,8 @@ export class FeishuRequester {
         return await attempt()
       } catch (error) {
         if (!(error instanceof FeishuError)) throw error
+        // Nothing more starts once the run is cancelled: not even a retry.
+        if (error.cancelled || this.cancellation?.stopped) throw error
         const decision = decideRetry(error, retries, maxRetries, random())
         if (!decision.retry) throw retries > 0 ? error.afterAttempts(retries + 1) : error
         this.options.log(
@@ -79,6 +96,7 @@ export class FeishuRequester {
     payload: object,
     headers: Record<string, string> = {},
   ): Promise<FeishuBody> {
+    this.cancellation?.check()
     let answer: HttpAnswer
     try {
       answer = await this.http.send(
@@ -86,8 +104,11 @@ export class FeishuRequester {
         url,
         { 'content-type': 'application/json; charset=utf-8', ...headers },
         JSON.stringify(payload),
+        this.cancellation?.inFlight,
       )
     } catch (error) {
+      if (error instanceof CancelledError && this.cancellation)
+        throw unansweredError(this.cancellation.reason, new URL(url).host)
       const proxy = this.options.proxy ? withoutCredentials(this.options.proxy) : ''
       throw networkError(error, {
         url,

@@ -26,6 +26,8 @@ export interface SummaryInput {
   readonly outputProblem?: string
   /** What became of each `mention` entry (masked). */
   readonly mentions?: readonly MentionOutcome[]
+  /** The run was cancelled while sending: the cancellation line (report/cancelled.ts). */
+  readonly cancelled?: string
 }
 
 /** Writes the summary when the runner gives a summary file (not in local runs). */
@@ -46,10 +48,12 @@ export function renderSummary({
   dryRun,
   outputProblem,
   mentions = [],
+  cancelled,
 }: SummaryInput): string {
   const lines = ['## Feishu / Lark notification', '']
   const delivered = results.filter((result) => result.ok).length
-  if (failure) lines.push(`❌ Nothing was sent: ${inline(failure)}`)
+  if (cancelled) lines.push(`⛔ ${inline(cancelled)}`)
+  else if (failure) lines.push(`❌ Nothing was sent: ${inline(failure)}`)
   else if (skipped) lines.push(`⏭️ ${inline(skipped)}`)
   else if (dryRun) lines.push(`🧪 Dry run: nothing was sent to the ${results.length} receiver(s) below.`)
   else if (delivered === results.length)
@@ -64,7 +68,7 @@ export function renderSummary({
         ? '✅ delivered'
         : result.stage === 'dry-run'
           ? '🧪 not sent (dry run)'
-          : `❌ ${inline(failureOf(result))}`
+          : `${result.stage === 'cancelled' ? '⛔' : '❌'} ${inline(failureOf(result))}`
       lines.push(
         `| ${cell(describeReceiver(result.receiver))} | ${cell(outcome)} | ${result.messageId ? `\`${result.messageId}\`` : ''} |`,
       )
