@@ -72,8 +72,8 @@ export const actionsRunner: Runner = {
   getInput: (name) => core.getInput(name),
   getBooleanInput: (name) => core.getBooleanInput(name),
   setSecret(secret) {
-    if (!secret || masked.includes(secret)) return
-    masked.push(secret)
+    if (!secret) return
+    if (!masked.includes(secret)) masked.push(secret)
     // The runner masks the log; each spelling a server could quote back is masked as well.
     for (const spelling of secretSpellings(secret)) core.setSecret(spelling)
   },
