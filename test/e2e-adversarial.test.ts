@@ -3,6 +3,7 @@
 // text in the job summary, and ids of absurd size.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { startFakeFeishu } from './fake-feishu.mjs'
+import { eventEnv, examplePayload } from './github-events.mjs'
 import { RUNTIMES, runAction, visibleOutput, type ActionRun } from './run-action.mjs'
 
 type Fake = Awaited<ReturnType<typeof startFakeFeishu>>
@@ -163,6 +164,22 @@ describe.each(RUNTIMES)('adversarial cases on $name', ({ bin }) => {
       expect(visible).toContain('sign match fail or timestamp is not within one hour from current time *** ***')
       for (const form of [signing, ...forms]) expect(visible).not.toContain(form)
     })
+  })
+
+  it('a hostile release name reaches the summary as text: no remote image, link, HTML or mention', async () => {
+    const payload = examplePayload('release', 'published')
+    payload.release.name = 'Krypton ![x](https://evil.example/p.png) [go](https://evil.example) <img src=x> @octocat'
+    payload.release.body = ''
+    const result = await runAction({
+      node: bin,
+      event: { name: 'release', payload },
+      env: eventEnv('release', payload),
+      inputs: { 'app-id': 'cli_test', 'app-secret': 'test-secret', domain: fake.url, 'chat-id': 'oc_1' },
+    })
+    expect(result.exitCode).toBe(0)
+    expect(result.summary).toContain('Krypton')
+    expect(result.summary).not.toContain('](https://evil.example')
+    expect(result.summary).not.toMatch(/<img|@octocat|https:\/\/evil/)
   })
 
   describe('ids of absurd size', () => {
