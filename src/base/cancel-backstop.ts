@@ -7,7 +7,7 @@
 import { CANCEL_GRACE_MS, type Cancellation } from './cancel.js'
 
 /** From the signal to the forced exit: the grace, then 3 s to report (the runner kills about 7.5 s after SIGINT). */
-export const BACKSTOP_MS = CANCEL_GRACE_MS + 3000
+const BACKSTOP_MS = CANCEL_GRACE_MS + 3000
 
 export function cancelBackstop(
   cancellation: Cancellation,

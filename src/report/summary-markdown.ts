@@ -64,16 +64,6 @@ export function gfm(strings: TemplateStringsArray, ...values: readonly Value[]):
   return markup(out)
 }
 
-/** Several lines of text: each escaped, kept on its own line (a hard break); blank lines kept. */
-export function textLines(text: string): Markdown {
-  return markup(
-    text
-      .split(/\r?\n/)
-      .map((line) => escapeText(line))
-      .join('  \n'),
-  )
-}
-
 /** `text` as an inline code span: a fence longer than any run of backticks in it, one line, `|` escaped for tables. */
 export function code(text: string): Markdown {
   const flat = text.replace(/[\r\n]+/g, ' ')
@@ -84,7 +74,7 @@ export function code(text: string): Markdown {
 }
 
 /** A fenced code block: shown verbatim; the fence is longer than any in the text, the language a plain word. */
-export function codeBlock(text: string, language = ''): Markdown {
+function codeBlock(text: string, language = ''): Markdown {
   const longest = Math.max(2, ...(text.match(/^\s*(`{3,})/gm) ?? []).map((run) => run.trim().length))
   const fence = '`'.repeat(longest + 1 === 3 ? 3 : longest + 1)
   const lang = /^[\w+#.-]{1,20}$/.test(language) ? language : ''
