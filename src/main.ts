@@ -4,7 +4,8 @@
 // the whole flow runs in tests with plain data.
 
 import { failureOf } from './base/errors.js'
-import type { Cancellation } from './base/cancel.js'
+import { watchSignals, type Cancellation, type SignalSource } from './base/cancel.js'
+import { cancelBackstop } from './base/cancel-backstop.js'
 import { actionsRunner, type Environment, type Runner } from './base/runner.js'
 import { composeMessage, type OutgoingMessage } from './compose/message.js'
 import { FeishuClient } from './feishu/client.js'
@@ -26,13 +27,27 @@ import { printDryRun, printWebhookDryRun } from './report/dry-run.js'
 import { logMentions } from './report/mentions.js'
 import { reportDelivery, reportOutputProblem, setOutputs } from './report/outputs.js'
 import { writeSummary, type SummaryInput } from './report/summary.js'
+import { cancelledLine } from './report/cancelled.js'
 
-/** `cancellation`: when given, the files phase starts no new upload or send once it is cancelled. */
+export interface RunOptions {
+  /** Where SIGINT/SIGTERM come from: the process, or a stand-in in tests. */
+  signals?: SignalSource
+  /** How the backstop ends a cancelled run that does not finish in time: process.exit. */
+  exit?: (code: number) => void
+}
+
 export async function run(
   env: Environment = process.env,
   runner: Runner = actionsRunner,
-  options: { cancellation?: Cancellation } = {},
+  options: RunOptions = {},
 ): Promise<void> {
+  // CANCELLATION: the one place the runner's SIGINT/SIGTERM are watched. From then on Node no longer
+  // exits on them: every phase that waits or sends is given `cancellation` and stops starting work,
+  // requests in flight get CANCEL_GRACE_MS, the step reports what it knows and fails; the backstop
+  // exits if anything still holds it.
+  const watched = watchSignals(options.signals)
+  const cancellation = watched.cancellation
+  const backstop = cancelBackstop(cancellation, { onExpire: (line) => runner.setFailed(line), exit: options.exit })
   let summary: SummaryInput | undefined
   let summaryWanted = true
   let client: FeishuClient | undefined
@@ -51,7 +66,7 @@ export async function run(
       // Every input error before the first request, the GitHub API's included: composed once without the run's facts.
       await composeMessage({ ...config, mentions: boundingMentions(people) }, context, {})
     }
-    const facts = withTests(await readFacts(runner, config, context, env), tests)
+    const facts = withTests(await readFacts(runner, config, context, env, cancellation), tests)
     const status = runStatus(config, context, facts)
     const skipped = skipReason(config, status, facts.previous)
     if (skipped) {
@@ -64,16 +79,16 @@ export async function run(
       // Every input error before the first request: composed once with room for each mention either way.
       await composeMessage({ ...config, status, mentions: boundingMentions(people) }, context, facts)
     }
-    if (config.mode === 'app' && !config.dryRun) client = appClient(runner, config)
+    if (config.mode === 'app' && !config.dryRun) client = appClient(runner, config, cancellation)
     const answers = client && lookups.length ? await lookUpOpenIds(client, config.baseUrl, lookups) : undefined
     const { mentions, outcomes } = settleMentions(people, config.dryRun ? undefined : (answers ?? new Map()))
     // Files (issue 20): uploaded before the message that names their keys; loaded only when a step names files.
     const files = config.files ? await import('./report/attachments.js') : undefined
     // Every input error before the first upload: composed once with stand-ins for the image keys.
     if (files && !config.dryRun) await composeMessage({ ...config, status, mentions }, context, facts)
-    if (files && !config.dryRun) client ??= appClient(runner, config)
+    if (files && !config.dryRun) client ??= appClient(runner, config, cancellation)
     const uploaded =
-      files && client ? await files.uploadStepFiles({ runner, config, client, context, ...options }) : undefined
+      files && client ? await files.uploadStepFiles({ runner, config, client, context, cancellation }) : undefined
     const message = await composeMessage(
       { ...config, status, mentions, imageKeys: uploaded?.imageKeys },
       context,
@@ -83,23 +98,32 @@ export async function run(
     runner.info(`${describePlan(config, message)}${proxy ? `, ${proxy}` : ''}`)
     logMentions(runner, outcomes, config.dryRun)
     if (files && config.dryRun) await files.printFilesDryRun(runner, config)
-    const after = files && uploaded ? files.attachmentSender({ config, uploaded, env, ...options }) : undefined
+    const after = files && uploaded ? files.attachmentSender({ config, uploaded, env, cancellation }) : undefined
     // The built-in card shows the tests itself; the preview of any other card gets them underneath.
     const previewTests = message.input === 'preset' ? undefined : tests
     const results =
       config.mode === 'webhook'
-        ? await byWebhook(runner, config, message, env, after, previewTests)
-        : await byApp(runner, config, message, env, client, lookups, after, previewTests)
+        ? await byWebhook(runner, config, message, env, cancellation, after, previewTests)
+        : await byApp(runner, config, message, env, client, lookups, cancellation, after, previewTests)
+    const cancelled = config.dryRun ? undefined : cancellation.reason
     // The job summary is in English: a built-in card sent in another language alone is shown in English there.
     const shown =
       message.input === 'preset' && config.language !== 'auto' && config.language !== 'en_us'
         ? await composeMessage({ ...config, status, mentions, language: 'en_us' }, context, facts)
         : message
-    summary = { results, message: shown, dryRun: config.dryRun, mentions: outcomes, uploads: uploaded?.records, tests }
+    summary = {
+      results,
+      message: shown,
+      dryRun: config.dryRun,
+      mentions: outcomes,
+      uploads: uploaded?.records,
+      tests,
+      ...(cancelled ? { cancelled: cancelledLine(results, cancelled) } : {}),
+    }
     if (files) files.setUploadsOutput(runner, uploaded?.records ?? [])
     const outputProblem = config.dryRun
       ? reportOutputProblem(runner, setOutputs(runner, results), results, config.failOnError, true)
-      : reportDelivery(runner, results, config.failOnError)
+      : reportDelivery(runner, results, config.failOnError, cancelled)
     if (outputProblem) summary = { ...summary, outputProblem }
   } catch (error) {
     // An error the action explains is its own line; anything else is a bug, said so, its stack in the debug log.
@@ -112,6 +136,8 @@ export async function run(
   } finally {
     await client?.close()
     if (summary && summaryWanted) await writeSummary(runner, summary)
+    watched.stop()
+    backstop.stop()
   }
 }
 
@@ -122,7 +148,13 @@ function readsGitHub(config: Config): boolean {
 }
 
 /** What the GitHub API says about the run, when the message needs it; a warning, never a failure, when it cannot. */
-async function readFacts(runner: Runner, config: Config, context: RunContext, env: Environment): Promise<BuildFacts> {
+async function readFacts(
+  runner: Runner,
+  config: Config,
+  context: RunContext,
+  env: Environment,
+  cancellation: Cancellation,
+): Promise<BuildFacts> {
   const needs = apiNeeds(config)
   if (!needs.jobs && !needs.duration && !needs.previous) return {}
   if (!config.githubToken) {
@@ -138,6 +170,7 @@ async function readFacts(runner: Runner, config: Config, context: RunContext, en
     token: config.githubToken,
     timeoutMs: config.timeoutMs,
     needs,
+    cancel: cancellation.signal,
   })
   if (warning) runner.warning(warning)
   else if (needs.previous && facts.previous === null)
@@ -202,6 +235,7 @@ async function byWebhook(
   config: Config,
   message: OutgoingMessage,
   env: Environment,
+  cancellation: Cancellation,
   after?: After,
   tests?: TestFacts,
 ): Promise<DeliveryResult[]> {
@@ -223,6 +257,7 @@ async function byWebhook(
     proxy: config.proxy.url,
     log: (line) => runner.info(line),
     debug: (line) => runner.debug(line),
+    cancellation,
   })
   try {
     const results = config.files?.only
@@ -235,7 +270,7 @@ async function byWebhook(
 }
 
 /** The app bot's client: one per run, so lookups and sends share one tenant token (§1.1). */
-function appClient(runner: Runner, config: Config): FeishuClient {
+function appClient(runner: Runner, config: Config, cancellation: Cancellation): FeishuClient {
   return new FeishuClient({
     baseUrl: config.baseUrl,
     appId: config.appId,
@@ -246,6 +281,7 @@ function appClient(runner: Runner, config: Config): FeishuClient {
     onSecret: (secret) => runner.setSecret(secret),
     log: (line) => runner.info(line),
     debug: (line) => runner.debug(line),
+    cancellation,
   })
 }
 
@@ -256,6 +292,7 @@ async function byApp(
   env: Environment,
   client: FeishuClient | undefined,
   lookups: readonly Lookup[],
+  cancellation: Cancellation,
   after?: After,
   tests?: TestFacts,
 ): Promise<DeliveryResult[]> {
@@ -274,6 +311,6 @@ async function byApp(
   }
   const results = config.files?.only
     ? plan.targets.map((receiver) => ({ receiver, ok: true, messageId: '', chatId: '' }))
-    : await deliver({ client, plan, progress: (line) => runner.info(line) })
+    : await deliver({ client, plan, progress: (line) => runner.info(line), cancellation })
   return after ? after(results, client) : results
 }

@@ -186,7 +186,7 @@ describe.each(RUNTIMES)('built-in cards through dist/index.js on $name', ({ bin 
     fake.reset()
     result = await run('push', examplePayload('push', undefined, 4), { status: 'bad' })
     expect(result.exitCode).toBe(1)
-    expect(result.summary).toContain('❌ Nothing was sent: Input `status`: "bad" is not a job status')
+    expect(result.summary).toContain('❌ Nothing was sent: Input \\`status\\`: "bad" is not a job status')
     expect(fake.requests).toHaveLength(0)
 
     result = await run('push', examplePayload('push', undefined, 4), { status: 'success', summary: 'false' })

@@ -76,6 +76,7 @@ describe.each(RUNTIMES)('update and reply on $name', ({ bin }) => {
         chat_id: '',
         code: 0,
         error: '',
+        status: 'sent',
       },
     ])
     expect(finished.stdout).toContain(`Updating card ${id} with a card (from \`card\`) via ${fake.url}`)
@@ -142,6 +143,7 @@ describe.each(RUNTIMES)('update and reply on $name', ({ bin }) => {
         chat_id: 'oc_1',
         code: 0,
         error: '',
+        status: 'sent',
       },
     ])
     expect(report.stdout).toContain(`Replying to ${parent} in its thread with a post message (from \`post\`)`)
@@ -242,6 +244,7 @@ describe.each(RUNTIMES)('update and reply on $name', ({ bin }) => {
         chat_id: '',
         code: null,
         error: 'dry run: not sent',
+        status: 'dry_run',
       },
     ])
   })

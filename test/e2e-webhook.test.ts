@@ -22,6 +22,7 @@ const WEBHOOK_RESULT = {
   chat_id: '',
   code: 0,
   error: '',
+  status: 'sent',
 }
 
 const CONTENT: [string, Record<string, string>, Record<string, unknown>][] = [
@@ -152,7 +153,13 @@ describe.each(RUNTIMES)('custom bot webhooks on $name', ({ bin }) => {
       ),
     ])
     expect(JSON.parse(result.outputs.results!)).toEqual([
-      { ...WEBHOOK_RESULT, ok: false, code: 19021, error: expect.stringContaining('Feishu code 19021') },
+      {
+        ...WEBHOOK_RESULT,
+        ok: false,
+        code: 19021,
+        error: expect.stringContaining('Feishu code 19021'),
+        status: 'failed',
+      },
     ])
     expect(visibleOutput(result)).not.toContain('not-the-secret-9f')
     expectSecretsHidden(result)
@@ -271,7 +278,7 @@ describe.each(RUNTIMES)('custom bot webhooks on $name', ({ bin }) => {
     expect(result.stdout).toMatch(/"timestamp": "\d{10}"/)
     expect(result.stdout).toContain('"content": {\n    "text": "dry v1.2.3"\n  }')
     expect(JSON.parse(result.outputs.results!)).toEqual([
-      { ...WEBHOOK_RESULT, ok: false, code: null, error: 'dry run: not sent' },
+      { ...WEBHOOK_RESULT, ok: false, code: null, error: 'dry run: not sent', status: 'dry_run' },
     ])
     expectSecretsHidden(result)
   })

@@ -88,6 +88,7 @@ describe.each(RUNTIMES)('dist/index.js on $name', ({ bin }) => {
         chat_id: 'oc_1',
         code: 0,
         error: '',
+        status: 'sent',
       },
     ])
   })
@@ -319,6 +320,7 @@ describe.each(RUNTIMES)('dist/index.js on $name', ({ bin }) => {
         chat_id: '',
         code: null,
         error: 'dry run: not sent',
+        status: 'dry_run',
       },
       {
         receive_id: 'ou_alice',
@@ -328,6 +330,7 @@ describe.each(RUNTIMES)('dist/index.js on $name', ({ bin }) => {
         chat_id: '',
         code: null,
         error: 'dry run: not sent',
+        status: 'dry_run',
       },
     ])
     expect(result.outputs['message-id']).toBe('')

@@ -120,7 +120,8 @@ import { fakeUploads } from './fake-feishu-uploads.mjs'
  * @property {number} [status] default 500 (ignored for reset / hang)
  * @property {Record<string, unknown>} [body] default {code, msg} derived from status
  * @property {Record<string, string>} [headers]
- * @property {'reset' | 'hang' | 'reset-after' | 'expire-token'} [action] expire-token: the request's token expires just before it is handled; reset: drop the socket without processing;
+ * @property {number} [delayMs] with action delay: how long to hold the request before handling it normally (default 1000)
+ * @property {'reset' | 'hang' | 'reset-after' | 'expire-token' | 'delay'} [action] delay: handled normally after delayMs; expire-token: the request's token expires just before it is handled; reset: drop the socket without processing;
  *   hang: never answer; reset-after: process normally (a message IS stored) then drop the socket,
  *   i.e. the "lost response" case that uuid de-duplication exists for (§3.5)
  *
@@ -1468,11 +1469,20 @@ export async function startFakeFeishu(options = {}) {
     requests.push(record)
 
     const rule = takeRule(ctx.method, ctx.path)
+    /** @param {InjectRule | undefined} applied */
+    const answer = (applied) => respond(req, res, ctx, record, applied)
     if (rule?.action === 'reset') {
       req.socket.destroy()
       return
     }
     if (rule?.action === 'hang') return // close() destroys the socket
+    if (rule?.action === 'delay') return void setTimeout(() => answer(undefined), rule.delayMs ?? 1000)
+    answer(rule)
+  }
+
+  /** @param {http.IncomingMessage} req @param {http.ServerResponse} res @param {Ctx} ctx @param {RecordedRequest} record @param {InjectRule | undefined} rule */
+  function respond(req, res, ctx, record, rule) {
+    const headers = ctx.headers
     if (rule?.action === 'expire-token') {
       const info = tokenInfo.get(/^Bearer (\S+)$/.exec(headers.authorization ?? '')?.[1] ?? '')
       if (info) info.expired = true

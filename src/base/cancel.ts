@@ -21,7 +21,7 @@ export interface Cancellation {
 }
 
 /** How long requests in flight may take after a cancelling signal, at most. */
-const CANCEL_GRACE_MS = 3000
+export const CANCEL_GRACE_MS = 3000
 
 class Cancelled implements Cancellation {
   private readonly controller = new AbortController()

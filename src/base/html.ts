@@ -13,8 +13,3 @@ const HTML_ESCAPES: Readonly<Record<string, string>> = {
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (char) => HTML_ESCAPES[char] ?? char)
 }
-
-/** Text between tags (never an attribute): `&`, `<` and `>` escaped, quotes left as written (the job summary's markdown). */
-export function escapeHtmlText(text: string): string {
-  return text.replace(/[&<>]/g, (char) => HTML_ESCAPES[char] ?? char)
-}

@@ -4,6 +4,7 @@
 
 import * as core from '@actions/core'
 import { ActionError } from './errors.js'
+import { MIN_SECRET_LENGTH, secretSpellings } from './secret-spellings.js'
 
 /** The runner's environment: GITHUB_* variables, proxies, the workspace. */
 export type Environment = Record<string, string | undefined>
@@ -13,7 +14,7 @@ export interface Runner {
   getInput(name: string): string
   /** true/True/TRUE or false/False/FALSE; anything else throws. */
   getBooleanInput(name: string): boolean
-  /** The runner replaces the value with *** in every later line of the log. */
+  /** The runner replaces the value, in each of its spellings (secret-spellings.ts), with *** in every later line of the log. */
   setSecret(secret: string): void
   /** Throws an OutputFileError when the runner's output file cannot be written. */
   setOutput(name: string, value: string): void
@@ -44,13 +45,25 @@ export interface RedactOptions {
   readonly minLength?: number
 }
 
-/** Replaces each secret (longest first, so one containing another goes whole) with ***. */
+/**
+ * Replaces each secret, in every spelling of it (percent-encoded, JSON-escaped, base64:
+ * secret-spellings.ts), with ***; longest first, so one containing another goes whole. Secrets
+ * shorter than MIN_SECRET_LENGTH are left: hiding them would blank ordinary text; `minLength`
+ * raises that floor (the card preview), where a shorter secret hides only a text that is exactly it.
+ */
 export function redactSecrets(text: string, secrets: readonly string[], options: RedactOptions = {}): string {
-  const minLength = options.minLength ?? 0
-  if (secrets.some((secret) => secret.length < minLength && text.trim() === secret)) return '***'
+  const minLength = Math.max(options.minLength ?? 0, MIN_SECRET_LENGTH)
+  if (options.minLength && secrets.some((secret) => secret.length < minLength && secret && text.trim() === secret))
+    return '***'
+  const spellings = new Set<string>()
+  for (const secret of secrets) {
+    if (secret.length < minLength) continue
+    for (const spelling of secretSpellings(secret)) spellings.add(spelling)
+  }
   let redacted = text
-  for (const secret of [...secrets].sort((a, b) => b.length - a.length))
-    if (secret.length >= minLength) redacted = redacted.split(secret).join('***')
+  for (const spelling of [...spellings].sort((a, b) => b.length - a.length)) {
+    if (redacted.includes(spelling)) redacted = redacted.split(spelling).join('***')
+  }
   return redacted
 }
 
@@ -73,8 +86,10 @@ export const actionsRunner: Runner = {
   getInput: (name) => core.getInput(name),
   getBooleanInput: (name) => core.getBooleanInput(name),
   setSecret(secret) {
-    if (secret && !masked.includes(secret)) masked.push(secret)
-    core.setSecret(secret)
+    if (!secret) return
+    if (!masked.includes(secret)) masked.push(secret)
+    // The runner masks the log; each spelling a server could quote back is masked as well.
+    for (const spelling of secretSpellings(secret)) core.setSecret(spelling)
   },
   setOutput(name, value) {
     // Outside a runner (a local run) there is no output file: the value is shown, not stored.

@@ -3,6 +3,7 @@
 // attempt, within the rate limits, with one token refresh per run. Never puts a secret into an
 // error or a log line. Knows nothing of GitHub: secrets it learns go to `onSecret`, log lines to `log`.
 
+import type { Cancellation } from '../base/cancel.js'
 import { FeishuError } from './errors.js'
 import { FeishuRequester, type FeishuBody } from './request.js'
 import { KeyedLimiter, SlidingWindowLimiter, type Limit } from './rate-limiter.js'
@@ -125,6 +126,8 @@ export interface ClientOptions {
   limits?: typeof FEISHU_LIMITS
   sleep?: (ms: number) => Promise<void>
   random?: () => number
+  /** The run's cancellation: no request starts after it, and one in flight gets a short grace (request.ts). */
+  cancellation?: Cancellation
 }
 
 export class FeishuClient {

@@ -4,6 +4,8 @@
 // hook. A failure for one target never stops the others, and every target ends with a result.
 // Knows nothing of GitHub or of how results are reported.
 
+import type { Cancellation } from '../base/cancel.js'
+import { notStartedError } from './cancelled.js'
 import { FeishuError } from './errors.js'
 import type { FeishuClient } from './client.js'
 import type { AppDeliveryPlan } from './plan.js'
@@ -26,8 +28,12 @@ export interface DeliveryResult {
   readonly messageId: string
   readonly chatId: string
   readonly error?: FeishuError
-  /** What failed, for the message: `token` when no send was attempted, `dry-run` when none was meant to be. */
-  readonly stage?: 'token' | 'send' | 'dry-run'
+  /**
+   * What failed, for the message: `token` when no send was attempted, `dry-run` when none was
+   * meant to be, `cancelled` when the run was cancelled before the send started or was answered
+   * (the error's `cancelled` says which).
+   */
+  readonly stage?: 'token' | 'send' | 'dry-run' | 'cancelled'
   /** The step's attachments, each sent to this receiver after the message (feishu/attachments.ts); absent without any. */
   readonly attachments?: readonly AttachmentOutcome[]
 }
@@ -47,23 +53,27 @@ export interface DeliverOptions {
   /** Told every `progressEveryMs` while sends are under way (never for a delivery shorter than that). */
   progress?: (line: string) => void
   progressEveryMs?: number
+  /**
+   * The run's cancellation (the same the client was given): once cancelled, no further target
+   * is started; every target not delivered ends with stage `cancelled`.
+   */
+  cancellation?: Cancellation
 }
 
 export async function deliver(options: DeliverOptions): Promise<DeliveryResult[]> {
-  const { client, plan, progress, progressEveryMs = PROGRESS_EVERY_MS } = options
+  const { client, plan, progress, progressEveryMs = PROGRESS_EVERY_MS, cancellation } = options
   const { targets } = plan
   try {
     await client.tenantToken()
   } catch (error) {
     const failure = asFeishuError(error)
-    return targets.map((receiver) => ({
-      receiver,
-      ok: false,
-      messageId: '',
-      chatId: '',
-      error: failure,
-      stage: 'token' as const,
-    }))
+    // Cancelled while the token was awaited: no message was sent.
+    if (failure.cancelled)
+      return targets.map((receiver) => ({
+        ...notDelivered(receiver, notStartedError(cancellation?.reason ?? 'cancelled')),
+        stage: 'cancelled' as const,
+      }))
+    return targets.map((receiver) => ({ ...notDelivered(receiver, failure), stage: 'token' as const }))
   }
 
   const results = new Array<DeliveryResult>(targets.length)
@@ -71,7 +81,7 @@ export async function deliver(options: DeliverOptions): Promise<DeliveryResult[]
   let sent = 0
   let failed = 0
   const worker = async (): Promise<void> => {
-    while (next < targets.length) {
+    while (next < targets.length && !cancellation?.signal.aborted) {
       const index = next++
       const receiver = targets[index]!
       try {
@@ -79,7 +89,8 @@ export async function deliver(options: DeliverOptions): Promise<DeliveryResult[]
         results[index] = { receiver, ok: true, ...answer }
         sent += 1
       } catch (error) {
-        results[index] = { receiver, ok: false, messageId: '', chatId: '', error: asFeishuError(error), stage: 'send' }
+        const failure = asFeishuError(error)
+        results[index] = { ...notDelivered(receiver, failure), stage: failure.cancelled ? 'cancelled' : 'send' }
         failed += 1
       }
     }
@@ -96,7 +107,18 @@ export async function deliver(options: DeliverOptions): Promise<DeliveryResult[]
   } finally {
     clearInterval(timer)
   }
+  // Targets no worker started: the run was cancelled first.
+  for (let index = next; index < targets.length; index++) {
+    results[index] = {
+      ...notDelivered(targets[index]!, notStartedError(cancellation?.reason ?? 'cancelled')),
+      stage: 'cancelled',
+    }
+  }
   return results
+}
+
+function notDelivered(receiver: Target, error: FeishuError): DeliveryResult {
+  return { receiver, ok: false, messageId: '', chatId: '', error }
 }
 
 /** "Progress: 1200 of 5000 sent, 3 failed, 3797 remaining, about 3 min 50 s left". */
@@ -117,9 +139,8 @@ export async function deliverByWebhook(client: WebhookClient, message: FeishuMes
     await client.send(message)
     return [{ receiver: WEBHOOK_TARGET, ok: true, messageId: '', chatId: '' }]
   } catch (error) {
-    return [
-      { receiver: WEBHOOK_TARGET, ok: false, messageId: '', chatId: '', error: asFeishuError(error), stage: 'send' },
-    ]
+    const failure = asFeishuError(error)
+    return [{ ...notDelivered(WEBHOOK_TARGET, failure), stage: failure.cancelled ? 'cancelled' : 'send' }]
   }
 }
 

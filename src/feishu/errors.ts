@@ -23,6 +23,8 @@ export interface FeishuErrorDetails {
   final?: boolean
   /** The request never reached Feishu (no connection was made): sending it again cannot duplicate it. */
   notSent?: boolean
+  /** The run was cancelled: before the request started, or while its answer was awaited (feishu/cancelled.ts). */
+  cancelled?: 'before-send' | 'in-flight'
 }
 
 /** A request that Feishu answered with a non-zero code, an HTTP error, or that never got an answer. */
@@ -37,6 +39,7 @@ export class FeishuError extends ActionError implements FeishuErrorDetails {
   readonly attempts: number
   readonly final: boolean
   readonly notSent: boolean
+  readonly cancelled?: 'before-send' | 'in-flight'
 
   constructor(details: FeishuErrorDetails, options?: { cause?: unknown }) {
     super(describe(details), options)
@@ -51,6 +54,7 @@ export class FeishuError extends ActionError implements FeishuErrorDetails {
     this.attempts = details.attempts ?? 1
     this.final = details.final ?? false
     this.notSent = details.notSent ?? false
+    if (details.cancelled) this.cancelled = details.cancelled
   }
 
   /** The same failure, saying how many attempts ended in it. */

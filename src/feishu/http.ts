@@ -23,6 +23,11 @@ class TimeoutError extends ActionError {
   readonly code = 'ETIMEDOUT'
 }
 
+/** A request given up because the run was cancelled (the `cancel` signal of `send`). */
+export class CancelledError extends Error {
+  override readonly name = 'CancelledError'
+}
+
 /** Requests in flight at once to one host: as many as the delivery layer runs (feishu/deliver.ts). */
 const CONNECTIONS_PER_HOST = 16
 
@@ -70,27 +75,39 @@ export class Http {
    * and reading the answer. undici's own timeouts and the abort signal cover the usual cases; the
    * outer timer is the backstop for a stage that honours neither (a proxy that accepts the
    * connection and never answers its CONNECT), so no request can outlive its deadline by more
-   * than a second.
+   * than a second. `cancel` (a cancelled run's grace, feishu/cancelled.ts) gives the request up
+   * at once with a CancelledError, whatever stage it is in.
    */
   async send(
     method: 'POST' | 'PATCH',
     url: string,
     headers: Record<string, string>,
     body: string | FormData,
+    cancel?: AbortSignal,
   ): Promise<HttpAnswer> {
+    if (cancel?.aborted) throw new CancelledError('cancelled before it was sent')
     const controller = new AbortController()
     let timer: NodeJS.Timeout | undefined
+    let onCancel: (() => void) | undefined
     const backstop = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
         controller.abort()
         this.stalled = true
         reject(new TimeoutError(`no answer within ${this.timeoutMs} ms`))
       }, this.timeoutMs + BACKSTOP_GRACE_MS)
+      onCancel = () => {
+        // Rejected first, so the race ends as a cancellation, not as the abort's timeout.
+        reject(new CancelledError('given up: the run was cancelled'))
+        this.stalled = true
+        controller.abort()
+      }
+      cancel?.addEventListener('abort', onCancel, { once: true })
     })
     try {
       return await Promise.race([this.exchange(method, url, headers, body, controller.signal), backstop])
     } finally {
       clearTimeout(timer)
+      if (onCancel) cancel?.removeEventListener('abort', onCancel)
     }
   }
 

@@ -5,13 +5,16 @@
 // or a log line: every value given to `hide` is redacted from what the server says and from debug
 // lines, and server text is stripped of control characters.
 
+import { bounded } from '../base/bounded.js'
 import { MAX_ANSWER_SHOWN } from '../base/limits.js'
 import { redactSecrets } from '../base/runner.js'
 import { FeishuError } from './errors.js'
 import { explainCode, type FeishuErrorBody } from './codes.js'
-import { Http, withoutCredentials, type HttpAnswer } from './http.js'
+import type { Cancellation } from '../base/cancel.js'
+import { RequestCancellation, unansweredError } from './cancelled.js'
+import { CancelledError, Http, withoutCredentials, type HttpAnswer } from './http.js'
 import { networkError } from './network-errors.js'
-import { capped, MAX_ECHO, printable } from './server-text.js'
+import { MAX_ECHO, printable } from './server-text.js'
 import { decideRetry } from './retry-policy.js'
 
 /** A Feishu answer: the Open API's `{code, msg, error, data}`, or a custom bot's, which may carry `StatusCode` instead (§7.4). */
@@ -36,6 +39,12 @@ export interface RequesterOptions {
   debug?: (line: string) => void
   sleep?: (ms: number) => Promise<void>
   random?: () => number
+  /**
+   * The run's cancellation (base/cancel.ts): once cancelled, no request starts and every wait ends
+   * (a FeishuError with `cancelled: 'before-send'`); one in flight gets CANCEL_GRACE_MS to be
+   * answered (else `cancelled: 'in-flight'`). None given: never cancelled.
+   */
+  cancellation?: Cancellation
 }
 
 export class FeishuRequester {
@@ -44,10 +53,17 @@ export class FeishuRequester {
   /** Values never to repeat: secrets, tokens, hook URLs. */
   private readonly secrets: string[] = []
   private readonly hostInput: string
+  private readonly cancellation: RequestCancellation | undefined
 
   constructor(private readonly options: RequesterOptions) {
     this.http = new Http(options.timeoutMs, options.proxy)
-    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)))
+    const cancellation = options.cancellation ? new RequestCancellation(options.cancellation) : undefined
+    this.cancellation = cancellation
+    const sleep = options.sleep
+    // The rate limiters and the retries wait through this: a cancellation ends every wait.
+    this.sleep = cancellation
+      ? (ms) => cancellation.sleep(ms, sleep)
+      : (sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))))
     this.hostInput = options.hostInput ?? 'domain'
   }
 
@@ -64,6 +80,8 @@ export class FeishuRequester {
         return await attempt()
       } catch (error) {
         if (!(error instanceof FeishuError)) throw error
+        // Nothing more starts once the run is cancelled: not even a retry.
+        if (error.cancelled || this.cancellation?.stopped) throw error
         const decision = decideRetry(error, retries, maxRetries, random())
         if (!decision.retry) throw retries > 0 ? error.afterAttempts(retries + 1) : error
         this.options.log(
@@ -81,19 +99,23 @@ export class FeishuRequester {
     payload: object | FormData,
     headers: Record<string, string> = {},
   ): Promise<FeishuBody> {
+    this.cancellation?.check()
     let answer: HttpAnswer
     try {
       // A form (an upload, feishu/uploads.ts) carries its own multipart content type.
       answer =
         payload instanceof FormData
-          ? await this.http.send(method, url, headers, payload)
+          ? await this.http.send(method, url, headers, payload, this.cancellation?.inFlight)
           : await this.http.send(
               method,
               url,
               { 'content-type': 'application/json; charset=utf-8', ...headers },
               JSON.stringify(payload),
+              this.cancellation?.inFlight,
             )
     } catch (error) {
+      if (error instanceof CancelledError && this.cancellation)
+        throw unansweredError(this.cancellation.reason, new URL(url).host)
       const proxy = this.options.proxy ? withoutCredentials(this.options.proxy) : ''
       throw networkError(error, {
         url,
@@ -118,7 +140,7 @@ export class FeishuRequester {
   private interpret(method: string, url: string, { status, headers, text, cut }: HttpAnswer): FeishuBody {
     // Redacted before it is cut, so a cut can never leave the start of a secret showing.
     const clean = (value: unknown, max = MAX_ECHO): string =>
-      capped(this.redact(printable(typeof value === 'string' ? value : '')), max)
+      bounded(this.redact(printable(typeof value === 'string' ? value : '')), max)
     const host = new URL(url).host
     let logId = clean(headerValue(headers['x-tt-logid']), 100)
     const resetHeader = headerValue(headers['x-ogw-ratelimit-reset'])

@@ -2,6 +2,7 @@
 // receive_id_type), the message an update or reply acts on, or a custom bot's own group; and how
 // each is named in log lines. Pure types and names: parsing inputs into them is the inputs layer's.
 
+import { bounded } from '../base/bounded.js'
 import { maskEmail } from '../base/personal.js'
 
 export const RECEIVE_ID_TYPES = ['chat_id', 'open_id', 'union_id', 'user_id', 'email'] as const
@@ -32,19 +33,20 @@ export const WEBHOOK_TARGET: Target = Object.freeze({ receiveId: '', receiveIdTy
 /** A message id (§3.2), as update, reply and the outputs use it. */
 export const MESSAGE_ID = /^om_[A-Za-z0-9_-]+$/
 
-/** How a target is named in log lines and messages: `chat_id oc_...`, `reply to om_...`. */
+/** How a target is named in log lines and messages: `chat_id oc_...`, `reply to om_...`; never more than a bounded part of an id. */
 export function describeReceiver(target: Target): string {
+  const id = bounded(target.receiveId)
   switch (target.receiveIdType) {
     case 'webhook':
       return 'custom bot webhook'
     case 'update_message_id':
-      return `update of ${target.receiveId}`
+      return `update of ${id}`
     case 'reply_to':
-      return `reply to ${target.receiveId}`
+      return `reply to ${id}`
     case 'email':
       // Personal data: masked wherever a receiver is named (the log, the job summary).
-      return `email ${maskEmail(target.receiveId)}`
+      return `email ${maskEmail(id)}`
     default:
-      return `${target.receiveIdType} ${target.receiveId}`
+      return `${target.receiveIdType} ${id}`
   }
 }

@@ -5,6 +5,7 @@
 // error: the requester redacts them, and only the host is ever named.
 
 import { createHmac } from 'node:crypto'
+import type { Cancellation } from '../base/cancel.js'
 import type { FeishuMessage } from './message.js'
 import { FeishuError } from './errors.js'
 import { FeishuRequester } from './request.js'
@@ -50,6 +51,8 @@ export interface WebhookClientOptions {
   sleep?: (ms: number) => Promise<void>
   random?: () => number
   now?: () => number
+  /** The run's cancellation: no post starts after it, and one in flight gets a short grace (request.ts). */
+  cancellation?: Cancellation
 }
 
 export class WebhookClient {
@@ -75,7 +78,16 @@ export class WebhookClient {
         return await this.requests.call('POST', webhookUrl, webhookBody(message, secret, now()))
       } catch (error) {
         // No uuid here: after a lost answer the message may be in the group already.
-        if (error instanceof FeishuError && !resendableWithoutKey(error)) {
+        if (error instanceof FeishuError && error.cancelled === 'in-flight') {
+          throw new FeishuError(
+            {
+              ...error,
+              fix: 'check the group before running the step again: a custom bot takes no idempotency key, so a second run would post it twice',
+            },
+            { cause: error },
+          )
+        }
+        if (error instanceof FeishuError && !error.cancelled && !resendableWithoutKey(error)) {
           throw new FeishuError(
             {
               ...error,

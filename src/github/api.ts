@@ -64,6 +64,8 @@ export async function readBuildFacts(options: {
   timeoutMs: number
   needs: ApiNeeds
   now?: () => number
+  /** Ends the reading at once (the run was cancelled): sent without the facts, as on a timeout. */
+  cancel?: AbortSignal
 }): Promise<ApiReading> {
   const { env, context, token, needs } = options
   const now = options.now ?? Date.now
@@ -79,7 +81,8 @@ export async function readBuildFacts(options: {
   } catch (error) {
     return { facts: {}, warning: `Sending without the job list: ${(error as Error).message}.` }
   }
-  const signal = AbortSignal.timeout(options.timeoutMs)
+  const timeout = AbortSignal.timeout(options.timeoutMs)
+  const signal = options.cancel ? AbortSignal.any([timeout, options.cancel]) : timeout
   let get: (path: string, query?: Record<string, string | number>) => Promise<{ data: unknown; link: string }>
   try {
     get = await client(baseUrl, token, signal, options.timeoutMs)

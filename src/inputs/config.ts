@@ -2,6 +2,7 @@
 // each mistake in a workflow is reported before any network call, in one line naming the input.
 // Secrets are masked here, before anything else can log.
 
+import { bounded } from '../base/bounded.js'
 import type { Environment, Runner } from '../base/runner.js'
 import { isSecureOrLoopback, isWebUrl } from '../base/urls.js'
 import { hookBase, hookToken } from '../feishu/hook-url.js'
@@ -10,6 +11,7 @@ import type { FilesInput } from './attachments.js'
 import { readCardFile } from './card-file.js'
 import { fileLines } from './workspace-files.js'
 import { InputError, shown } from './errors.js'
+import { checkIdLength } from './ids.js'
 import {
   checkWebhookMentions,
   readMentionInput,
@@ -347,6 +349,7 @@ function readTarget(
     ['update-message-id', updateMessageId],
     ['reply-to', replyTo],
   ] as const) {
+    if (id) checkIdLength(name, id, 'message id')
     if (id && !MESSAGE_ID.test(id))
       throw new InputError(
         name,
@@ -378,7 +381,8 @@ function readAllReceivers(runner: Runner, targetInput: '' | 'webhook' | 'update-
   const { receivers, duplicates } = readReceivers(input('chat-id'), input('receive-id'))
   if (receivers.length === 0)
     throw new InputError('chat-id', 'no receiver given; set `chat-id` (oc_...) or `receive-id`')
-  if (duplicates.length) runner.notice(`Receivers given more than once get the message once: ${duplicates.join(', ')}`)
+  if (duplicates.length)
+    runner.notice(`Receivers given more than once get the message once: ${bounded(duplicates.join(', '), 1000)}`)
   return receivers
 }
 
@@ -388,8 +392,10 @@ function maskProxyCredentials(runner: Runner, proxy: string | undefined): void {
   try {
     const url = new URL(withHttpScheme(proxy))
     if (url.password) {
+      // Its spellings include the percent-decoded one; `user:password` is what a Basic
+      // Proxy-Authorization header carries, base64-encoded.
       runner.setSecret(url.password)
-      runner.setSecret(decodeURIComponent(url.password))
+      runner.setSecret(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`)
     }
   } catch {
     // Not a URL: resolveProxy reports it, without repeating it, if it is the one in force.

@@ -1,5 +1,7 @@
 // InputError: the workflow must change an input. Raised before any network call; its message is
-// one line that names the input, and never repeats a secret.
+// one line that names the input, and never repeats a secret, nor more than a bounded part of it.
+
+import { bounded } from '../base/bounded.js'
 
 import { ActionError } from '../base/errors.js'
 
@@ -29,7 +31,7 @@ export function invisibleIn(text: string): string {
   return [...new Set(text.match(INVISIBLE) ?? [])].map((char) => shown(char)).join(' ')
 }
 
-/** `text` for an error message, with each invisible character written as \uXXXX so the reader sees it. */
+/** `text` for an error message, cut to a bounded length, with each invisible character written as \uXXXX so the reader sees it. */
 export function shown(text: string): string {
-  return text.replace(INVISIBLE, (char) => `\\u${char.codePointAt(0)!.toString(16).padStart(4, '0')}`)
+  return bounded(text).replace(INVISIBLE, (char) => `\\u${char.codePointAt(0)!.toString(16).padStart(4, '0')}`)
 }

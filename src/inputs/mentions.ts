@@ -4,8 +4,10 @@
 // later, in github/people.ts and feishu/contacts.ts. Never repeats an e-mail address or phone
 // number unmasked in an error. Pure apart from parsing YAML.
 
+import { bounded } from '../base/bounded.js'
 import { maskEmail, maskPersonal, maskPhone } from '../base/personal.js'
 import { InputError, shown } from './errors.js'
+import { checkIdLength, MAX_ID_LENGTH } from './ids.js'
 import { splitList } from './receivers.js'
 import { parseMapping } from './structured.js'
 
@@ -60,6 +62,8 @@ export function shownPerson(person: FeishuPerson): string {
 
 /** An open_id, `user_id:...`, an e-mail or a phone number; undefined when it is none of them. */
 function readPerson(entry: string, input: string): FeishuPerson | undefined {
+  // Before any pattern: an entry far beyond any real id is refused, and never matched in full.
+  checkIdLength(input, entry, 'person (open_id, user_id, e-mail or phone number)')
   if (OPEN_ID.test(entry)) return { kind: 'open_id', id: entry }
   const typed = /^user_id:(.*)$/i.exec(entry)
   if (typed) {
@@ -75,9 +79,11 @@ function readPerson(entry: string, input: string): FeishuPerson | undefined {
 
 /** What `entry` looks like, masked where it could be personal data, invisible characters shown as \\u escapes. */
 function shownEntry(entry: string): string {
+  // Cut before any pattern: they are not meant for 100,000 characters.
+  if (entry.length > MAX_ID_LENGTH) return shown(maskPersonal(bounded(entry, 60)))
   if (/^[^@\s]+@[^@\s]+$/.test(entry)) return shown(maskEmail(entry))
   if (/^\+?[\d\s-]{5,}$/.test(entry)) return shown(maskPhone(entry.replace(/[\s-]/g, '')))
-  return shown(maskPersonal(entry.length > 60 ? `${entry.slice(0, 60)}…` : entry))
+  return shown(maskPersonal(bounded(entry, 60)))
 }
 
 /**

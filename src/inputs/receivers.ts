@@ -2,9 +2,9 @@
 // sends to (§3.1 receive_id_type): each id's kind inferred from its prefix or written as
 // type:value, its shape checked, duplicates left out. Pure; no I/O.
 
-import { maskPersonal } from '../base/personal.js'
 import { RECEIVE_ID_TYPES, type Receiver, type ReceiveIdType } from '../feishu/targets.js'
 import { hasInvisible, InputError, invisibleIn, shown } from './errors.js'
+import { checkIdLength, ID_SHAPES, shownId } from './ids.js'
 
 /**
  * Splits a list input on newlines and commas, and on what people also type between ids: spaces,
@@ -14,30 +14,24 @@ export function splitList(value: string): string[] {
   return value.split(/[\s,;\uff0c\uff1b\u3001]+/).filter(Boolean)
 }
 
-/** What each kind of id looks like; anything else would only come back from Feishu as 230034. */
-const SHAPES: Record<ReceiveIdType, RegExp> = {
-  chat_id: /^oc_[A-Za-z0-9_-]+$/,
-  open_id: /^ou_[A-Za-z0-9_-]+$/,
-  union_id: /^on_[A-Za-z0-9_-]+$/,
-  user_id: /^[A-Za-z0-9_.-]+$/,
-  email: /^[^@\s]+@[^@\s]+\.[^@\s]+$/,
-}
-
 function checked(receiver: Receiver, entry: string, input: string): Receiver {
+  checkIdLength(input, receiver.receiveId, receiver.receiveIdType)
   if (hasInvisible(receiver.receiveId)) {
     throw new InputError(
       input,
-      `"${shown(maskPersonal(entry))}" is not a valid ${receiver.receiveIdType}: it holds an invisible character (${invisibleIn(entry)}), likely pasted along; type the id again`,
+      `"${shownId(entry)}" is not a valid ${receiver.receiveIdType}: it holds an invisible character (${invisibleIn(entry)}), likely pasted along; type the id again`,
     )
   }
-  if (!SHAPES[receiver.receiveIdType].test(receiver.receiveId)) {
-    throw new InputError(input, `"${shown(maskPersonal(entry))}" is not a valid ${receiver.receiveIdType}`)
+  if (!ID_SHAPES[receiver.receiveIdType].test(receiver.receiveId)) {
+    throw new InputError(input, `"${shownId(entry)}" is not a valid ${receiver.receiveIdType}`)
   }
   return receiver
 }
 
 /** Infers the type from the prefix the way Feishu ids are shaped; `type:value` is explicit. */
 export function parseReceiver(entry: string, input: string): Receiver {
+  // Before any pattern, so a huge entry costs nothing.
+  checkIdLength(input, entry, 'receiver id')
   const explicit = /^([A-Za-z_]+):(.*)$/.exec(entry)
   if (explicit) {
     const [, typed, id] = explicit as unknown as [string, string, string]
@@ -48,7 +42,7 @@ export function parseReceiver(entry: string, input: string): Receiver {
     if (!entry.includes('@')) {
       throw new InputError(
         input,
-        `unknown receiver type "${shown(typed)}" in "${shown(maskPersonal(entry))}"; use one of ${RECEIVE_ID_TYPES.join(', ')}`,
+        `unknown receiver type "${shown(typed)}" in "${shownId(entry)}"; use one of ${RECEIVE_ID_TYPES.join(', ')}`,
       )
     }
   }
@@ -58,7 +52,7 @@ export function parseReceiver(entry: string, input: string): Receiver {
   if (entry.includes('@')) return checked({ receiveId: entry, receiveIdType: 'email' }, entry, input)
   throw new InputError(
     input,
-    `cannot tell what kind of id "${shown(maskPersonal(entry))}" is; chat ids start with oc_, open_ids with ou_, union_ids with on_; write it as type:value (e.g. user_id:${shown(maskPersonal(entry))})`,
+    `cannot tell what kind of id "${shownId(entry)}" is; chat ids start with oc_, open_ids with ou_, union_ids with on_; write it as type:value (e.g. user_id:${shownId(entry)})`,
   )
 }
 
@@ -69,7 +63,7 @@ export function readReceivers(chatIds: string, receiveIds: string): { receivers:
     if (!entry.startsWith('oc_')) {
       throw new InputError(
         'chat-id',
-        `"${shown(entry)}" is not a chat id (chat ids start with oc_); put users and other ids in \`receive-id\``,
+        `"${shownId(entry)}" is not a chat id (chat ids start with oc_); put users and other ids in \`receive-id\``,
       )
     }
     all.push(checked({ receiveId: entry, receiveIdType: 'chat_id' }, entry, 'chat-id'))

@@ -3,6 +3,7 @@
 // Small and free of the files code, so a plain send loads nothing more than this.
 
 import type { DeliveryResult } from '../feishu/deliver.js'
+import { gfm, type Markdown } from './summary-markdown.js'
 import { describeReceiver } from '../feishu/targets.js'
 
 /** `attachment_message_ids` of a `results` entry: one per attachment, '' where its send failed. */
@@ -25,18 +26,17 @@ export function attachmentFailureLines(results: readonly DeliveryResult[]): stri
 /** The job summary's list of the files a step sent ([] when it named none). */
 export function filesSummary(
   records: readonly { path: string; kind: string; bytes: number; message_ids: readonly string[] }[] = [],
-): string[] {
+): Markdown[] {
   if (records.length === 0) return []
-  const lines = ['**Files**', '', '| File | Kind | Size | Messages |', '| --- | --- | --- | --- |']
+  const lines = [gfm`**Files**`, gfm``, gfm`| File | Kind | Size | Messages |`, gfm`| --- | --- | --- | --- |`]
   for (const record of records) {
     const sent = record.message_ids.filter(Boolean).length
     const messages =
       record.kind === 'image' && record.message_ids.length === 0
         ? 'in the message'
         : `${sent} of ${record.message_ids.length} sent`
-    const cell = (text: string): string => text.replace(/[|\\`*_<>[\]]/g, (char) => `\\${char}`)
-    lines.push(`| ${cell(record.path)} | ${record.kind} | ${(record.bytes / 1024).toFixed(0)} KB | ${messages} |`)
+    lines.push(gfm`| ${record.path} | ${record.kind} | ${(record.bytes / 1024).toFixed(0)} KB | ${messages} |`)
   }
-  lines.push('')
+  lines.push(gfm``)
   return lines
 }

@@ -5,6 +5,7 @@ import { OutputFileError, type Runner } from '../base/runner.js'
 import type { DeliveryResult } from '../feishu/deliver.js'
 import { describeReceiver } from '../feishu/targets.js'
 import { attachmentFailureLines, attachmentIds } from './attachment-lines.js'
+import { cancelledLine, resultStatus, type ResultStatus } from './cancelled.js'
 
 /** One entry of the `results` output. */
 interface ResultEntry {
@@ -16,6 +17,8 @@ interface ResultEntry {
   code: number | null
   error: string
   attachment_message_ids?: string[]
+  /** sent, failed, not_sent or unconfirmed (the run was cancelled before it started, or before its answer), dry_run. */
+  status: ResultStatus
 }
 
 function resultEntries(results: readonly DeliveryResult[]): ResultEntry[] {
@@ -28,6 +31,7 @@ function resultEntries(results: readonly DeliveryResult[]): ResultEntry[] {
     code: result.ok ? 0 : (result.error?.code ?? null),
     error: result.ok ? '' : failureText(result),
     ...attachmentIds(result),
+    status: resultStatus(result),
   }))
 }
 
@@ -58,7 +62,9 @@ export function setOutputs(runner: Runner, results: readonly DeliveryResult[]): 
   let problem = ''
   runner.startGroup('Outputs')
   try {
-    for (const [name, value] of Object.entries(outputs)) {
+    for (const [name, text] of Object.entries(outputs)) {
+      // The runner masks the log, not the output file: every secret, in every spelling, is hidden here.
+      const value = runner.redact(text)
       runner.info(`${name}: ${value}`)
       if (problem) continue
       try {
@@ -118,7 +124,13 @@ function deliveredLine({ receiver, messageId, chatId }: DeliveryResult): string 
  * receiver that failed, and any output that could not be written: one failure at most. Returns
  * the output problem for the summary ('' when none).
  */
-export function reportDelivery(runner: Runner, results: readonly DeliveryResult[], failOnError: boolean): string {
+export function reportDelivery(
+  runner: Runner,
+  results: readonly DeliveryResult[],
+  failOnError: boolean,
+  /** Why the run was cancelled (SIGTERM), when it was: the verdict is the cancellation line, and always a failure. */
+  cancelled?: string,
+): string {
   // One line per receiver: folded into a group when there are several, so thousands do not bury the verdict.
   const delivered = results.filter((result) => result.ok)
   const grouped = results.length > 1 && delivered.length > 0
@@ -129,6 +141,11 @@ export function reportDelivery(runner: Runner, results: readonly DeliveryResult[
     if (grouped) runner.endGroup()
   }
   const problem = setOutputs(runner, results)
+  if (cancelled) {
+    const line = cancelledLine(results, cancelled)
+    runner.setFailed(problem ? `${line}\nAlso, ${problem} (the values are in the Outputs group above).` : line)
+    return problem
+  }
   const failed = results.filter((result) => !result.ok)
   const attachmentLines = attachmentFailureLines(results)
   // A custom bot, an update or a reply is one request, not a list of receivers.

@@ -1,7 +1,9 @@
 // The job summary: one table of receivers with their result, and a readable preview of what was
 // sent (title, text, fields, buttons as links), written as GitHub markdown. Pure rendering plus
 // one append to the runner's summary file. What goes in: receivers, message ids, errors that the client
-// has already redacted, and the message itself; never a credential.
+// has already redacted, and the message itself; never a credential. Every line is Markdown built
+// with summary-markdown.ts, so event and user text reach the summary only through its one
+// escaping; a new section does the same (a list of Markdown).
 
 import { filesSummary } from './attachment-lines.js'
 import type { Runner } from '../base/runner.js'
@@ -11,9 +13,9 @@ import type { MentionOutcome } from '../github/people.js'
 import { shownOutcome } from './mentions.js'
 import { describeReceiver } from '../feishu/targets.js'
 import { jsonList as asArray, jsonObject as asObject, jsonString as str, type Json } from '../base/json.js'
-import { escapeHtmlText as escapeHtml } from '../base/html.js'
 import type { TestFacts } from '../github/test-reports/results.js'
 import { testsSummaryLines } from './tests-section.js'
+import { code, cutAtLine, feishuText, joinMarkdown, link, gfm, quote, type Markdown } from './summary-markdown.js'
 
 /** Room for a whole 30 KB card, and far below GitHub's 1 MiB per step. */
 const PREVIEW_CHARS = 40_000
@@ -34,6 +36,8 @@ export interface SummaryInput {
   readonly uploads?: Parameters<typeof filesSummary>[0]
   /** What the `test-results` reports said. */
   readonly tests?: TestFacts
+  /** The run was cancelled while sending: the cancellation line (report/cancelled.ts). */
+  readonly cancelled?: string
 }
 
 /** Writes the summary when the runner gives a summary file (not in local runs). */
@@ -46,6 +50,8 @@ export async function writeSummary(runner: Runner, input: SummaryInput): Promise
   }
 }
 
+const BLANK = gfm``
+
 export function renderSummary({
   results = [],
   message,
@@ -56,70 +62,70 @@ export function renderSummary({
   mentions = [],
   uploads,
   tests,
+  cancelled,
 }: SummaryInput): string {
-  const lines = ['## Feishu / Lark notification', '']
+  const lines: Markdown[] = [gfm`## Feishu / Lark notification`, BLANK]
   const delivered = results.filter((result) => result.ok).length
-  if (failure) lines.push(`❌ Nothing was sent: ${inline(failure)}`)
-  else if (skipped) lines.push(`⏭️ ${inline(skipped)}`)
-  else if (dryRun) lines.push(`🧪 Dry run: nothing was sent to the ${results.length} receiver(s) below.`)
+  if (cancelled) lines.push(gfm`⛔ ${cancelled}`)
+  else if (failure) lines.push(gfm`❌ Nothing was sent: ${failure}`)
+  else if (skipped) lines.push(gfm`⏭️ ${skipped}`)
+  else if (dryRun) lines.push(gfm`🧪 Dry run: nothing was sent to the ${results.length} receiver(s) below.`)
   else if (delivered === results.length)
-    lines.push(`✅ Delivered to ${results.length === 1 ? 'the receiver' : `all ${results.length} receivers`}.`)
-  else lines.push(`❌ Delivered to ${delivered} of ${results.length} receiver(s).`)
-  if (outputProblem) lines.push('', `⚠️ The step's outputs were not written: ${inline(outputProblem)}`)
-  lines.push('')
+    lines.push(
+      results.length === 1 ? gfm`✅ Delivered to the receiver.` : gfm`✅ Delivered to all ${results.length} receivers.`,
+    )
+  else lines.push(gfm`❌ Delivered to ${delivered} of ${results.length} receiver(s).`)
+  if (outputProblem) lines.push(BLANK, gfm`⚠️ The step's outputs were not written: ${outputProblem}`)
+  lines.push(BLANK)
   if (results.length) {
-    lines.push('| Receiver | Result | Message id |', '| --- | --- | --- |')
+    lines.push(gfm`| Receiver | Result | Message id |`, gfm`| --- | --- | --- |`)
     for (const result of results) {
       const outcome = result.ok
-        ? '✅ delivered'
+        ? gfm`✅ delivered`
         : result.stage === 'dry-run'
-          ? '🧪 not sent (dry run)'
-          : `❌ ${inline(failureOf(result))}`
+          ? gfm`🧪 not sent (dry run)`
+          : gfm`${result.stage === 'cancelled' ? '⛔' : '❌'} ${failureOf(result)}`
       lines.push(
-        `| ${cell(describeReceiver(result.receiver))} | ${cell(outcome)} | ${result.messageId ? `\`${result.messageId}\`` : ''} |`,
+        gfm`| ${describeReceiver(result.receiver)} | ${outcome} | ${result.messageId ? code(result.messageId) : BLANK} |`,
       )
     }
-    lines.push('')
+    lines.push(BLANK)
   }
   lines.push(...filesSummary(uploads))
   lines.push(...testsSummaryLines(tests))
   if (mentions.length) {
     const missed = mentions.filter((outcome) => outcome.problem).length
     lines.push(
-      `**Mentions**${missed ? `: ${missed} of ${mentions.length} could not be mentioned and were written as plain text` : ''}`,
-      '',
-      '| Mention | Result |',
-      '| --- | --- |',
+      missed
+        ? gfm`**Mentions**: ${missed} of ${mentions.length} could not be mentioned and were written as plain text`
+        : gfm`**Mentions**`,
+      BLANK,
+      gfm`| Mention | Result |`,
+      gfm`| --- | --- |`,
     )
     for (const outcome of mentions) {
       const result = outcome.problem
-        ? `⚠️ ${outcome.problem.reason}. Fix: ${outcome.problem.fix}`
-        : `${outcome.resolvedTo ? '✅ ' : ''}${shownOutcome(outcome)}`
-      lines.push(`| ${cell(inline(outcome.asked))} | ${cell(inline(result))} |`)
+        ? gfm`⚠️ ${outcome.problem.reason}. Fix: ${outcome.problem.fix}`
+        : gfm`${outcome.resolvedTo ? '✅ ' : ''}${shownOutcome(outcome)}`
+      lines.push(gfm`| ${outcome.asked} | ${result} |`)
     }
-    lines.push('')
+    lines.push(BLANK)
   }
   if (message) {
     const what =
       message.msgType === 'interactive' ? 'a card' : message.msgType === 'post' ? 'a rich-text post' : 'a text message'
-    let preview = previewMessage(message).join('\n')
-    if (preview.length > PREVIEW_CHARS) {
-      preview = preview.slice(0, preview.lastIndexOf('\n', PREVIEW_CHARS))
-      // A code fence left open would swallow the rest of the summary.
-      if ((preview.match(/^\s*```/gm) ?? []).length % 2) preview += '\n```'
-      preview += '\n\n… (preview cut)'
-    }
+    const preview = cutAtLine(joinMarkdown(previewMessage(message)), PREVIEW_CHARS)
     const verb = dryRun ? 'Would send' : delivered === 0 ? 'Tried to send' : 'Sent'
     lines.push(
-      `<details open><summary>${verb}: ${what} (from <code>${message.input}</code>)</summary>`,
-      '',
+      gfm`<details open><summary>${verb}: ${what} (from <code>${message.input}</code>)</summary>`,
+      BLANK,
       preview,
-      '',
-      '</details>',
-      '',
+      BLANK,
+      gfm`</details>`,
+      BLANK,
     )
   }
-  return lines.join('\n')
+  return joinMarkdown(lines).text
 }
 
 function failureOf(result: DeliveryResult): string {
@@ -129,113 +135,88 @@ function failureOf(result: DeliveryResult): string {
   return `${result.stage === 'token' ? 'no token: ' : ''}${head}${error.meaning}. Fix: ${error.fix}`
 }
 
-/** Text as GitHub markdown shows it literally: no HTML, no line breaks (for one-line places). */
-function inline(text: string): string {
-  return escapeHtml(text).replace(/\s*\n\s*/g, ' ')
-}
-
-function cell(text: string): string {
-  return text.replace(/\|/g, '\\|')
-}
-
-/**
- * Feishu markup in sent text, readable on GitHub: mentions as @id; any other `<` is followed by
- * an invisible zero-width space, so GitHub shows it as text (also inside code, where an entity
- * would show as `&lt;`) and never reads it as HTML.
- */
-function feishuText(text: string): string {
-  return text
-    .replace(/<at\s+(?:user_id|id|email)\s*=\s*["']?([^"'>\s]+)["']?\s*>[^<]*<\/at>/g, '@$1')
-    .replace(/</g, '<\u200B')
-}
-
-function quote(text: string): string {
-  return text
-    .split('\n')
-    .map((line) => `> ${line}`)
-    .join('\n')
-}
+/** Text Feishu shows as it is (plain_text, a text message, a title): mentions as @id, all else literal. */
+const plain = (text: string): Markdown => feishuText(text, { markdown: false })
+/** Text Feishu reads as markdown: its bold, links and code blocks kept, all else literal. */
+const marked = (text: string): Markdown => feishuText(text, { markdown: true })
 
 /** What a reader of the chat would see, roughly, as markdown lines. */
-export function previewMessage(message: OutgoingMessage): string[] {
+export function previewMessage(message: OutgoingMessage): Markdown[] {
   const content = message.content
-  if (message.msgType === 'text') return [quote(feishuText(str(content.text)))]
+  if (message.msgType === 'text') return [quote(plain(str(content.text)))]
   if (message.msgType === 'post') return previewPost(content)
   if (content.type === 'template') return previewTemplate(asObject(content.data))
   return previewCard(content)
 }
 
-function previewPost(post: Json): string[] {
-  const lines: string[] = []
+function previewPost(post: Json): Markdown[] {
+  const lines: Markdown[] = []
   for (const [locale, value] of Object.entries(post)) {
     const body = asObject(value)
-    lines.push(`*${feishuText(locale)}*`, '')
-    if (str(body.title)) lines.push(`**${feishuText(str(body.title))}**`, '')
+    lines.push(gfm`*${locale}*`, BLANK)
+    if (str(body.title)) lines.push(gfm`**${str(body.title)}**`, BLANK)
     const paragraphs = asArray(body.content).map((paragraph) =>
-      asArray(paragraph)
-        .map((node) => postNode(asObject(node)))
-        .join(''),
+      joinMarkdown(
+        asArray(paragraph).map((node) => postNode(asObject(node))),
+        BLANK,
+      ),
     )
-    lines.push(quote(paragraphs.join('\n')), '')
+    lines.push(quote(joinMarkdown(paragraphs, gfm`  \n`)), BLANK)
   }
   return lines
 }
 
-function postNode(node: Json): string {
+function postNode(node: Json): Markdown {
   switch (node.tag) {
     case 'text':
-      return feishuText(str(node.text))
+      return plain(str(node.text))
     case 'a':
       return link(str(node.text) || str(node.href), str(node.href))
     case 'at':
-      return `@${feishuText(str(node.user_name) || str(node.user_id))}`
+      return gfm`@${'\u2060'}${str(node.user_name) || str(node.user_id)}`
     case 'img':
-      return '[image]'
+      return gfm`[image]`
     case 'media':
-      return '[video]'
+      return gfm`[video]`
     case 'emotion':
-      return `:${feishuText(str(node.emoji_type))}:`
+      return gfm`:${str(node.emoji_type)}:`
     case 'code_block':
-      return `\`${feishuText(str(node.text)).replace(/`/g, "'")}\``
+      return code(str(node.text))
     case 'hr':
-      return '———'
+      return gfm`———`
     case 'md':
-      return feishuText(str(node.text))
+      return marked(str(node.text))
     default:
-      return ''
+      return BLANK
   }
 }
 
-function link(text: string, url: string): string {
-  const label = feishuText(text).replace(/[[\]]/g, '\\$&')
-  return /^https?:\/\//.test(url) ? `[${label}](${url.replace(/[()\s]/g, encodeURIComponent)})` : label
-}
-
-function previewTemplate(data: Json): string[] {
+function previewTemplate(data: Json): Markdown[] {
+  const version = str(data.template_version_name)
   const lines = [
-    `Template card \`${feishuText(str(data.template_id))}\`${str(data.template_version_name) ? ` version \`${feishuText(str(data.template_version_name))}\`` : ' (latest published version)'}`,
+    version
+      ? gfm`Template card ${code(str(data.template_id))} version ${code(version)}`
+      : gfm`Template card ${code(str(data.template_id))} (latest published version)`,
   ]
   const variables = Object.entries(asObject(data.template_variable))
   if (variables.length) {
-    lines.push('', '| Variable | Value |', '| --- | --- |')
+    lines.push(BLANK, gfm`| Variable | Value |`, gfm`| --- | --- |`)
     for (const [name, value] of variables) {
       const shown = typeof value === 'string' ? value : JSON.stringify(value)
-      lines.push(
-        `| ${cell(escapeHtml(name))} | ${cell(inline(shown.length > 300 ? `${shown.slice(0, 300)}…` : shown))} |`,
-      )
+      lines.push(gfm`| ${name} | ${shown.length > 300 ? `${shown.slice(0, 300)}…` : shown} |`)
     }
   }
   return lines
 }
 
-function previewCard(card: Json): string[] {
-  const lines: string[] = []
+function previewCard(card: Json): Markdown[] {
+  const lines: Markdown[] = []
   const header = asObject(card.header)
   const title = str(asObject(header.title).content)
   const subtitle = str(asObject(header.subtitle).content)
-  if (title) lines.push(`**${feishuText(title)}**${header.template ? ` (${feishuText(str(header.template))})` : ''}`)
-  if (subtitle) lines.push(`*${feishuText(subtitle)}*`)
-  if (lines.length) lines.push('')
+  if (title) lines.push(header.template ? gfm`**${title}** (${str(header.template)})` : gfm`**${title}**`)
+  if (subtitle) lines.push(gfm`*${subtitle}*`)
+  if (lines.length) lines.push(BLANK)
   const i18n = asObject(card.i18n_elements)
   const elements =
     card.body !== undefined
@@ -248,32 +229,33 @@ function previewCard(card: Json): string[] {
       const element = asObject(value)
       switch (element.tag) {
         case 'markdown':
-          lines.push(feishuText(str(element.content)), '')
+          lines.push(marked(str(element.content)), BLANK)
           break
         case 'div': {
-          const text = str(asObject(element.text).content)
-          if (text) lines.push(feishuText(text), '')
-          for (const field of asArray(element.fields))
-            lines.push(feishuText(str(asObject(asObject(field).text).content)), '')
+          const text = asObject(element.text)
+          if (str(text.content)) lines.push(fieldText(text), BLANK)
+          for (const field of asArray(element.fields)) lines.push(fieldText(asObject(asObject(field).text)), BLANK)
           break
         }
         case 'plain_text':
+          lines.push(plain(str(element.content)), BLANK)
+          break
         case 'lark_md':
-          lines.push(feishuText(str(element.content)), '')
+          lines.push(marked(str(element.content)), BLANK)
           break
         case 'hr':
-          lines.push('---', '')
+          lines.push(gfm`---`, BLANK)
           break
         case 'img':
         case 'image':
-          lines.push('[image]', '')
+          lines.push(gfm`[image]`, BLANK)
           break
         case 'button': {
           const behavior = asArray(element.behaviors)
             .map(asObject)
             .find((item) => item.type === 'open_url')
           const url = str(behavior?.default_url) || str(element.url) || str(asObject(element.multi_url).url)
-          lines.push(`🔗 ${link(str(asObject(element.text).content) || 'button', url)}`, '')
+          lines.push(gfm`🔗 ${link(str(asObject(element.text).content) || 'button', url)}`, BLANK)
           break
         }
         default:
@@ -283,4 +265,9 @@ function previewCard(card: Json): string[] {
   }
   walk(elements)
   return lines
+}
+
+/** A div's text or field: markdown when its tag says lark_md, else plain text. */
+function fieldText(text: Json): Markdown {
+  return text.tag === 'lark_md' ? marked(str(text.content)) : plain(str(text.content))
 }

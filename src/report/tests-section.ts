@@ -4,7 +4,9 @@
 // markdown character is made literal (no tag, no link, no table break); in the preview each is
 // escaped HTML. Pure. Must not: read reports or decide the status.
 
+import { escapeHtml } from '../base/html.js'
 import { formatCount, testLocation } from '../compose/tests.js'
+import { gfm, type Markdown } from './summary-markdown.js'
 import type { FailedTest, TestFacts } from '../github/test-reports/results.js'
 
 /** The summary lists this many failed tests, then says how many more. */
@@ -18,35 +20,28 @@ function counts(tests: TestFacts): string {
   return parts.join(' · ')
 }
 
-/** Text as GitHub markdown shows it literally, in a table cell, on one line. */
-function literal(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/[\\`*_~[\]|#!@:]/g, (c) => `&#${c.charCodeAt(0)};`)
-    .replace(/\s*\n\s*/g, ' ⏎ ')
+/** Text for one table cell: on one line (gfm`` escapes it). */
+function oneLine(text: string): string {
+  return text.replace(/\s*\n\s*/g, ' ⏎ ')
 }
 
 /** The summary's lines: counts, then the failed tests as a table. */
-export function testsSummaryLines(tests: TestFacts | undefined): string[] {
+export function testsSummaryLines(tests: TestFacts | undefined): Markdown[] {
   if (!tests) return []
-  const lines = [`**Tests** (${tests.files} report(s)): ${counts(tests)}`, '']
+  const lines = [gfm`**Tests** (${tests.files} report(s)): ${counts(tests)}`, gfm``]
   if (tests.failures.length) {
-    lines.push('| Failed test | Suite | Where | Message |', '| --- | --- | --- | --- |')
-    const row = (test: FailedTest): string =>
-      `| ${literal(test.name)} | ${literal(test.suite)} | ${literal(testLocation(test))} | ${literal(test.message)} |`
+    lines.push(gfm`| Failed test | Suite | Where | Message |`, gfm`| --- | --- | --- | --- |`)
+    const row = (test: FailedTest): Markdown =>
+      gfm`| ${oneLine(test.name)} | ${oneLine(test.suite)} | ${oneLine(testLocation(test))} | ${oneLine(test.message)} |`
     lines.push(...tests.failures.slice(0, SUMMARY_TESTS).map(row))
     const left = tests.failed - Math.min(SUMMARY_TESTS, tests.failures.length)
-    if (left > 0) lines.push('', `… and ${formatCount(left)} more failed test${left === 1 ? '' : 's'}`)
-    lines.push('')
+    if (left > 0) lines.push(gfm``, gfm`… and ${formatCount(left)} more failed test${left === 1 ? '' : 's'}`)
+    lines.push(gfm``)
   }
   return lines
 }
 
-function html(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
-}
+const html = escapeHtml
 
 /** The preview's tests section, as HTML under the card (for a card that is not the built-in one). */
 export function testsPreviewHtml(tests: TestFacts | undefined): string {

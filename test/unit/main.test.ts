@@ -110,7 +110,7 @@ describe('run()', () => {
     ])
     expect(fake.requests).toHaveLength(0)
     expect(runner.outputs).toEqual({})
-    expect(runner.summaries.join('')).toContain('❌ Nothing was sent: Input `timeout`')
+    expect(runner.summaries.join('')).toContain('❌ Nothing was sent: Input \\`timeout\\`')
   })
 
   it("a refusal fails the step with Feishu's code and the fix; fail-on-error: false turns it into a warning", async () => {

@@ -23,7 +23,7 @@ describe('renderSummary', () => {
     expect(summary).toContain('| chat_id oc_1 | ✅ delivered | `om_1` |')
     expect(summary).toContain('| open_id ou_2 | ✅ delivered | `om_2` |')
     expect(summary).toContain('<summary>Sent: a text message (from <code>text</code>)</summary>')
-    expect(summary).toContain('> Deployed <\u200Bb>v1<\u200B/b> | done\n> @ou_a')
+    expect(summary).toContain('> Deployed &lt;b&gt;v1&lt;/b&gt; \\| done  \n> @\u2060ou_a')
   })
 
   it('failure: the code, what it means and the fix', () => {
@@ -45,7 +45,7 @@ describe('renderSummary', () => {
 
   it('an input error: nothing was sent, and why', () => {
     expect(renderSummary({ failure: 'Input `status`: "x" is not a job status <b>' })).toContain(
-      '❌ Nothing was sent: Input `status`: "x" is not a job status &lt;b&gt;',
+      '❌ Nothing was sent: Input \\`status\\`: "x" is not a job status &lt;b&gt;',
     )
   })
 
@@ -96,7 +96,7 @@ describe('previewMessage', () => {
       },
     }
     expect(previewMessage(card).join('\n')).toBe(
-      '**CI failed** (red)\n*o/r*\n\n**Branch:** main\n@ou_x\n\n---\n\n🔗 [View run](https://github.com/o/r/actions/runs/1)\n',
+      '**CI failed** (red)\n*o/r*\n\n**Branch:** main  \n@\u2060ou_x\n\n---\n\n🔗 [View run](https://github.com/o/r/actions/runs/1)\n',
     )
   })
 
@@ -133,7 +133,7 @@ describe('previewMessage', () => {
         },
       },
     }
-    expect(previewMessage(post).join('\n')).toBe('*zh_cn*\n\n**T**\n\n> see [docs](https://d)@all\n')
+    expect(previewMessage(post).join('\n')).toBe('*zh_cn*\n\n**T**\n\n> see [docs](https://d)@\u2060all\n')
     const template: OutgoingMessage = {
       msgType: 'interactive',
       input: 'template-id',
@@ -157,7 +157,7 @@ describe('previewMessage on GitHub', () => {
     }
     const preview = previewMessage(card).join('\n')
     expect(preview).not.toMatch(/<[a-z/]/i)
-    expect(preview).toContain('a <\u200B b')
+    expect(preview).toContain('```\na < b\n```')
   })
 })
 
