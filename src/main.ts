@@ -31,6 +31,20 @@ export async function run(env: Environment = process.env, runner: Runner = actio
     const config = await readConfig(env, runner)
     summaryWanted = config.summary
     const context = await readRunContext(env, (line) => runner.warning(line))
+    // Approval gate (issue 23): a step with `approvers` sends one card and waits for the answer
+    // (approval/gate.ts, its own chunk, which also installs the SIGINT/SIGTERM watch for its wait).
+    if (config.approval) {
+      const { runApprovalGate } = await import('./approval/gate.js')
+      const gate = { ...config, approval: config.approval }
+      summary = await runApprovalGate({
+        runner,
+        config: gate,
+        context,
+        env,
+        makeClient: () => appClient(runner, config),
+      })
+      return
+    }
     // Who to mention, before compose: ids as given, the rest looked up with the app's token (§14.1).
     const people = planMentions(config.mentions, config.users, context, config.mode)
     const lookups = lookupsOf(people)

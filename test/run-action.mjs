@@ -95,6 +95,7 @@ export const CONTEXT = {
  * @param {boolean} [options.debug] step debug logging on, as with the ACTIONS_STEP_DEBUG secret
  * @param {string[]} [options.nodeArgs] node options before the script, e.g. --import
  * @param {{ name: string, payload: unknown }} [options.event] the event (GITHUB_EVENT_NAME and the payload file); default: a push
+ * @param {(child: import('node:child_process').ChildProcess) => void} [options.onSpawn] given the step's process (to signal it)
  * @returns {Promise<ActionRun>}
  */
 export async function runAction(options) {
@@ -130,6 +131,7 @@ export async function runAction(options) {
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   })
+  options.onSpawn?.(child)
   let stdout = ''
   let stderr = ''
   child.stdout.on('data', (chunk) => (stdout += chunk.toString()))

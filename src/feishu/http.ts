@@ -77,10 +77,10 @@ export class Http {
    * than a second.
    */
   async send(
-    method: 'POST' | 'PATCH',
+    method: 'POST' | 'PATCH' | 'GET',
     url: string,
     headers: Record<string, string>,
-    body: string,
+    body: string | undefined,
   ): Promise<HttpAnswer> {
     const controller = new AbortController()
     let timer: NodeJS.Timeout | undefined
@@ -99,10 +99,10 @@ export class Http {
   }
 
   private async exchange(
-    method: 'POST' | 'PATCH',
+    method: 'POST' | 'PATCH' | 'GET',
     url: string,
     headers: Record<string, string>,
-    body: string,
+    body: string | undefined,
     outer: AbortSignal,
   ): Promise<HttpAnswer> {
     const signal = AbortSignal.any([AbortSignal.timeout(this.timeoutMs), outer])

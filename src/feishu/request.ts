@@ -73,18 +73,19 @@ export class FeishuRequester {
 
   /** One attempt: JSON in, Feishu's body out, or a FeishuError. */
   async call(
-    method: 'POST' | 'PATCH',
+    method: 'POST' | 'PATCH' | 'GET',
     url: string,
-    payload: object,
+    payload: object | undefined,
     headers: Record<string, string> = {},
   ): Promise<FeishuBody> {
     let answer: HttpAnswer
     try {
+      // A GET (a list, feishu/reactions.ts) carries no body.
       answer = await this.http.send(
         method,
         url,
-        { 'content-type': 'application/json; charset=utf-8', ...headers },
-        JSON.stringify(payload),
+        payload === undefined ? headers : { 'content-type': 'application/json; charset=utf-8', ...headers },
+        payload === undefined ? undefined : JSON.stringify(payload),
       )
     } catch (error) {
       const proxy = this.options.proxy ? withoutCredentials(this.options.proxy) : ''

@@ -5,6 +5,7 @@
 import type { Environment, Runner } from '../base/runner.js'
 import { hookBase, hookToken } from '../feishu/hook-url.js'
 import { MESSAGE_ID, type Receiver } from '../feishu/targets.js'
+import type { ApprovalConfig } from './approval.js'
 import { readCardFile } from './card-file.js'
 import { InputError, shown } from './errors.js'
 import {
@@ -89,6 +90,8 @@ export interface Config {
   readonly onFailure: SendWhen
   /** The built-in cards' language: every one of LANGUAGES (auto), or one. */
   readonly language: Language
+  /** The approval gate (inputs/approval.ts): set when `approvers` is; undefined for a plain send. */
+  readonly approval?: ApprovalConfig
 }
 
 /** Travis CI's notification settings: always, only when the result changed, never. */
@@ -217,6 +220,21 @@ export async function readConfig(env: Environment, runner: Runner): Promise<Conf
     throw new InputError('max-retries', `"${retriesText}" is not a whole number from 0 to 10`)
 
   const proxy = resolveProxy(input('proxy'), baseUrl, env)
+  // Approval gate (issue 23): its inputs and rules load only when one of them is set.
+  const gateInputs = ['approvers', 'approvals', 'approval-timeout'].some(
+    (name) => !['', '1', '1h'].includes(input(name)),
+  )
+  const approval =
+    gateInputs || booleanInput('exclude-initiator')
+      ? (await import('./approval.js')).readApprovalInputs(input, booleanInput, {
+          mode,
+          receivers,
+          updateMessageId,
+          replyTo,
+          contentInput: content.input,
+          preset: input('preset'),
+        })
+      : undefined
 
   return Object.freeze({
     mode,
@@ -245,6 +263,7 @@ export async function readConfig(env: Environment, runner: Runner): Promise<Conf
     summary: booleanInput('summary'),
     statusAuto,
     ...readRunReportInputs(input),
+    ...(approval ? { approval } : {}),
   })
 }
 

@@ -44,7 +44,7 @@ export function printDryRun(
   }
   for (const target of targets) {
     const request = plan.requestFor(target)
-    printRequest(runner, `${request.method} ${request.url}`, ['Authorization: Bearer ***'], request.body)
+    printRequest(runner, `${request.method} ${request.url}`, ['Authorization: Bearer ***'], request.body ?? {})
   }
   return notSent(targets)
 }
