@@ -11,6 +11,7 @@
 //      real release note (Node.js's latest), so the markdown conversion is included
 //   4. fan-out: 100 receivers with Feishu's limits switched on in the fake, against the minimum
 //      time those limits allow
+//   5. approval gates: 20 waiting at once (scripts/bench-approval.mjs): requests per 3 s, CPU, RSS
 // NODE_EXTRA_CA_CERTS is removed from every measured process: it costs ~37 ms a start here and
 // runners do not set it.
 import { spawn } from 'node:child_process'
@@ -19,6 +20,7 @@ import { cpus, tmpdir, totalmem } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { startFakeFeishu } from '../test/fake-feishu.mjs'
+import { benchApproval } from './bench-approval.mjs'
 import { eventEnv, examplePayload, nodeReleaseNotes } from '../test/github-events.mjs'
 import { ACTION, CONTEXT, inputEnv, RUNTIMES } from '../test/run-action.mjs'
 
@@ -230,6 +232,9 @@ for (const runtime of RUNTIMES) {
   )
 }
 say()
+
+const gateSeconds = process.argv.indexOf('--approval-seconds')
+await benchApproval({ say, seconds: gateSeconds > 0 ? Number(process.argv[gateSeconds + 1]) : 60, env: cleanEnv })
 
 if (write) {
   // The figures are rewritten; the hand-kept history of what each change bought is kept.

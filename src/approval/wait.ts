@@ -60,7 +60,8 @@ async function unlessAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<
   let stop: (() => void) | undefined
   const aborted = new Promise<undefined>((resolve) => {
     stop = () => resolve(undefined)
-    signal.addEventListener('abort', stop, { once: true })
+    if (signal.aborted) resolve(undefined)
+    else signal.addEventListener('abort', stop, { once: true })
   })
   try {
     return await Promise.race([work, aborted])
@@ -116,7 +117,8 @@ export async function waitForDecision(options: WaitOptions): Promise<WaitOutcome
       const votes = await unlessAborted(votesFrom(), signal)
       if (votes) {
         const verdict = decide(votes, options.rule)
-        if (verdict.state !== 'pending') return { kind: verdict.state, ...verdict }
+        if (verdict.state !== 'pending')
+          return { kind: verdict.state, answers: verdict.answers, decidedAt: verdict.decidedAt }
         answers = verdict.answers
         failures = 0
       }
