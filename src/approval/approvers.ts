@@ -36,7 +36,7 @@ export interface SettledApprovers {
 }
 
 /** A problem that stops the gate before sending: one line, what to change. */
-export class GateSetupError extends Error {
+class GateSetupError extends Error {
   override readonly name = 'GateSetupError'
 }
 

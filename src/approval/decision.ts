@@ -7,7 +7,7 @@
 // so nothing undoes a decision. Pure: any source of answers (reactions, or later button clicks)
 // feeds the same rules. Must not: do I/O, know about Feishu's request shapes.
 
-export type Choice = 'approve' | 'reject'
+type Choice = 'approve' | 'reject'
 
 /** One answer as read: who (a user or an app, by id), what, and when (ms since epoch). */
 export interface Vote {
@@ -38,7 +38,7 @@ export type Verdict =
   | { readonly state: 'approved' | 'rejected'; readonly answers: readonly Answer[]; readonly decidedAt: number }
 
 /** Whether `vote` counts under `rule`. */
-export function counts(vote: Vote, rule: DecisionRule): boolean {
+function counts(vote: Vote, rule: DecisionRule): boolean {
   if (vote.operatorType !== 'user' || !rule.approvers.has(vote.operatorId)) return false
   return !(vote.choice === 'approve' && rule.excluded !== '' && vote.operatorId === rule.excluded)
 }
