@@ -1,6 +1,7 @@
 // The layers of src/, top to bottom. A module may import from its own layer and the layers
 // below it, never above, and nothing may form a cycle. Each folder's README.md says what it owns.
 //   main.ts, index.ts   wiring
+//   approval/           the approval gate: send a card, wait for the approvers' answer, show it
 //   report/             outputs, job summary, dry run
 //   compose/            the message: placeholders, variables, built-in cards, release notes
 //   github/             the run's context: the event, the environment, the GitHub API
@@ -8,7 +9,7 @@
 //   feishu/             talking to Feishu: delivery plan, clients, requests, retries, limits, codes
 //   markup/             escaping text others wrote, safe URLs
 //   base/               the runner interface, plain-data helpers
-const LAYERS = ['report', 'compose', 'github', 'inputs', 'feishu', 'markup', 'base']
+const LAYERS = ['approval', 'report', 'compose', 'github', 'inputs', 'feishu', 'markup', 'base']
 
 const upward = LAYERS.map((layer, index) => ({
   name: `no-upward-import-from-${layer}`,

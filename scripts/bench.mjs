@@ -12,6 +12,7 @@
 //   4. fan-out: 100 receivers with Feishu's limits switched on in the fake, against the minimum
 //      time those limits allow
 //   5. attachments: a 30 MB file to 10 receivers, peak memory against a text send (bench-attachments.mjs)
+//   5. approval gates: 20 waiting at once (scripts/bench-approval.mjs): requests per 3 s, CPU, RSS
 // NODE_EXTRA_CA_CERTS is removed from every measured process: it costs ~37 ms a start here and
 // runners do not set it.
 import { spawn } from 'node:child_process'
@@ -21,6 +22,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { startFakeFeishu } from '../test/fake-feishu.mjs'
 import { benchAttachments } from './bench-attachments.mjs'
+import { benchApproval } from './bench-approval.mjs'
 import { eventEnv, examplePayload, nodeReleaseNotes } from '../test/github-events.mjs'
 import { ACTION, CONTEXT, inputEnv, RUNTIMES } from '../test/run-action.mjs'
 import { writeReports } from './bench-test-reports.mjs'
@@ -312,6 +314,9 @@ await exitFake.close()
 say()
 
 await benchAttachments({ say, measure, actionEnv, runtimes: RUNTIMES, action: ACTION })
+
+const gateSeconds = process.argv.indexOf('--approval-seconds')
+await benchApproval({ say, seconds: gateSeconds > 0 ? Number(process.argv[gateSeconds + 1]) : 60, env: cleanEnv })
 
 say('## Ratios')
 say()

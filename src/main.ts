@@ -4,7 +4,7 @@
 // the whole flow runs in tests with plain data.
 
 import { failureOf } from './base/errors.js'
-import { watchSignals, type Cancellation, type SignalSource } from './base/cancel.js'
+import { manualCancellation, watchSignals, type Cancellation, type SignalSource } from './base/cancel.js'
 import { cancelBackstop } from './base/cancel-backstop.js'
 import { actionsRunner, type Environment, type Runner } from './base/runner.js'
 import { composeMessage, type OutgoingMessage } from './compose/message.js'
@@ -55,6 +55,21 @@ export async function run(
     const config = await readConfig(env, runner)
     summaryWanted = config.summary
     const context = await readRunContext(env, (line) => runner.warning(line))
+    // Approval gate (issue 23): a step with `approvers` sends one card and waits for the answer
+    // (approval/gate.ts, its own chunk, which also installs the SIGINT/SIGTERM watch for its wait).
+    if (config.approval) {
+      const { runApprovalGate } = await import('./approval/gate.js')
+      const gate = { ...config, approval: config.approval }
+      summary = await runApprovalGate({
+        runner,
+        config: gate,
+        context,
+        env,
+        // Never cancelled: after a cancel the gate still updates its card (it watches the signals itself).
+        makeClient: () => appClient(runner, config, manualCancellation()),
+      })
+      return
+    }
     // Before any request: a report path outside the workspace is an input error.
     const tests = config.testResults.length ? await readTests(runner, config, env) : undefined
     // Who to mention, before compose: ids as given, the rest looked up with the app's token (§14.1).

@@ -15,6 +15,7 @@ import https from 'node:https'
 import crypto from 'node:crypto'
 import { URL } from 'node:url'
 import { fakeUploads } from './fake-feishu-uploads.mjs'
+import { createReactions } from './fake-feishu-reactions.mjs'
 
 /**
  * @typedef {'string' | 'number' | 'boolean' | 'array' | 'object'} TemplateVarType
@@ -138,6 +139,7 @@ import { fakeUploads } from './fake-feishu-uploads.mjs'
  * @property {(messageId: string, state: 'recalled' | 'deleted' | 'old') => void} markMessage
  *   recalled / deleted as by a user; old: sent 15 days ago, past the 14-day update window (§5.2)
  * @property {(rule: InjectRule) => void} inject
+ * @property {ReturnType<typeof createReactions>['api']} reactions message reactions (test/fake-feishu-reactions.mjs)
  * @property {() => Promise<void>} close
  * @property {() => void} reset
  * @property {ReturnType<typeof fakeUploads>} files image and file uploads (fake-feishu-uploads.mjs): issued keys, uploads
@@ -809,6 +811,8 @@ export async function startFakeFeishu(options = {}) {
   /** @type {Map<string, number[]>} app id -> times of batch_get_id requests, for its own limits (§14.1) */
   const lookupTimes = new Map()
   const files = fakeUploads({ authenticate, fail, apps })
+  // Message reactions (test/fake-feishu-reactions.mjs).
+  const reactions = createReactions({ authenticate, messagesById, fail, apps, users })
 
   /**
    * §3.4: the gateway answers HTTP 429 / 99991400 with x-ogw-ratelimit-reset (seconds until the
@@ -1392,6 +1396,8 @@ export async function startFakeFeishu(options = {}) {
     const message = MESSAGE_PATH.exec(ctx.path)
     if (message) return ctx.method === 'PATCH' ? handlePatch(ctx, message[1] ?? '') : wrongMethod()
     if (ctx.path === BATCH_GET_ID_PATH) return ctx.method === 'POST' ? handleBatchGetId(ctx) : wrongMethod()
+    const reacted = reactions.route(ctx)
+    if (reacted) return reacted
     const hook = HOOK_PATH.exec(ctx.path)
     if (hook) return ctx.method === 'POST' ? handleHook(ctx, hook[1] ?? '') : wrongMethod()
     return fail(404, 99991201, '404 page not found')
@@ -1539,6 +1545,7 @@ export async function startFakeFeishu(options = {}) {
     webhookMessages,
     tokens,
     files,
+    reactions: reactions.api,
     get connections() {
       return connections
     },
@@ -1585,6 +1592,7 @@ export async function startFakeFeishu(options = {}) {
       patchTimes.clear()
       hookTimes.clear()
       lookupTimes.clear()
+      reactions.reset()
       webhookMessages.length = 0
       files.reset()
       rules = []

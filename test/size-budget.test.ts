@@ -81,6 +81,19 @@ describe('size budget', () => {
     expect(readFileSync(join(root, 'dist', 'index.js'), 'utf8')).not.toContain('undefined entity')
   })
 
+  it('the approval gate is a chunk of its own: a gate loads it, a card send does not', async () => {
+    const gateChunks = readdirSync(join(root, 'dist'))
+      .filter((name) => name.endsWith('.js'))
+      .filter((name) => readFileSync(join(root, 'dist', name), 'utf8').includes('CARD_COURIER_TEST_POLL_MS'))
+      .map((name) => `dist/${name}`)
+    expect(gateChunks).toHaveLength(1)
+    expect(gateChunks).not.toContain('dist/index.js')
+    const gate = await loadedFromDist({ approvers: 'ou_alice', 'dry-run': 'true' })
+    expect(gate.map((file) => file.slice(root.length))).toEqual(expect.arrayContaining(gateChunks))
+    const card = await loadedFromDist({ card: 'elements: [{tag: markdown, content: hi}]' })
+    expect(card.map((file) => file.slice(root.length))).not.toEqual(expect.arrayContaining(gateChunks))
+  })
+
   it('all of dist/ is at most 1.5 MB', () => {
     const bytes = readdirSync(join(root, 'dist')).reduce(
       (sum, name) => sum + statSync(join(root, 'dist', name)).size,

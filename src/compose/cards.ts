@@ -61,7 +61,7 @@ const CARD_BYTES = 30 * 1024
 const JOB_LINES = 40
 
 /** Card markdown of the resolved mentions: <at id=...></at> (§4.5, §14.2); the unresolved as literal text. */
-function cardMentions(mentions: readonly Mention[]): string {
+export function cardMentions(mentions: readonly Mention[]): string {
   return mentions
     .map((mention) => ('id' in mention ? `<at id=${mention.id}></at>` : escapeCardMarkdown(mention.text)))
     .join(' ')

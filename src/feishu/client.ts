@@ -62,11 +62,17 @@ interface BatchGetIdBody {
   include_resigned: boolean
 }
 
+/** The request body of POST /open-apis/im/v1/messages/:message_id/reactions (feishu/reactions.ts). */
+interface ReactionBody {
+  reaction_type: { emoji_type: string }
+}
+
 /** One request of the app bot for one target: what a dry run prints and the client sends. */
 export interface AppRequest {
-  readonly method: 'POST' | 'PATCH'
+  readonly method: 'POST' | 'PATCH' | 'GET'
   readonly url: string
-  readonly body: SendBody | ReplyBody | UpdateBody | BatchGetIdBody
+  /** Undefined for a GET. */
+  readonly body: SendBody | ReplyBody | UpdateBody | BatchGetIdBody | ReactionBody | undefined
   /**
    * What the per-target limit counts (§3.3): one chat or user for a send; one message for an
    * update (5 QPS per message, §5.2) and for a reply (its chat is not known before the answer).
@@ -182,6 +188,14 @@ export class FeishuClient {
    */
   call(label: string, request: AppRequest): Promise<FeishuBody> {
     return this.requests.withRetries(label, () => this.callWithToken(request))
+  }
+
+  /**
+   * One attempt with the run's token, no retries: for a caller that paces and retries itself
+   * (the approval wait polls every few seconds and backs off on its own). Feishu's body, or a FeishuError.
+   */
+  callOnce(request: AppRequest): Promise<FeishuBody> {
+    return this.callWithToken(request)
   }
 
   close(): Promise<void> {

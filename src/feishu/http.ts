@@ -79,10 +79,10 @@ export class Http {
    * at once with a CancelledError, whatever stage it is in.
    */
   async send(
-    method: 'POST' | 'PATCH',
+    method: 'POST' | 'PATCH' | 'GET',
     url: string,
     headers: Record<string, string>,
-    body: string | FormData,
+    body: string | FormData | undefined,
     cancel?: AbortSignal,
   ): Promise<HttpAnswer> {
     if (cancel?.aborted) throw new CancelledError('cancelled before it was sent')
@@ -112,11 +112,11 @@ export class Http {
   }
 
   private async exchange(
-    method: 'POST' | 'PATCH',
+    method: 'POST' | 'PATCH' | 'GET',
     url: string,
     headers: Record<string, string>,
     // A form (an upload) is streamed as multipart by undici, each file part read from disk as it goes.
-    body: string | FormData,
+    body: string | FormData | undefined,
     outer: AbortSignal,
   ): Promise<HttpAnswer> {
     const signal = AbortSignal.any([AbortSignal.timeout(this.timeoutMs), outer])

@@ -94,17 +94,18 @@ export class FeishuRequester {
 
   /** One attempt: JSON (or a multipart form) in, Feishu's body out, or a FeishuError. */
   async call(
-    method: 'POST' | 'PATCH',
+    method: 'POST' | 'PATCH' | 'GET',
     url: string,
-    payload: object | FormData,
+    payload: object | FormData | undefined,
     headers: Record<string, string> = {},
   ): Promise<FeishuBody> {
     this.cancellation?.check()
     let answer: HttpAnswer
     try {
-      // A form (an upload, feishu/uploads.ts) carries its own multipart content type.
+      // A form (an upload, feishu/uploads.ts) carries its own multipart content type; a GET (a list,
+      // feishu/reactions.ts) carries no body.
       answer =
-        payload instanceof FormData
+        payload instanceof FormData || payload === undefined
           ? await this.http.send(method, url, headers, payload, this.cancellation?.inFlight)
           : await this.http.send(
               method,

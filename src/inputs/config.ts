@@ -8,6 +8,7 @@ import { isSecureOrLoopback, isWebUrl } from '../base/urls.js'
 import { hookBase, hookToken } from '../feishu/hook-url.js'
 import { MESSAGE_ID, type Receiver } from '../feishu/targets.js'
 import type { FilesInput } from './attachments.js'
+import type { ApprovalConfig } from './approval.js'
 import { readCardFile } from './card-file.js'
 import { fileLines } from './workspace-files.js'
 import { InputError, shown } from './errors.js'
@@ -98,6 +99,8 @@ export interface Config {
   readonly files: FilesInput | undefined
   /** The `test-results` lines (paths and patterns of JUnit XML reports); read by github/test-reports. */
   readonly testResults: readonly string[]
+  /** The approval gate (inputs/approval.ts): set when `approvers` is; undefined for a plain send. */
+  readonly approval?: ApprovalConfig
 }
 
 /** Travis CI's notification settings: always, only when the result changed, never. */
@@ -243,6 +246,21 @@ export async function readConfig(env: Environment, runner: Runner): Promise<Conf
           variableNames: [...Object.keys(variables ?? {}), ...Object.keys(untrustedVariables ?? {})],
         })
       : undefined
+  // Approval gate (issue 23): its inputs and rules load only when one of them is set.
+  const gateInputs = ['approvers', 'approvals', 'approval-timeout'].some(
+    (name) => !['', '1', '1h'].includes(input(name)),
+  )
+  const approval =
+    gateInputs || booleanInput('exclude-initiator')
+      ? (await import('./approval.js')).readApprovalInputs(input, booleanInput, {
+          mode,
+          receivers,
+          updateMessageId,
+          replyTo,
+          contentInput: content.input,
+          preset: input('preset'),
+        })
+      : undefined
 
   return Object.freeze({
     mode,
@@ -273,6 +291,7 @@ export async function readConfig(env: Environment, runner: Runner): Promise<Conf
     testResults: Object.freeze(fileLines(input('test-results'))),
     ...readRunReportInputs(input),
     files,
+    ...(approval ? { approval } : {}),
   })
 }
 

@@ -50,7 +50,7 @@ export async function printDryRun(
   }
   for (const target of targets) {
     const request = plan.requestFor(target)
-    printRequest(runner, `${request.method} ${request.url}`, ['Authorization: Bearer ***'], request.body)
+    printRequest(runner, `${request.method} ${request.url}`, ['Authorization: Bearer ***'], request.body ?? {})
   }
   return notSent(targets)
 }
