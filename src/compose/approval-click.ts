@@ -82,7 +82,7 @@ export function decideClick(click: Click, context: ClickContext): ClickOutcome {
   const label = index >= 0 ? gate.labels?.[index] : undefined
   const options = { ...(gate.title && { title: gate.title }), repository: gate.repository, runId: gate.runId, attempt: gate.attempt }
   const before = gate.approvedBy ?? []
-  const earlier = { people: [] as string[], ...namesOf(gate, before) }
+  const earlier = namesOf(gate, before)
   const decide = (decision: Decision, shown: Pick<AnswerState, 'names' | 'others'>): ClickOutcome => ({
     ...answer('success', { kind: 'thanks', decision }, answerCard({ phase: 'decided', decision, people: [click.operatorOpenId], ...shown }, options)),
     decided: { decision, operatorOpenId: click.operatorOpenId, ...(label && { label }) },

@@ -34,6 +34,8 @@ export interface LongConnectionOptions {
   readonly firstAttempts?: number
   /** How long `onCard` may take before the click is answered with an error (default 2500 ms). */
   readonly answerWithinMs?: number
+  /** The WebSocket class: Node's own (global since Node 22); tests on an older Node pass undici's. */
+  readonly webSocket?: typeof WebSocket
 }
 
 export interface LongConnection {
@@ -60,6 +62,8 @@ const CLOSE_WAIT_MS = 1000
 const MAX_MESSAGE_BYTES = 1024 * 1024
 /** The longest wait any server setting can impose, in seconds. */
 const MAX_WAIT_S = 600
+/** WebSocket.OPEN, without reading it from a class that may be injected. */
+const OPEN = 1
 
 type Outcome = { opened: boolean; refusal?: LongConnectionRefused; detail?: string }
 
@@ -190,7 +194,8 @@ class Session {
   private socket(url: string, serviceId: number): Promise<boolean> {
     const { signal } = this.options
     return new Promise<boolean>((resolve) => {
-      const ws = new WebSocket(url)
+      const Socket = this.options.webSocket ?? globalThis.WebSocket
+      const ws = new Socket(url)
       ws.binaryType = 'arraybuffer'
       let opened = false
       let lastInbound = Date.now()
@@ -240,6 +245,10 @@ class Session {
         inFlight.add(task)
         void task.finally(() => inFlight.delete(task))
       })
+      // Some WebSocket versions fire no close after a failed handshake: the error must end it too.
+      ws.addEventListener('error', () => {
+        if (!opened) closeTimer ??= setTimeout(finish, CLOSE_WAIT_MS)
+      })
       ws.addEventListener('close', (event: CloseEvent) => {
         this.debug(`long connection closed (code ${event.code})`)
         if (inFlight.size === 0) finish()
@@ -250,7 +259,7 @@ class Session {
   }
 
   private send(ws: WebSocket, frame: Frame): void {
-    if (ws.readyState === WebSocket.OPEN) ws.send(encodeFrame(frame))
+    if (ws.readyState === OPEN) ws.send(encodeFrame(frame))
   }
 
   private async onMessage(ws: WebSocket, data: unknown): Promise<void> {
