@@ -24,7 +24,9 @@ import { WebSocketServer } from 'ws'
 
 const root = protobuf.Root.fromJSON({
   nested: {
-    Header: { fields: { key: { rule: 'required', type: 'string', id: 1 }, value: { rule: 'required', type: 'string', id: 2 } } },
+    Header: {
+      fields: { key: { rule: 'required', type: 'string', id: 1 }, value: { rule: 'required', type: 'string', id: 2 } },
+    },
     Frame: {
       fields: {
         SeqID: { rule: 'required', type: 'uint64', id: 1 },
@@ -107,9 +109,11 @@ export async function startFakeFeishuWs(options) {
         response.writeHead(status, { 'content-type': 'application/json' })
         response.end(JSON.stringify(body))
       }
-      if (request.method !== 'POST' || request.url !== '/callback/ws/endpoint') return reply(404, { code: 404, msg: 'not found' })
+      if (request.method !== 'POST' || request.url !== '/callback/ws/endpoint')
+        return reply(404, { code: 404, msg: 'not found' })
       stats.discoveries += 1
-      if (!String(request.headers['content-type'] ?? '').startsWith('application/json')) problems.push('discovery without a JSON content type')
+      if (!String(request.headers['content-type'] ?? '').startsWith('application/json'))
+        problems.push('discovery without a JSON content type')
       if (!request.headers.locale) problems.push('discovery without a locale header')
       /** @type {any} */
       let body
@@ -121,8 +125,10 @@ export async function startFakeFeishuWs(options) {
       const forced = discoveryCodes.shift()
       if (forced === 500) return reply(500, { code: 1000040343, msg: 'internal error' })
       if (forced !== undefined) return reply(200, { code: forced, msg: `forced code ${forced}` })
-      if (body?.AppID !== options.appId || body?.AppSecret !== options.appSecret) return reply(200, { code: 514, msg: 'auth failed' })
-      if (clients.length >= maxConnections) return reply(200, { code: CONNECTION_LIMIT, msg: 'connection limit exceeded' })
+      if (body?.AppID !== options.appId || body?.AppSecret !== options.appSecret)
+        return reply(200, { code: 514, msg: 'auth failed' })
+      if (clients.length >= maxConnections)
+        return reply(200, { code: CONNECTION_LIMIT, msg: 'connection limit exceeded' })
       const ticket = crypto.randomBytes(8).toString('hex')
       tickets.add(ticket)
       const { port } = /** @type {import('node:net').AddressInfo} */ (server.address())
@@ -134,7 +140,11 @@ export async function startFakeFeishuWs(options) {
   server.on('upgrade', (request, socket, head) => {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1')
     const ticket = url.searchParams.get('ticket') ?? ''
-    const refuse = (/** @type {number} */ status, /** @type {string} */ msg, /** @type {number} */ authErrorCode = 0) => {
+    const refuse = (
+      /** @type {number} */ status,
+      /** @type {string} */ msg,
+      /** @type {number} */ authErrorCode = 0,
+    ) => {
       stats.refusedUpgrades += 1
       socket.end(
         `HTTP/1.1 403 Forbidden\r\nHandshake-Status: ${status}\r\nHandshake-Msg: ${msg}\r\n` +
@@ -179,22 +189,35 @@ export async function startFakeFeishuWs(options) {
       client.pings += 1
       stats.pings += 1
       client.socket.send(
-        encodeFakeFrame({ SeqID: 0, LogID: 0, service: SERVICE_ID, method: 0, headers: [{ key: 'type', value: 'pong' }], payload: Buffer.from(JSON.stringify(config)) }),
+        encodeFakeFrame({
+          SeqID: 0,
+          LogID: 0,
+          service: SERVICE_ID,
+          method: 0,
+          headers: [{ key: 'type', value: 'pong' }],
+          payload: Buffer.from(JSON.stringify(config)),
+        }),
       )
       return
     }
     const messageId = headers.message_id
     const pending = waiting.get(messageId)
-    if (!pending) return problems.push(answered.has(messageId) ? `message ${messageId} answered twice` : `an answer to unknown message ${messageId}`)
+    if (!pending)
+      return problems.push(
+        answered.has(messageId) ? `message ${messageId} answered twice` : `an answer to unknown message ${messageId}`,
+      )
     waiting.delete(messageId)
     answered.add(messageId)
     clearTimeout(pending.timer)
     const sent = pending.frame
-    if (String(frame.SeqID) !== String(sent.SeqID) || String(frame.LogID) !== String(sent.LogID)) problems.push(`answer to ${messageId} with other SeqID/LogID`)
-    if (frame.service !== sent.service || frame.method !== 1) problems.push(`answer to ${messageId} with other service/method`)
+    if (String(frame.SeqID) !== String(sent.SeqID) || String(frame.LogID) !== String(sent.LogID))
+      problems.push(`answer to ${messageId} with other SeqID/LogID`)
+    if (frame.service !== sent.service || frame.method !== 1)
+      problems.push(`answer to ${messageId} with other service/method`)
     // The answer echoes one part's headers; parts differ only in `seq`.
     for (const header of sent.headers) {
-      if (header.key !== 'seq' && headers[header.key] !== header.value) problems.push(`answer to ${messageId} lost header ${header.key}`)
+      if (header.key !== 'seq' && headers[header.key] !== header.value)
+        problems.push(`answer to ${messageId} lost header ${header.key}`)
     }
     if (!/^-?\d+$/.test(headers.biz_rt ?? '')) problems.push(`answer to ${messageId} without an integer biz_rt`)
     /** @type {any} */
@@ -203,7 +226,12 @@ export async function startFakeFeishuWs(options) {
       body = JSON.parse(Buffer.from(frame.payload ?? []).toString('utf8'))
     } catch {
       problems.push(`answer to ${messageId} whose payload is not JSON`)
-      return pending.resolve({ client: pending.client, code: undefined, response: undefined, ms: Date.now() - pending.sentAt })
+      return pending.resolve({
+        client: pending.client,
+        code: undefined,
+        response: undefined,
+        ms: Date.now() - pending.sentAt,
+      })
     }
     let response
     if (body.data !== undefined) {
@@ -233,7 +261,14 @@ export async function startFakeFeishuWs(options) {
     const messageId = `msg-${sequence}`
     const envelope = {
       schema: '2.0',
-      header: { event_id: `ev-${sequence}`, token: 'verification-token', create_time: String(Date.now()), event_type: click.eventType ?? 'card.action.trigger', tenant_key: 'tenant', app_id: options.appId },
+      header: {
+        event_id: `ev-${sequence}`,
+        token: 'verification-token',
+        create_time: String(Date.now()),
+        event_type: click.eventType ?? 'card.action.trigger',
+        tenant_key: 'tenant',
+        app_id: options.appId,
+      },
       event: {
         operator: { tenant_key: 'tenant', open_id: click.operatorOpenId },
         token: `c-${sequence}`,
@@ -269,7 +304,14 @@ export async function startFakeFeishuWs(options) {
         problems.push(`message ${messageId} not answered within ${deadlineMs} ms`)
         reject(new Error(`message ${messageId} not answered within ${deadlineMs} ms`))
       }, deadlineMs)
-      waiting.set(messageId, { resolve, reject, frame: /** @type {any} */ (frames[0]), timer, client: index, sentAt: Date.now() })
+      waiting.set(messageId, {
+        resolve,
+        reject,
+        frame: /** @type {any} */ (frames[0]),
+        timer,
+        client: index,
+        sentAt: Date.now(),
+      })
       for (const frame of frames) target.socket.send(encodeFakeFrame(frame))
     })
   }

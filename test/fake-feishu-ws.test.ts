@@ -34,7 +34,10 @@ async function discover(f: Fake, body: unknown = { AppID: APP.appId, AppSecret: 
 }
 
 /** A client that answers every data frame with `answer(envelope)` (or not, when it returns undefined). */
-async function connect(f: Fake, answer: (envelope: any) => object | undefined = () => ({ toast: { type: 'info', content: 'ok' } })): Promise<WebSocket> {
+async function connect(
+  f: Fake,
+  answer: (envelope: any) => object | undefined = () => ({ toast: { type: 'info', content: 'ok' } }),
+): Promise<WebSocket> {
   const { data } = await discover(f)
   const socket = new WebSocket(data.URL)
   track(socket)
@@ -49,7 +52,9 @@ async function connect(f: Fake, answer: (envelope: any) => object | undefined = 
     if (list.filter(Boolean).length < Number(headers.sum)) return
     const result = answer(JSON.parse(Buffer.concat(list).toString('utf8')))
     if (result === undefined) return
-    const payload = Buffer.from(JSON.stringify({ code: 200, data: Buffer.from(JSON.stringify(result)).toString('base64') }))
+    const payload = Buffer.from(
+      JSON.stringify({ code: 200, data: Buffer.from(JSON.stringify(result)).toString('base64') }),
+    )
     socket.send(encodeFakeFrame({ ...frame, headers: [...frame.headers, { key: 'biz_rt', value: '-3' }], payload }))
   })
   await new Promise((resolve, reject) => (socket.once('open', resolve), socket.once('error', reject)))
@@ -63,7 +68,12 @@ describe('fake long-connection server', () => {
     const ok = await discover(fake)
     expect(ok.code).toBe(0)
     expect(ok.data.URL).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/ws\/v2\?fpid=1&.*device_id=.*service_id=42/)
-    expect(ok.data.ClientConfig).toEqual({ PingInterval: 1, ReconnectCount: 5, ReconnectInterval: 1, ReconnectNonce: 0 })
+    expect(ok.data.ClientConfig).toEqual({
+      PingInterval: 1,
+      ReconnectCount: 5,
+      ReconnectInterval: 1,
+      ReconnectNonce: 0,
+    })
     await connect(fake)
     expect((await discover(fake)).code).toBe(1000040350)
     fake.failDiscoveries(1000040343, 500)
@@ -77,15 +87,21 @@ describe('fake long-connection server', () => {
     const socket = new WebSocket(data.URL)
     track(socket)
     await new Promise((resolve) => socket.once('open', resolve))
-    const pong = new Promise<any>((resolve) => socket.once('message', (bytes: Buffer) => resolve(decodeFakeFrame(bytes))))
-    socket.send(encodeFakeFrame({ SeqID: 0, LogID: 0, service: 42, method: 0, headers: [{ key: 'type', value: 'ping' }] }))
+    const pong = new Promise<any>((resolve) =>
+      socket.once('message', (bytes: Buffer) => resolve(decodeFakeFrame(bytes))),
+    )
+    socket.send(
+      encodeFakeFrame({ SeqID: 0, LogID: 0, service: 42, method: 0, headers: [{ key: 'type', value: 'ping' }] }),
+    )
     const frame = await pong
     expect(frame.headers).toEqual([{ key: 'type', value: 'pong' }])
     expect(JSON.parse(frame.payload.toString())).toMatchObject({ PingInterval: 1 })
     expect(fake.pings()).toEqual([1])
     const again = new WebSocket(data.URL)
     track(again)
-    const status = await new Promise<number | undefined>((resolve) => again.once('unexpected-response', (_req, res) => resolve(res.statusCode)))
+    const status = await new Promise<number | undefined>((resolve) =>
+      again.once('unexpected-response', (_req, res) => resolve(res.statusCode)),
+    )
     expect(status).toBe(403)
   })
 
@@ -96,7 +112,11 @@ describe('fake long-connection server', () => {
     const answer = await fake.deliverClick({ value: { a: 1 }, operatorOpenId: 'ou_x', parts: 4, messageId: 'om_1' })
     expect(answer).toMatchObject({ client: 0, code: 200, response: { toast: { content: 'yes' } } })
     expect(seen.header.event_type).toBe('card.action.trigger')
-    expect(seen.event).toMatchObject({ operator: { open_id: 'ou_x' }, action: { value: { a: 1 } }, context: { open_message_id: 'om_1' } })
+    expect(seen.event).toMatchObject({
+      operator: { open_id: 'ou_x' },
+      action: { value: { a: 1 } },
+      context: { open_message_id: 'om_1' },
+    })
     expect(fake.problems).toEqual([])
   })
 
@@ -109,7 +129,16 @@ describe('fake long-connection server', () => {
     const socket = await connect(fake)
     const answer = await fake.deliverClick({ value: {}, operatorOpenId: 'ou_x', client: 1 })
     expect(answer.code).toBe(200)
-    socket.send(encodeFakeFrame({ SeqID: 2, LogID: 1002, service: 42, method: 1, headers: [{ key: 'message_id', value: 'msg-2' }], payload: Buffer.from('{}') }))
+    socket.send(
+      encodeFakeFrame({
+        SeqID: 2,
+        LogID: 1002,
+        service: 42,
+        method: 1,
+        headers: [{ key: 'message_id', value: 'msg-2' }],
+        payload: Buffer.from('{}'),
+      }),
+    )
     await expect.poll(() => fake!.problems).toEqual(['message msg-2 answered twice'])
   })
 
@@ -124,15 +153,23 @@ describe('fake long-connection server', () => {
     const { data } = await discover(fake)
     const refused = new WebSocket(data.URL)
     track(refused)
-    const headers = await new Promise<Record<string, unknown>>((resolve) => refused.once('unexpected-response', (_req, res) => resolve(res.headers)))
-    expect(headers).toMatchObject({ 'handshake-status': '514', 'handshake-msg': 'auth failed', 'handshake-autherrcode': '1000040350' })
+    const headers = await new Promise<Record<string, unknown>>((resolve) =>
+      refused.once('unexpected-response', (_req, res) => resolve(res.headers)),
+    )
+    expect(headers).toMatchObject({
+      'handshake-status': '514',
+      'handshake-msg': 'auth failed',
+      'handshake-autherrcode': '1000040350',
+    })
   })
 
   it('delivers each click to one of several clients, chosen at random', async () => {
     fake = await startFakeFeishuWs(APP)
     const counts = [0, 0, 0]
     for (const index of [0, 1, 2]) await connect(fake, () => ((counts[index]! += 1), {}))
-    const answers = await Promise.all(Array.from({ length: 30 }, () => fake!.deliverClick({ value: {}, operatorOpenId: 'ou_x' })))
+    const answers = await Promise.all(
+      Array.from({ length: 30 }, () => fake!.deliverClick({ value: {}, operatorOpenId: 'ou_x' })),
+    )
     expect(counts.reduce((a, b) => a + b)).toBe(30)
     expect(counts.filter((count) => count > 0).length).toBeGreaterThan(1)
     expect(new Set(answers.map((answer) => answer.client)).size).toBeGreaterThan(1)

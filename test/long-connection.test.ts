@@ -54,7 +54,11 @@ function client(f: Fake, options: { secret?: string; firstAttempts?: number } = 
   controllers.push(controller)
   const records: RecordAction[] = []
   const lines: string[] = []
-  const responder = createClickResponder({ key: KEY, record: async (action) => void records.push(action), log: (line) => lines.push(line) })
+  const responder = createClickResponder({
+    key: KEY,
+    record: async (action) => void records.push(action),
+    log: (line) => lines.push(line),
+  })
   const connection = openLongConnection({
     baseUrl: f.baseUrl,
     appId: APP.appId,
@@ -77,10 +81,23 @@ describe('long connection with the approval responder', () => {
     const value = signGateValue(KEY, gate({ title: 'Deploy v2.3.0 to production?' }))
     const answer = await fake.deliverClick({ value, operatorOpenId: 'ou_bob', messageId: 'om_gate1', parts: 3 })
     expect(answer.code).toBe(200)
-    expect(answer.response.toast).toMatchObject({ type: 'success', content: 'Approved — thank you', i18n: { zh_cn: '已批准，谢谢' } })
+    expect(answer.response.toast).toMatchObject({
+      type: 'success',
+      content: 'Approved — thank you',
+      i18n: { zh_cn: '已批准，谢谢' },
+    })
     expect(answer.response.card.type).toBe('raw')
     expect(JSON.stringify(answer.response.card.data)).toContain('Approved by <at id=ou_bob></at>')
-    await expect.poll(() => one.records).toEqual([{ messageId: 'om_gate1', emoji: 'DONE', decision: 'approve', gate: expect.stringContaining('octo/app#4242.1.') }])
+    await expect
+      .poll(() => one.records)
+      .toEqual([
+        {
+          messageId: 'om_gate1',
+          emoji: 'DONE',
+          decision: 'approve',
+          gate: expect.stringContaining('octo/app#4242.1.'),
+        },
+      ])
     const again = await fake.deliverClick({ value, operatorOpenId: 'ou_alice', messageId: 'om_gate1' })
     expect(again.response.toast.content).toBe('Already decided')
     expect(one.records).toHaveLength(1)
@@ -93,17 +110,25 @@ describe('long connection with the approval responder', () => {
     await one.connection.ready
     const value = signGateValue(KEY, gate())
     const stranger = await fake.deliverClick({ value, operatorOpenId: 'ou_mallory' })
-    expect(stranger.response).toMatchObject({ toast: { type: 'error', content: 'You are not an approver of this run' } })
+    expect(stranger.response).toMatchObject({
+      toast: { type: 'error', content: 'You are not an approver of this run' },
+    })
     expect(stranger.response.card).toBeUndefined()
     const forged = await fake.deliverClick({ value: { ...value, d: 'reject' }, operatorOpenId: 'ou_alice' })
     expect(forged.response.toast.type).toBe('error')
     const otherKey = signGateValue(approvalKey('another app'), gate())
     expect((await fake.deliverClick({ value: otherKey, operatorOpenId: 'ou_alice' })).response.toast.type).toBe('error')
     const expired = signGateValue(KEY, gate({ expiresAt: nowS() - 5 }))
-    expect((await fake.deliverClick({ value: expired, operatorOpenId: 'ou_alice' })).response.toast).toMatchObject({ content: 'This approval request has expired' })
+    expect((await fake.deliverClick({ value: expired, operatorOpenId: 'ou_alice' })).response.toast).toMatchObject({
+      content: 'This approval request has expired',
+    })
     const foreign = await fake.deliverClick({ value: { action: 'deploy' }, operatorOpenId: 'ou_alice' })
     expect(foreign).toMatchObject({ code: 200, response: {} })
-    const otherEvent = await fake.deliverClick({ value, operatorOpenId: 'ou_alice', eventType: 'im.message.receive_v1' })
+    const otherEvent = await fake.deliverClick({
+      value,
+      operatorOpenId: 'ou_alice',
+      eventType: 'im.message.receive_v1',
+    })
     expect(otherEvent).toMatchObject({ code: 200, response: undefined })
     expect(one.records).toEqual([])
     expect(fake.problems).toEqual([])
@@ -113,7 +138,9 @@ describe('long connection with the approval responder', () => {
     fake = await startFakeFeishuWs({ ...APP, answerDeadlineMs: 300 })
     const one = client(fake)
     await one.connection.ready
-    await expect(fake.deliverClick({ value: {}, operatorOpenId: 'ou_alice', frameType: 'card' })).rejects.toThrow(/not answered/)
+    await expect(fake.deliverClick({ value: {}, operatorOpenId: 'ou_alice', frameType: 'card' })).rejects.toThrow(
+      /not answered/,
+    )
     expect(one.lines.join('\n')).toMatch(/add card\.action\.trigger under the callback configuration/)
   })
 
@@ -126,16 +153,38 @@ describe('long connection with the approval responder', () => {
     await expect.poll(() => fake!.stats.upgrades, { timeout: 5000 }).toBe(2)
     expect(fake.stats.discoveries).toBe(2)
     expect(one.lines).toContain('The long connection to Feishu dropped; reconnecting.')
-    const answer = await fake.deliverClick({ value: signGateValue(KEY, gate({ decision: 'reject' })), operatorOpenId: 'ou_alice', messageId: 'om_r' })
+    const answer = await fake.deliverClick({
+      value: signGateValue(KEY, gate({ decision: 'reject' })),
+      operatorOpenId: 'ou_alice',
+      messageId: 'om_r',
+    })
     expect(answer.response.toast.content).toBe('Rejected — thank you')
     await expect.poll(() => one.records.map((record) => record.emoji)).toEqual(['No'])
   })
 
   it.each([
     ['bad credentials at discovery', (f: Fake) => f, { secret: 'wrong' }, 'credentials', 514],
-    ['the connection limit at discovery', (f: Fake) => (f.failDiscoveries(1000040350), f), {}, 'connection-limit', 1000040350],
-    ['a refused handshake', (f: Fake) => (f.refuseUpgrades({ status: 514, msg: 'auth failed' }), f), {}, 'credentials', 514],
-    ['a handshake over the limit', (f: Fake) => (f.refuseUpgrades({ status: 403, msg: 'too many', authErrorCode: 1000040350 }), f), {}, 'connection-limit', 1000040350],
+    [
+      'the connection limit at discovery',
+      (f: Fake) => (f.failDiscoveries(1000040350), f),
+      {},
+      'connection-limit',
+      1000040350,
+    ],
+    [
+      'a refused handshake',
+      (f: Fake) => (f.refuseUpgrades({ status: 514, msg: 'auth failed' }), f),
+      {},
+      'credentials',
+      514,
+    ],
+    [
+      'a handshake over the limit',
+      (f: Fake) => (f.refuseUpgrades({ status: 403, msg: 'too many', authErrorCode: 1000040350 }), f),
+      {},
+      'connection-limit',
+      1000040350,
+    ],
   ] as const)('%s ends in the typed error naming the cause', async (_name, arrange, options, reason, code) => {
     fake = arrange(await startFakeFeishuWs(APP))
     const one = client(fake, options)
@@ -174,9 +223,16 @@ describe('long connection with the approval responder', () => {
     fake = await startFakeFeishuWs(APP)
     const clients = Array.from({ length: 5 }, () => client(fake!))
     await Promise.all(clients.map((each) => each.connection.ready))
-    const gates = Array.from({ length: 5 }, (_, index) => ({ message: `om_gate${index}`, value: gate({ runId: String(100 + index) }) }))
+    const gates = Array.from({ length: 5 }, (_, index) => ({
+      message: `om_gate${index}`,
+      value: gate({ runId: String(100 + index) }),
+    }))
     const clicks = gates.flatMap(({ message, value }, index) => [
-      { value: signGateValue(KEY, { ...value, decision: index % 2 ? 'reject' : 'approve' }), operatorOpenId: 'ou_alice', messageId: message },
+      {
+        value: signGateValue(KEY, { ...value, decision: index % 2 ? 'reject' : 'approve' }),
+        operatorOpenId: 'ou_alice',
+        messageId: message,
+      },
       { value: signGateValue(KEY, value), operatorOpenId: 'ou_mallory', messageId: message },
     ])
     const answers = await Promise.all(clicks.map((click) => fake!.deliverClick(click)))
@@ -186,7 +242,14 @@ describe('long connection with the approval responder', () => {
     const records = clients.flatMap((each) => each.records)
     for (const [index, { message, value }] of gates.entries()) {
       const mine = records.filter((record) => record.messageId === message)
-      expect(mine).toEqual([{ messageId: message, emoji: index % 2 ? 'No' : 'DONE', decision: index % 2 ? 'reject' : 'approve', gate: `octo/app#${value.runId}.1.${value.nonce}` }])
+      expect(mine).toEqual([
+        {
+          messageId: message,
+          emoji: index % 2 ? 'No' : 'DONE',
+          decision: index % 2 ? 'reject' : 'approve',
+          gate: `octo/app#${value.runId}.1.${value.nonce}`,
+        },
+      ])
     }
     expect(fake.unanswered).toBe(0)
     expect(fake.problems).toEqual([])

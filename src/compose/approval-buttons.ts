@@ -118,7 +118,11 @@ export function toast(type: ToastKind, text: ToastText, locale: Locale): Json {
         return words[text.kind]
     }
   }
-  return { type, content: say(WORDS[locale]), i18n: Object.fromEntries(LOCALES.map((each) => [each, say(WORDS[each])])) }
+  return {
+    type,
+    content: say(WORDS[locale]),
+    i18n: Object.fromEntries(LOCALES.map((each) => [each, say(WORDS[each])])),
+  }
 }
 
 /** Button values, signed by the caller (feishu/approval-value.ts signGateValue). */
@@ -127,14 +131,15 @@ export interface ButtonValues {
   readonly reject: Record<string, unknown>
 }
 
-function buttonRow(values: ButtonValues, words: Words): Json {
+/** The two buttons in a column set; `i18n` gives each label's translations when the card has no per-locale copies. */
+function buttonRow(values: ButtonValues, words: Words, i18n?: (decision: Decision) => Record<string, string>): Json {
   const button = (decision: Decision): Json => ({
     tag: 'column',
     width: 'auto',
     elements: [
       {
         tag: 'button',
-        text: { tag: 'plain_text', content: words[decision] },
+        text: { tag: 'plain_text', content: words[decision], ...(i18n && { i18n_content: i18n(decision) }) },
         type: decision === 'approve' ? 'primary' : 'danger',
         behaviors: [{ type: 'callback', value: values[decision] }],
       },
@@ -153,7 +158,9 @@ export function addApprovalButtons(card: Json, values: ButtonValues): Json {
   const copy = structuredClone(card)
   const body = isPlainObject(copy.body) ? copy.body : {}
   const elements = Array.isArray(body.elements) ? body.elements : []
-  const row = mergeLocales(LOCALES.map((locale) => [locale, buttonRow(values, WORDS[locale])] as const))
+  const row = buttonRow(values, WORDS.en_us, (decision) =>
+    Object.fromEntries(LOCALES.map((locale) => [locale, WORDS[locale][decision]])),
+  )
   copy.body = { ...body, elements: [...elements, row] }
   copy.config = { ...(isPlainObject(copy.config) ? copy.config : {}), update_multi: true }
   return copy
@@ -189,9 +196,15 @@ export function answerCard(state: AnswerState, options: AnswerCardOptions): Json
   const build = (locale: Locale): Json => {
     const words = WORDS[locale]
     const named = state.people.map((openId) => `<at id=${openId.replace(/[^\w-]/g, '')}></at>`)
-    const people = [...named, ...state.names.map(neutralizeMarkup), ...(state.others > 0 ? [words.others(state.others)] : [])].join(', ')
+    const people = [
+      ...named,
+      ...state.names.map(neutralizeMarkup),
+      ...(state.others > 0 ? [words.others(state.others)] : []),
+    ].join(', ')
     const line =
-      state.phase === 'decided' ? words.decidedBy[state.decision](people) : `${words.progress(state.count, state.needed)}${people ? ` · ${people}` : ''}`
+      state.phase === 'decided'
+        ? words.decidedBy[state.decision](people)
+        : `${words.progress(state.count, state.needed)}${people ? ` · ${people}` : ''}`
     const elements: Json[] = [
       { tag: 'markdown', content: line },
       { tag: 'markdown', content: neutralizeMarkup(words.run(options.repository, options.runId, options.attempt)) },

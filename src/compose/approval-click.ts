@@ -6,7 +6,13 @@
 // reaction) so the owning run's reaction poll sees the decision. Pure: no I/O; the caller answers
 // and records. Also reads that record back from a reactions list, for the owning run.
 
-import { approverHash, signGateValue, verifyGateValue, type Decision, type GateValue } from '../feishu/approval-value.js'
+import {
+  approverHash,
+  signGateValue,
+  verifyGateValue,
+  type Decision,
+  type GateValue,
+} from '../feishu/approval-value.js'
 import { answerCard, localeOf, toast, type AnswerState } from './approval-buttons.js'
 
 type Json = Record<string, unknown>
@@ -80,17 +86,27 @@ export function decideClick(click: Click, context: ClickContext): ClickOutcome {
     return answer('info', by ? { kind: 'alreadyDecided', by } : { kind: 'alreadyDecidedNobody' })
   }
   const label = index >= 0 ? gate.labels?.[index] : undefined
-  const options = { ...(gate.title && { title: gate.title }), repository: gate.repository, runId: gate.runId, attempt: gate.attempt }
+  const options = {
+    ...(gate.title && { title: gate.title }),
+    repository: gate.repository,
+    runId: gate.runId,
+    attempt: gate.attempt,
+  }
   const before = gate.approvedBy ?? []
   const earlier = namesOf(gate, before)
   const decide = (decision: Decision, shown: Pick<AnswerState, 'names' | 'others'>): ClickOutcome => ({
-    ...answer('success', { kind: 'thanks', decision }, answerCard({ phase: 'decided', decision, people: [click.operatorOpenId], ...shown }, options)),
+    ...answer(
+      'success',
+      { kind: 'thanks', decision },
+      answerCard({ phase: 'decided', decision, people: [click.operatorOpenId], ...shown }, options),
+    ),
     decided: { decision, operatorOpenId: click.operatorOpenId, ...(label && { label }) },
     record: { messageId: click.messageId, emoji: (context.recordEmoji ?? RECORD_EMOJI)[decision], decision, gate: id },
   })
   if (gate.decision === 'reject') return decide('reject', { names: [], others: 0 })
   if (excluded) return answer('warning', { kind: 'initiator' })
-  if (before.includes(hash)) return answer('info', { kind: 'alreadyApproved', count: before.length, needed: gate.approvals })
+  if (before.includes(hash))
+    return answer('info', { kind: 'alreadyApproved', count: before.length, needed: gate.approvals })
   const after = [...before, hash]
   if (after.length >= gate.approvals) return decide('approve', earlier)
   const next = { ...gate, approvedBy: after }
@@ -98,8 +114,19 @@ export function decideClick(click: Click, context: ClickContext): ClickOutcome {
     approve: signGateValue(context.key, { ...next, decision: 'approve' }),
     reject: signGateValue(context.key, { ...next, decision: 'reject' }),
   }
-  const state: AnswerState = { phase: 'waiting', count: after.length, needed: gate.approvals, buttons, ...earlier, people: [click.operatorOpenId] }
-  return answer('success', { kind: 'recorded', count: after.length, needed: gate.approvals }, answerCard(state, options))
+  const state: AnswerState = {
+    phase: 'waiting',
+    count: after.length,
+    needed: gate.approvals,
+    buttons,
+    ...earlier,
+    people: [click.operatorOpenId],
+  }
+  return answer(
+    'success',
+    { kind: 'recorded', count: after.length, needed: gate.approvals },
+    answerCard(state, options),
+  )
 }
 
 /** The labels of earlier approvers the gate named, and how many it did not. */
@@ -130,7 +157,8 @@ export function recordedDecision(
   recordEmoji: Readonly<Record<Decision, string>> = RECORD_EMOJI,
 ): Decision | undefined {
   const ours = reactions.filter((item) => item.operator?.operator_type === 'app' && item.operator.operator_id === appId)
-  const has = (decision: Decision): boolean => ours.some((item) => item.reaction_type?.emoji_type === recordEmoji[decision])
+  const has = (decision: Decision): boolean =>
+    ours.some((item) => item.reaction_type?.emoji_type === recordEmoji[decision])
   if (has('reject')) return 'reject'
   return has('approve') ? 'approve' : undefined
 }

@@ -42,7 +42,8 @@ export function createClickResponder(options: ClickResponderOptions): ClickRespo
       const context = isPlainObject(event.context) ? event.context : {}
       const operatorOpenId = operator.open_id
       const messageId = context.open_message_id
-      if (typeof operatorOpenId !== 'string' || typeof messageId !== 'string' || !('value' in action)) return Promise.resolve({})
+      if (typeof operatorOpenId !== 'string' || typeof messageId !== 'string' || !('value' in action))
+        return Promise.resolve({})
       const outcome = decideClick(
         { operatorOpenId, messageId, value: action.value },
         {
@@ -54,15 +55,20 @@ export function createClickResponder(options: ClickResponderOptions): ClickRespo
       )
       if (outcome.decided) {
         if (decided.size >= REMEMBERED) decided.delete(decided.keys().next().value!)
-        decided.set(messageId, { decision: outcome.decided.decision, ...(outcome.decided.label && { by: outcome.decided.label }) })
+        decided.set(messageId, {
+          decision: outcome.decided.decision,
+          ...(outcome.decided.label && { by: outcome.decided.label }),
+        })
       }
       if (outcome.record) {
         const action = outcome.record
-        const task = options.record(action).catch((error: unknown) =>
-          options.log(
-            `A ${action.decision} click could not be recorded on the gate's card (${error instanceof Error ? error.message : String(error)}); the approver may have to click again.`,
-          ),
-        )
+        const task = options
+          .record(action)
+          .catch((error: unknown) =>
+            options.log(
+              `A ${action.decision} click could not be recorded on the gate's card (${error instanceof Error ? error.message : String(error)}); the approver may have to click again.`,
+            ),
+          )
         inFlight.add(task)
         void task.finally(() => inFlight.delete(task))
       }

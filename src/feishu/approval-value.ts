@@ -90,7 +90,9 @@ export function signGateValue(key: Buffer, gate: GateValue): Record<string, unkn
   }
   value.s = signature(key, gate)
   if (Buffer.byteLength(JSON.stringify(value)) > MAX_VALUE_BYTES) {
-    throw new RangeError(`approval button value: over ${MAX_VALUE_BYTES} bytes (too many approvers or too long a title)`)
+    throw new RangeError(
+      `approval button value: over ${MAX_VALUE_BYTES} bytes (too many approvers or too long a title)`,
+    )
   }
   return value
 }
@@ -137,7 +139,8 @@ function signature(key: Buffer, gate: GateValue): string {
   return createHmac('sha256', key).update(canonical).digest('base64url')
 }
 
-const isText = (value: unknown, max: number): value is string => typeof value === 'string' && value.length > 0 && value.length <= max
+const isText = (value: unknown, max: number): value is string =>
+  typeof value === 'string' && value.length > 0 && value.length <= max
 const isTextList = (value: unknown, max: number): value is string[] =>
   Array.isArray(value) && value.length <= MAX_APPROVERS && value.every((item) => isText(item, max))
 
@@ -147,8 +150,14 @@ function readGate(value: Record<string, unknown>): GateValue | undefined {
   if (!isText(r, 200) || !isText(n, 40) || !isText(g, 64)) return undefined
   if (typeof a !== 'number' || !Number.isInteger(a) || typeof e !== 'number' || !Number.isInteger(e)) return undefined
   if ((d !== 'approve' && d !== 'reject') || typeof q !== 'number' || !Number.isInteger(q)) return undefined
-  if (!isTextList(p, 32) || (l !== undefined && !isTextList(l, MAX_LABEL)) || (k !== undefined && !isTextList(k, 32))) return undefined
-  if ((x !== undefined && !isText(x, 32)) || (t !== undefined && !isText(t, MAX_TITLE)) || (lc !== undefined && !isText(lc, 8))) return undefined
+  if (!isTextList(p, 32) || (l !== undefined && !isTextList(l, MAX_LABEL)) || (k !== undefined && !isTextList(k, 32)))
+    return undefined
+  if (
+    (x !== undefined && !isText(x, 32)) ||
+    (t !== undefined && !isText(t, MAX_TITLE)) ||
+    (lc !== undefined && !isText(lc, 8))
+  )
+    return undefined
   const gate: GateValue = {
     repository: r,
     runId: n,
@@ -171,9 +180,12 @@ function readGate(value: Record<string, unknown>): GateValue | undefined {
 function shapeProblem(gate: GateValue): string {
   if (gate.approvers.length === 0 || gate.approvers.length > MAX_APPROVERS) return `1 to ${MAX_APPROVERS} approvers`
   if (gate.labels && gate.labels.length !== gate.approvers.length) return 'one label per approver'
-  if (gate.labels?.some((label) => label.length === 0 || label.length > MAX_LABEL)) return `labels of 1 to ${MAX_LABEL} characters`
-  if (gate.approvals < 1 || gate.approvals > gate.approvers.length) return 'approvals between 1 and the number of approvers'
-  if (gate.title !== undefined && (gate.title.length === 0 || gate.title.length > MAX_TITLE)) return `a title of 1 to ${MAX_TITLE} characters`
+  if (gate.labels?.some((label) => label.length === 0 || label.length > MAX_LABEL))
+    return `labels of 1 to ${MAX_LABEL} characters`
+  if (gate.approvals < 1 || gate.approvals > gate.approvers.length)
+    return 'approvals between 1 and the number of approvers'
+  if (gate.title !== undefined && (gate.title.length === 0 || gate.title.length > MAX_TITLE))
+    return `a title of 1 to ${MAX_TITLE} characters`
   if (gate.attempt < 1 || gate.expiresAt < 0) return 'a positive attempt and expiry'
   return ''
 }

@@ -7,11 +7,11 @@
 export type RefusalReason = 'credentials' | 'forbidden' | 'connection-limit' | 'refused' | 'unreachable'
 
 /** Codes of the discovery answer and of `Handshake-Status` / `Handshake-Autherrcode`. */
-export const CONNECTION_LIMIT_CODE = 1000040350
+const CONNECTION_LIMIT_CODE = 1000040350
 const AUTH_FAILED_CODE = 514
 const FORBIDDEN_CODE = 403
 /** Passing: "system busy" and "internal error"; trying again later can help. */
-export const PASSING_CODES: ReadonlySet<number> = new Set([1, 1000040343])
+const PASSING_CODES: ReadonlySet<number> = new Set([1, 1000040343])
 
 const HINTS: Readonly<Record<RefusalReason, string>> = {
   credentials:

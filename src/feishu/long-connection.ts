@@ -54,7 +54,12 @@ interface ClientConfig {
 }
 
 /** Until the server says otherwise (the values of Feishu's SDKs). */
-const DEFAULT_CONFIG: ClientConfig = { pingInterval: 120, reconnectCount: -1, reconnectInterval: 120, reconnectNonce: 30 }
+const DEFAULT_CONFIG: ClientConfig = {
+  pingInterval: 120,
+  reconnectCount: -1,
+  reconnectInterval: 120,
+  reconnectNonce: 30,
+}
 const DISCOVERY_TIMEOUT_MS = 10_000
 const HANDSHAKE_TIMEOUT_MS = 10_000
 const CLOSE_WAIT_MS = 1000
@@ -108,9 +113,15 @@ class Session {
         this.debug(`long connection attempt ${failures} failed: ${outcome.detail ?? 'no reason given'}`)
         const limit = everOpen ? this.config.reconnectCount : firstAttempts
         if (limit >= 0 && failures >= limit) {
-          return new LongConnectionRefused('unreachable', null, `${failures} attempts failed, the last: ${outcome.detail ?? 'no reason given'}`)
+          return new LongConnectionRefused(
+            'unreachable',
+            null,
+            `${failures} attempts failed, the last: ${outcome.detail ?? 'no reason given'}`,
+          )
         }
-        const wait = everOpen ? this.config.reconnectInterval + this.random() * this.config.reconnectNonce : failures + this.random()
+        const wait = everOpen
+          ? this.config.reconnectInterval + this.random() * this.config.reconnectNonce
+          : failures + this.random()
         await sleep(this.seconds(wait), signal)
       }
       return undefined
@@ -169,7 +180,8 @@ class Session {
         throw new Error(`endpoint discovery answered HTTP ${answer.status}, code ${String(code)} ${msg}`.trim())
       }
       const url = body.data?.URL
-      if (typeof url !== 'string' || !/^wss?:\/\//.test(url)) throw new Error('endpoint discovery gave no WebSocket URL')
+      if (typeof url !== 'string' || !/^wss?:\/\//.test(url))
+        throw new Error('endpoint discovery gave no WebSocket URL')
       this.applyConfig(body.data?.ClientConfig)
       return url
     } finally {
@@ -228,7 +240,13 @@ class Session {
           shut()
           return
         }
-        this.send(ws, { seqId: 0n, logId: 0n, service: serviceId, method: 0, headers: [{ key: 'type', value: 'ping' }] })
+        this.send(ws, {
+          seqId: 0n,
+          logId: 0n,
+          service: serviceId,
+          method: 0,
+          headers: [{ key: 'type', value: 'ping' }],
+        })
         pingTimer = setTimeout(ping, this.config.pingInterval * 1000)
       }
       ws.addEventListener('open', () => {
@@ -241,7 +259,9 @@ class Session {
       })
       ws.addEventListener('message', (event: MessageEvent) => {
         lastInbound = Date.now()
-        const task = this.onMessage(ws, event.data).catch((error: unknown) => this.debug(`a frame was not handled: ${String(error)}`))
+        const task = this.onMessage(ws, event.data).catch((error: unknown) =>
+          this.debug(`a frame was not handled: ${String(error)}`),
+        )
         inFlight.add(task)
         void task.finally(() => inFlight.delete(task))
       })
@@ -252,7 +272,11 @@ class Session {
       ws.addEventListener('close', (event: CloseEvent) => {
         this.debug(`long connection closed (code ${event.code})`)
         if (inFlight.size === 0) finish()
-        else void Promise.race([Promise.allSettled(inFlight), new Promise((wake) => setTimeout(wake, CLOSE_WAIT_MS))]).then(finish)
+        else
+          void Promise.race([
+            Promise.allSettled(inFlight),
+            new Promise((wake) => setTimeout(wake, CLOSE_WAIT_MS)),
+          ]).then(finish)
       })
       if (signal.aborted) shut()
     })
@@ -280,7 +304,12 @@ class Session {
       return
     }
     if (frame.method !== 1) return
-    const parts = this.fragments.add(headerValue(frame, 'message_id') ?? '', headerValue(frame, 'sum'), headerValue(frame, 'seq'), frame.payload ?? new Uint8Array())
+    const parts = this.fragments.add(
+      headerValue(frame, 'message_id') ?? '',
+      headerValue(frame, 'sum'),
+      headerValue(frame, 'seq'),
+      frame.payload ?? new Uint8Array(),
+    )
     if (parts === 'wait') return
     if ('dropped' in parts) return this.debug(`a split message was dropped: ${parts.dropped}`)
     if (type === 'card') {

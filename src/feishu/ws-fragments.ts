@@ -14,7 +14,12 @@ export interface FragmentLimits {
   readonly ttlMs: number
 }
 
-export const DEFAULT_FRAGMENT_LIMITS: FragmentLimits = { maxParts: 64, maxBytes: 4 * 1024 * 1024, maxMessages: 64, ttlMs: 10_000 }
+const DEFAULT_FRAGMENT_LIMITS: FragmentLimits = {
+  maxParts: 64,
+  maxBytes: 4 * 1024 * 1024,
+  maxMessages: 64,
+  ttlMs: 10_000,
+}
 
 interface Pending {
   readonly parts: (Uint8Array | undefined)[]
@@ -36,7 +41,8 @@ export class FragmentBuffer {
   add(messageId: string, sumText: string | undefined, seqText: string | undefined, part: Uint8Array): FragmentResult {
     const sum = sumText === undefined ? 1 : Number(sumText)
     const seq = seqText === undefined ? 0 : Number(seqText)
-    if (!Number.isInteger(sum) || sum < 1 || sum > this.limits.maxParts) return { dropped: `sum "${sumText}" out of range` }
+    if (!Number.isInteger(sum) || sum < 1 || sum > this.limits.maxParts)
+      return { dropped: `sum "${sumText}" out of range` }
     if (!Number.isInteger(seq) || seq < 0 || seq >= sum) return { dropped: `seq "${seqText}" out of range` }
     if (sum === 1) return { complete: part }
     let entry = this.pending.get(messageId)

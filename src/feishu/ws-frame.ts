@@ -9,7 +9,7 @@
 // 1 SeqID uint64, 2 LogID uint64, 3 service int32, 4 method int32 (required); 5 headers; 6
 // payload_encoding, 7 payload_type (strings); 8 payload (bytes); 9 LogIDNew (string).
 
-export interface FrameHeader {
+interface FrameHeader {
   readonly key: string
   readonly value: string
 }
@@ -39,7 +39,17 @@ const BYTES = 2
 const FIXED32 = 5
 
 /** The wire type each known field of Frame must have. */
-const FIELD_TYPES: Readonly<Record<number, number>> = { 1: VARINT, 2: VARINT, 3: VARINT, 4: VARINT, 5: BYTES, 6: BYTES, 7: BYTES, 8: BYTES, 9: BYTES }
+const FIELD_TYPES: Readonly<Record<number, number>> = {
+  1: VARINT,
+  2: VARINT,
+  3: VARINT,
+  4: VARINT,
+  5: BYTES,
+  6: BYTES,
+  7: BYTES,
+  8: BYTES,
+  9: BYTES,
+}
 
 const utf8 = new TextEncoder()
 const fromUtf8 = new TextDecoder('utf-8', { fatal: true })
@@ -125,7 +135,8 @@ function decodeHeader(bytes: Uint8Array): FrameHeader {
   let value: string | undefined
   while (!reader.done()) {
     const [field, wireType] = reader.tag()
-    if ((field === 1 || field === 2) && wireType !== BYTES) throw new FrameError(`header field ${field} is not a string`)
+    if ((field === 1 || field === 2) && wireType !== BYTES)
+      throw new FrameError(`header field ${field} is not a string`)
     if (field === 1) key = text(reader.bytes())
     else if (field === 2) value = text(reader.bytes())
     else reader.skip(wireType)
