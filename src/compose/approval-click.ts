@@ -141,10 +141,13 @@ function namesOf(gate: GateValue, hashes: readonly string[]): { names: string[];
   return { names, others }
 }
 
-/** One item of GET /open-apis/im/v1/messages/:message_id/reactions, as far as it matters here. */
+/** One reaction on the gate's message as the reactions list gives it (operator and emoji key). */
 export interface ReactionItem {
-  readonly operator?: { readonly operator_id?: string; readonly operator_type?: string }
-  readonly reaction_type?: { readonly emoji_type?: string }
+  /** 'user' or 'app'. */
+  readonly operatorType: string
+  /** The app_id for an app's reaction. */
+  readonly operatorId: string
+  readonly emoji: string
 }
 
 /**
@@ -156,9 +159,8 @@ export function recordedDecision(
   appId: string,
   recordEmoji: Readonly<Record<Decision, string>> = RECORD_EMOJI,
 ): Decision | undefined {
-  const ours = reactions.filter((item) => item.operator?.operator_type === 'app' && item.operator.operator_id === appId)
-  const has = (decision: Decision): boolean =>
-    ours.some((item) => item.reaction_type?.emoji_type === recordEmoji[decision])
+  const ours = reactions.filter((item) => item.operatorType === 'app' && item.operatorId === appId)
+  const has = (decision: Decision): boolean => ours.some((item) => item.emoji === recordEmoji[decision])
   if (has('reject')) return 'reject'
   return has('approve') ? 'approve' : undefined
 }

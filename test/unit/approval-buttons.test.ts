@@ -3,7 +3,13 @@
 // record read back from a reactions list.
 import { describe, expect, it } from 'vitest'
 import { addApprovalButtons, answerCard, toast } from '../../src/compose/approval-buttons.js'
-import { decideClick, gateId, recordedDecision, RECORD_EMOJI } from '../../src/compose/approval-click.js'
+import {
+  decideClick,
+  gateId,
+  recordedDecision,
+  RECORD_EMOJI,
+  type ReactionItem,
+} from '../../src/compose/approval-click.js'
 import {
   approvalKey,
   approverHash,
@@ -265,19 +271,12 @@ describe('buttons and cards', () => {
 })
 
 describe('the record, read back by the owning run', () => {
-  const app = (emoji: string, appId = 'cli_me'): object => ({
-    operator: { operator_id: appId, operator_type: 'app' },
-    reaction_type: { emoji_type: emoji },
-  })
+  const app = (emoji: string, appId = 'cli_me'): ReactionItem => ({ operatorType: 'app', operatorId: appId, emoji })
   it('counts only this app’s record reactions; a reject wins a race', () => {
     expect(recordedDecision([], 'cli_me')).toBeUndefined()
     expect(
       recordedDecision(
-        [
-          app('CheckMark'),
-          app('DONE', 'cli_other'),
-          { operator: { operator_id: 'ou_a', operator_type: 'user' }, reaction_type: { emoji_type: 'DONE' } },
-        ],
+        [app('CheckMark'), app('DONE', 'cli_other'), { operatorType: 'user', operatorId: 'ou_a', emoji: 'DONE' }],
         'cli_me',
       ),
     ).toBeUndefined()
